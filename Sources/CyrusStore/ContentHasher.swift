@@ -1,0 +1,58 @@
+import Crypto
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// SHA-256 of file contents, read with `read(2)` into one reusable buffer (never `mmap`: a file
+/// truncated by a live Cyrus while mapped raises SIGBUS).
+final class ContentHasher {
+  private var buffer: [UInt8]
+  /// `O_NOATIME` (Linux): reading must not even touch the primary's access times where allowed.
+  private static let noAccessTime: Int32 = 0o1000000
+
+  init(bufferSize: Int) {
+    buffer = [UInt8](repeating: 0, count: max(4096, bufferSize))
+  }
+
+  /// Hashes the file `name` in the directory `fd`, checking that it is still the file that was
+  /// examined (`expected`) and that it did not change while it was read.
+  func digest(name: [UInt8], in directory: Int32, expected: stat) -> Result<[UInt8], EntryProblem> {
+    var fd = name.withCString { openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | Self.noAccessTime) }
+    if fd < 0 && errno == EPERM {
+      fd = name.withCString { openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+    }
+    guard fd >= 0 else {
+      let code = errno
+      return .failure(code == ENOENT ? .vanished : .unreadable(SystemFiles.errorText(code)))
+    }
+    defer { close(fd) }
+    var before = stat()
+    guard fstat(fd, &before) == 0 else { return .failure(.unreadable(SystemFiles.errorText())) }
+    guard before.st_ino == expected.st_ino, before.st_dev == expected.st_dev else {
+      return .failure(.changedWhileReading)
+    }
+    var hasher = SHA256()
+    var total: Int64 = 0
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        return .failure(.unreadable(SystemFiles.errorText()))
+      }
+      if count == 0 { break }
+      total += Int64(count)
+      buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+    var after = stat()
+    guard fstat(fd, &after) == 0 else { return .failure(.unreadable(SystemFiles.errorText())) }
+    if total != Int64(expected.st_size) || after.st_size != expected.st_size
+      || after.st_mtim.tv_sec != expected.st_mtim.tv_sec || after.st_mtim.tv_nsec != expected.st_mtim.tv_nsec
+    {
+      return .failure(.changedWhileReading)
+    }
+    return .success(Array(hasher.finalize()))
+  }
+}

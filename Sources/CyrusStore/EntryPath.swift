@@ -1,0 +1,108 @@
+/// A path relative to the root of a ``StoreArea``, as raw bytes with `/` separators.
+///
+/// File names on a Cyrus spool are bytes, not necessarily UTF-8, so paths are kept as bytes and
+/// only escaped for display. The empty path is the area root itself.
+///
+/// The **canonical order** of the whole tool is defined here, once: paths compare component by
+/// component, bytewise (`/` sorts below every other byte). It is exactly the order of a
+/// depth-first, pre-order walk that visits the entries of each directory sorted bytewise, so a
+/// directory comes right before everything inside it.
+public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible {
+  /// The bytes, `/`-separated, no leading or trailing `/`.
+  public var bytes: [UInt8]
+
+  /// The area root.
+  public static let root = EntryPath(bytes: [])
+
+  /// Wraps bytes.
+  public init(bytes: [UInt8]) { self.bytes = bytes }
+
+  /// Parses a display or UTF-8 string (tests, manifests).
+  public init(_ string: String) { self.bytes = Array(string.utf8) }
+
+  /// This path with one more component.
+  public func appending(_ name: [UInt8]) -> EntryPath {
+    if bytes.isEmpty { return EntryPath(bytes: name) }
+    return EntryPath(bytes: bytes + [0x2F] + name)
+  }
+
+  /// The components.
+  public var components: [ArraySlice<UInt8>] {
+    bytes.isEmpty ? [] : bytes.split(separator: 0x2F, omittingEmptySubsequences: false)
+  }
+
+  /// The last component (the file name).
+  public var lastComponent: ArraySlice<UInt8> {
+    if let slash = bytes.lastIndex(of: 0x2F) { return bytes[(slash + 1)...] }
+    return bytes[...]
+  }
+
+  /// The parent path; the root's parent is the root.
+  public var parent: EntryPath {
+    if let slash = bytes.lastIndex(of: 0x2F) { return EntryPath(bytes: Array(bytes[..<slash])) }
+    return .root
+  }
+
+  /// Whether `self` lies strictly inside `directory`.
+  public func isInside(_ directory: EntryPath) -> Bool {
+    if directory.bytes.isEmpty { return !bytes.isEmpty }
+    return bytes.count > directory.bytes.count && bytes[directory.bytes.count] == 0x2F
+      && bytes.starts(with: directory.bytes)
+  }
+
+  /// Canonical order: bytewise, with `/` below every other byte.
+  public static func < (lhs: EntryPath, rhs: EntryPath) -> Bool {
+    compare(lhs.bytes, rhs.bytes) < 0
+  }
+
+  /// Three-way canonical comparison of two `/`-separated byte paths.
+  public static func compare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+    let count = min(lhs.count, rhs.count)
+    var index = 0
+    while index < count {
+      let left = lhs[index] == 0x2F ? 0 : Int(lhs[index]) + 1
+      let right = rhs[index] == 0x2F ? 0 : Int(rhs[index]) + 1
+      if left != right { return left < right ? -1 : 1 }
+      index += 1
+    }
+    return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+  }
+
+  /// The path for humans and JSON: printable ASCII and valid UTF-8 as is, any other byte and
+  /// control characters as `\xNN`, backslash as `\\`.
+  public var description: String { Self.escape(bytes) }
+
+  /// Escapes bytes for display (see ``description``).
+  public static func escape<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    var out = ""
+    var utf8 = Array(bytes)[...]
+    while let first = utf8.first {
+      if first == 0x5C {
+        out += "\\\\"
+        utf8 = utf8.dropFirst()
+      } else if first >= 0x20 && first < 0x7F {
+        out.unicodeScalars.append(Unicode.Scalar(first))
+        utf8 = utf8.dropFirst()
+      } else if first >= 0x80, let (scalar, length) = decodeScalar(utf8), scalar.value >= 0xA0 {
+        out.unicodeScalars.append(scalar)
+        utf8 = utf8.dropFirst(length)
+      } else {
+        let hex = Array("0123456789abcdef")
+        out += "\\x" + String(hex[Int(first >> 4)]) + String(hex[Int(first & 0xF)])
+        utf8 = utf8.dropFirst()
+      }
+    }
+    return out
+  }
+
+  private static func decodeScalar(_ bytes: ArraySlice<UInt8>) -> (Unicode.Scalar, Int)? {
+    var iterator = bytes.prefix(4).makeIterator()
+    var decoder = UTF8()
+    switch decoder.decode(&iterator) {
+    case .scalarValue(let scalar):
+      return (scalar, UTF8.width(scalar))
+    default:
+      return nil
+    }
+  }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Small, bounded file reads with the system calls; the walker has its own.
+enum SystemFiles {
+  /// The text of `errno` now.
+  static func errorText(_ code: Int32 = errno) -> String {
+    String(cString: strerror(code))
+  }
+
+  /// Reads a whole small file (a config file, a cyrus.header) with `read(2)`, refusing files
+  /// over `limit` bytes.
+  static func readFile(_ path: String, limit: Int) throws(CyrusStoreError) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw error(for: errno, path: path, doing: "cannot open") }
+    defer { close(fd) }
+    return try readAll(fd: fd, path: path, limit: limit)
+  }
+
+  /// Reads all of an open file, refusing more than `limit` bytes.
+  static func readAll(fd: Int32, path: String, limit: Int) throws(CyrusStoreError) -> [UInt8] {
+    var result: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw error(for: errno, path: path, doing: "cannot read")
+      }
+      if count == 0 { return result }
+      result += buffer[0..<count]
+      if result.count > limit {
+        throw CyrusStoreError(.tooLarge, path: path, detail: "larger than \(limit) bytes")
+      }
+    }
+  }
+
+  /// `lstat`/`stat` result kind, or the error.
+  static func kind(of path: String, followingLinks: Bool = true) -> Result<EntryKind, CyrusStoreError> {
+    var info = stat()
+    let status = followingLinks ? stat(path, &info) : lstat(path, &info)
+    guard status == 0 else { return .failure(error(for: errno, path: path, doing: "cannot examine")) }
+    return .success(EntryKind(mode: info.st_mode))
+  }
+
+  /// A typed error for an errno value.
+  static func error(for code: Int32, path: String, doing action: String) -> CyrusStoreError {
+    let kind: CyrusStoreError.Kind
+    switch code {
+    case ENOENT: kind = .notFound
+    case EACCES, EPERM: kind = .permissionDenied
+    case ENOTDIR, EISDIR: kind = .wrongType
+    default: kind = .system
+    }
+    return CyrusStoreError(kind, path: path, detail: "\(action): \(errorText(code))")
+  }
+}
+
+extension EntryKind {
+  /// The kind named by an `st_mode`.
+  init(mode: mode_t) {
+    switch mode & S_IFMT {
+    case S_IFREG: self = .file
+    case S_IFDIR: self = .directory
+    case S_IFLNK: self = .symlink
+    case S_IFIFO: self = .fifo
+    case S_IFSOCK: self = .socket
+    case S_IFBLK: self = .blockDevice
+    case S_IFCHR: self = .characterDevice
+    default: self = .unknown
+    }
+  }
+}

@@ -1,0 +1,169 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Walks one ``StoreArea`` depth-first in canonical order and yields one ``ManifestEntry`` per
+/// file system object, with the system calls (`openat`, `readdir`, `fstatat`, `readlinkat`).
+///
+/// Symlinks are never followed (they are reported as links with their target); directories are
+/// opened with `O_NOFOLLOW`, so a link swapped in during the walk is not followed either. Files
+/// that vanish or change while a live spool is walked become entries with a ``EntryProblem``.
+final class TreeWalker {
+  let area: StoreArea
+  let options: WalkOptions
+  let naming: SpoolNaming
+  let shared: WalkState
+  private var stack: [DirectoryListing] = []
+  private var pendingRoot: ManifestEntry?
+  private var started = false
+
+  init(area: StoreArea, options: WalkOptions, naming: SpoolNaming, shared: WalkState) {
+    self.area = area
+    self.options = options
+    self.naming = naming
+    self.shared = shared
+  }
+
+  /// The next entry of the area, or `nil` when it is done.
+  func next() -> ManifestEntry? {
+    if !started {
+      started = true
+      return openRoot()
+    }
+    while let top = stack.last {
+      guard top.index < top.names.count else {
+        stack.removeLast()
+        continue
+      }
+      let name = top.names[top.index]
+      top.index += 1
+      let path = top.path.appending(name)
+      if area.excluded.contains(path) { continue }
+      if !options.includeRuntime && RuntimeFiles.isRuntime(path, role: area.role) { continue }
+      return examine(name: name, in: top, path: path)
+    }
+    return nil
+  }
+
+  private func openRoot() -> ManifestEntry? {
+    let fd = open(area.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else {
+      let code = errno
+      if area.optional && code == ENOENT { return nil }
+      return ManifestEntry(
+        area: area.name, path: .root, kind: code == ENOTDIR ? .file : .unknown,
+        problem: .unlistable("\(area.path): \(SystemFiles.errorText(code))"))
+    }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
+      let text = SystemFiles.errorText()
+      close(fd)
+      return ManifestEntry(area: area.name, path: .root, kind: .unknown, problem: .unreadable(text))
+    }
+    var entry = describe(info, path: .root, mailbox: nil)
+    push(fd: fd, path: .root, entry: &entry)
+    return entry
+  }
+
+  private func examine(name: [UInt8], in directory: DirectoryListing, path: EntryPath) -> ManifestEntry {
+    var info = stat()
+    let status = name.withCString { fstatat(directory.fd, $0, &info, AT_SYMLINK_NOFOLLOW) }
+    guard status == 0 else {
+      let code = errno
+      return ManifestEntry(
+        area: area.name, path: path, kind: .unknown, mailbox: directory.mailbox,
+        problem: code == ENOENT ? .vanished : .unreadable(SystemFiles.errorText(code)))
+    }
+    var entry = describe(info, path: path, mailbox: directory.mailbox)
+    switch entry.kind {
+    case .directory:
+      let fd = name.withCString { openat(directory.fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+      if fd < 0 {
+        let code = errno
+        entry.problem = code == ENOENT ? .vanished : .unlistable(SystemFiles.errorText(code))
+      } else {
+        push(fd: fd, path: path, entry: &entry)
+      }
+    case .symlink:
+      entry.linkTarget = readLink(name: name, in: directory.fd)
+      if entry.linkTarget == nil { entry.problem = errno == ENOENT ? .vanished : .unreadable(SystemFiles.errorText()) }
+    case .file:
+      if info.st_nlink > 1 {
+        entry.hardLinkLeader = shared.leader(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), location: entry.location)
+      }
+      if options.level == .full {
+        switch shared.hasher.digest(name: name, in: directory.fd, expected: info) {
+        case .success(let digest): entry.digest = digest
+        case .failure(let problem): entry.problem = problem
+        }
+      }
+    default:
+      break
+    }
+    return entry
+  }
+
+  /// Lists a directory, labels it with its mailbox and pushes it on the stack (or records why
+  /// it cannot be listed).
+  private func push(fd: Int32, path: EntryPath, entry: inout ManifestEntry) {
+    switch DirectoryListing.readNames(fd: fd) {
+    case .failure(let problem):
+      close(fd)
+      entry.problem = problem
+    case .success(let names):
+      let mailbox = mailboxName(directory: path, fd: fd, names: names) ?? entry.mailbox
+      entry.mailbox = mailbox
+      stack.append(DirectoryListing(fd: fd, path: path, mailbox: mailbox, names: names))
+    }
+  }
+
+  private func mailboxName(directory path: EntryPath, fd: Int32, names: [[UInt8]]) -> String? {
+    switch area.role {
+    case .partition, .metapartition, .archivePartition:
+      guard names.contains(Array("cyrus.header".utf8)) else { return nil }
+      if let id = naming.uniqueID(of: path) {
+        return MailboxHeaderLabel.read(directoryFD: fd).map { $0 } ?? "uuid:\(id)"
+      }
+      return naming.legacyName(of: path)
+    case .config, .sieve:
+      return nil
+    }
+  }
+
+  private func describe(_ info: stat, path: EntryPath, mailbox: String?) -> ManifestEntry {
+    let kind = EntryKind(mode: info.st_mode)
+    return ManifestEntry(
+      area: area.name, path: path, kind: kind,
+      size: kind == .directory ? 0 : UInt64(max(0, info.st_size)),
+      mode: UInt32(info.st_mode & 0o7777), uid: info.st_uid, gid: info.st_gid,
+      owner: shared.names.user(info.st_uid), group: shared.names.group(info.st_gid),
+      mtime: Timestamp(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int32(info.st_mtim.tv_nsec)),
+      mailbox: mailbox)
+  }
+
+  private func readLink(name: [UInt8], in fd: Int32) -> [UInt8]? {
+    var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = name.withCString { cName in
+      buffer.withUnsafeMutableBufferPointer { raw -> Int in
+        guard let base = raw.baseAddress else { return -1 }
+        return readlinkat(fd, cName, base, raw.count)
+      }
+    }
+    guard count >= 0 else { return nil }
+    return Array(buffer[0..<count])
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// Calls `body` with the bytes as a NUL-terminated C string.
+  func withCString<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
+    (self + [0]).withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { chars in
+        guard let base = chars.baseAddress else { preconditionFailure("a non-empty array has storage") }
+        return body(base)
+      }
+    }
+  }
+}

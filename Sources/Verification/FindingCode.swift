@@ -1,0 +1,77 @@
+/// A stable, dotted finding code with its default severity and a one-line meaning.
+///
+/// The catalog below is the single list of codes; docs/findings.md documents each (a test
+/// checks that every code is there). Codes never change meaning once released.
+public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible {
+  /// The dotted code, e.g. `file.missing`.
+  public let rawValue: String
+  /// Severity unless the finding says otherwise.
+  public let defaultSeverity: Severity
+  /// One line for humans.
+  public let summary: String
+  /// Whether the finding means part of a side was not checked at all (exit status 2).
+  public var meansIncomplete: Bool { ["file.unreadable", "directory.unlistable", "manifest.out-of-order"].contains(rawValue) }
+
+  public var description: String { rawValue }
+
+  public static func == (lhs: FindingCode, rhs: FindingCode) -> Bool { lhs.rawValue == rhs.rawValue }
+  public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+  public init(from decoder: any Decoder) throws {
+    let raw = try decoder.singleValueContainer().decode(String.self)
+    guard let known = FindingCode.all.first(where: { $0.rawValue == raw }) else {
+      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown code \(raw)"))
+    }
+    self = known
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(rawValue)
+  }
+
+  private init(_ rawValue: String, _ severity: Severity, _ summary: String) {
+    self.rawValue = rawValue
+    self.defaultSeverity = severity
+    self.summary = summary
+  }
+
+  // MARK: Files and directories (the manifest diff)
+  public static let fileMissing = FindingCode("file.missing", .error, "on the primary, not on the failover")
+  public static let fileExtra = FindingCode("file.extra", .error, "on the failover, not on the primary")
+  public static let directoryMissing = FindingCode(
+    "directory.missing", .error, "a whole directory (and everything in it) is missing on the failover")
+  public static let directoryExtra = FindingCode(
+    "directory.extra", .error, "a whole directory (and everything in it) exists only on the failover")
+  public static let typeMismatch = FindingCode("file.type-mismatch", .error, "a file on one side, something else on the other")
+  public static let sizeMismatch = FindingCode("file.size-mismatch", .error, "sizes differ")
+  public static let contentMismatch = FindingCode("file.content-mismatch", .error, "same size, different content (SHA-256)")
+  public static let modeMismatch = FindingCode("file.mode-mismatch", .warning, "permission bits differ")
+  public static let ownerMismatch = FindingCode("file.owner-mismatch", .error, "owning user differs")
+  public static let groupMismatch = FindingCode("file.group-mismatch", .warning, "owning group differs")
+  public static let mtimeMismatch = FindingCode("file.mtime-mismatch", .warning, "modification times differ")
+  public static let hardLinkMismatch = FindingCode(
+    "file.hardlink-mismatch", .warning, "hard-link structure differs (single-instance store links broken or added)")
+  public static let symlinkTargetMismatch = FindingCode("symlink.target-mismatch", .error, "symlink targets differ")
+  public static let symlinkOutside = FindingCode(
+    "symlink.outside-area", .warning, "a symlink points outside its area (Cyrus never creates these)")
+  public static let specialFile = FindingCode(
+    "file.special", .warning, "a FIFO, socket or device file inside a Cyrus tree (not runtime-only)")
+
+  // MARK: Things that could not be checked
+  public static let unreadable = FindingCode("file.unreadable", .error, "could not be read, so it was not compared")
+  public static let unlistable = FindingCode(
+    "directory.unlistable", .error, "a directory could not be listed, so nothing below it was compared")
+  public static let vanished = FindingCode("file.vanished", .warning, "listed, then gone before it could be examined (live spool)")
+  public static let changedWhileReading = FindingCode(
+    "file.changed-while-reading", .warning, "changed while its content was read (live spool); compare again when quiet")
+  public static let outOfOrder = FindingCode(
+    "manifest.out-of-order", .error, "a manifest source gave an entry out of canonical order; the entry was skipped")
+
+  /// Every code, in documentation order.
+  public static let all: [FindingCode] = [
+    fileMissing, fileExtra, directoryMissing, directoryExtra, typeMismatch, sizeMismatch, contentMismatch,
+    modeMismatch, ownerMismatch, groupMismatch, mtimeMismatch, hardLinkMismatch, symlinkTargetMismatch,
+    symlinkOutside, specialFile, unreadable, unlistable, vanished, changedWhileReading, outOfOrder,
+  ]
+}

@@ -1,0 +1,96 @@
+/// Counts every finding and keeps a capped number of them per group (mailbox, or area when no
+/// mailbox is known), so memory stays bounded however many findings stream past.
+public final class FindingSummary: FindingSink {
+  /// Findings kept per group.
+  public let detailLimit: Int
+  /// Count per severity.
+  public private(set) var bySeverity: [Severity: Int] = [:]
+  /// Count per code.
+  public private(set) var byCode: [FindingCode: Int] = [:]
+  /// Groups in the order first seen.
+  public private(set) var groups: [Group] = []
+  private var groupIndex: [String: Int] = [:]
+
+  /// The findings of one mailbox or area.
+  public struct Group: Sendable {
+    /// `user.anna.Sent`, or `area config` when no mailbox is known.
+    public var title: String
+    /// Findings kept (at most `detailLimit`).
+    public var findings: [Finding] = []
+    /// All findings of the group, including those not kept.
+    public var total = 0
+    /// The worst severity in the group.
+    public var worst: Severity = .info
+  }
+
+  /// Makes a summary keeping `detailLimit` findings per group.
+  public init(detailLimit: Int = 20) {
+    self.detailLimit = detailLimit
+  }
+
+  public func emit(_ finding: Finding) {
+    bySeverity[finding.severity, default: 0] += 1
+    byCode[finding.code, default: 0] += 1
+    let title = finding.mailbox.map { "mailbox \($0)" } ?? "area \(finding.area ?? "-")"
+    let index: Int
+    if let known = groupIndex[title] {
+      index = known
+    } else {
+      index = groups.count
+      groupIndex[title] = index
+      groups.append(Group(title: title))
+    }
+    groups[index].total += 1
+    groups[index].worst = max(groups[index].worst, finding.severity)
+    if groups[index].findings.count < detailLimit { groups[index].findings.append(finding) }
+  }
+
+  /// Total findings.
+  public var total: Int { bySeverity.values.reduce(0, +) }
+
+  /// Count of one severity.
+  public func count(_ severity: Severity) -> Int { bySeverity[severity] ?? 0 }
+
+  /// Whether any finding means part of a side could not be checked at all.
+  public var incomplete: Bool {
+    byCode.contains { $0.key.meansIncomplete && $0.value > 0 }
+  }
+
+  /// The verdict for the exit status: consistent, differences, or could not verify.
+  public func verdict(failOn threshold: Severity) -> Verdict {
+    if incomplete { return .incomplete }
+    let failing = Severity.allCases.filter { $0 >= threshold }.reduce(0) { $0 + count($1) }
+    return failing > 0 ? .differences : .consistent
+  }
+}
+
+/// The outcome of a verification, which the executable maps to its exit status.
+public enum Verdict: String, Sendable {
+  /// Nothing at or above the threshold (exit 0).
+  case consistent
+  /// Differences found (exit 1).
+  case differences
+  /// Part of a side could not be read (exit 2).
+  case incomplete
+
+  /// The exit status the tool documents.
+  public var exitStatus: Int32 {
+    switch self {
+    case .consistent: 0
+    case .differences: 1
+    case .incomplete: 2
+    }
+  }
+}
+
+/// Sends each finding to several sinks.
+public final class FindingFanOut: FindingSink {
+  private let sinks: [any FindingSink]
+
+  /// Fans out to `sinks`, in order.
+  public init(_ sinks: [any FindingSink]) { self.sinks = sinks }
+
+  public func emit(_ finding: Finding) {
+    for sink in sinks { sink.emit(finding) }
+  }
+}

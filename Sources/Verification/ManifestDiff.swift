@@ -1,0 +1,157 @@
+import CyrusStore
+
+/// The streaming merge-join of two manifests in canonical order.
+///
+/// It holds one entry per side, plus at most one pending subtree finding: a directory missing
+/// on one side is reported once, with the number of entries and bytes below it, instead of once
+/// per message. Findings go to the sink as soon as they are known.
+public final class ManifestDiff {
+  private let sink: any FindingSink
+  /// Entries read from the primary.
+  public private(set) var primaryEntries = 0
+  /// Entries read from the failover.
+  public private(set) var failoverEntries = 0
+  /// Entries present on both sides and compared.
+  public private(set) var comparedEntries = 0
+  private var pending: PendingSubtree?
+
+  /// A one-sided directory whose content is being folded into one finding.
+  private struct PendingSubtree {
+    var finding: Finding
+    /// Whose entries are absorbed.
+    var side: Side
+    var area: String
+    var prefix: EntryPath
+    var entries = 0
+    var bytes: UInt64 = 0
+  }
+
+  /// Makes a diff that sends findings to `sink`.
+  public init(sink: any FindingSink) {
+    self.sink = sink
+  }
+
+  /// Runs the merge-join to the end of both sources.
+  /// - Parameter progress: called every 4096 entries with (primary, failover) counts.
+  public func run(
+    primary: inout some ManifestSource, failover: inout some ManifestSource,
+    progress: ((Int, Int) -> Void)? = nil
+  ) throws {
+    var left = OrderChecker(side: .primary, sink: sink)
+    var right = OrderChecker(side: .failover, sink: sink)
+    var p = try left.next(from: &primary)
+    var f = try right.next(from: &failover)
+    while p != nil || f != nil {
+      let order: Int
+      if let p, let f { order = ManifestEntry.canonicalCompare(p, f) } else { order = p == nil ? 1 : -1 }
+      if order < 0, let entry = p {
+        primaryEntries += 1
+        onlyOn(.primary, entry)
+        p = try left.next(from: &primary)
+      } else if order > 0, let entry = f {
+        failoverEntries += 1
+        onlyOn(.failover, entry)
+        f = try right.next(from: &failover)
+      } else if let pe = p, let fe = f {
+        primaryEntries += 1
+        failoverEntries += 1
+        both(pe, fe)
+        p = try left.next(from: &primary)
+        f = try right.next(from: &failover)
+      }
+      if let progress, (primaryEntries + failoverEntries) % 4096 == 0 { progress(primaryEntries, failoverEntries) }
+    }
+    flushPending()
+  }
+
+  private func absorb(_ entry: ManifestEntry, side: Side) -> Bool {
+    guard var subtree = pending else { return false }
+    if subtree.side == side, subtree.area == entry.area, entry.path.isInside(subtree.prefix) {
+      subtree.entries += 1
+      if entry.kind == .file { subtree.bytes += entry.size }
+      pending = subtree
+      return true
+    }
+    flushPending()
+    return false
+  }
+
+  private func flushPending() {
+    guard let subtree = pending else { return }
+    pending = nil
+    var finding = subtree.finding
+    if subtree.entries > 0 {
+      let below =
+        "\(subtree.entries) entr\(subtree.entries == 1 ? "y" : "ies") below on the \(subtree.side.rawValue)"
+        + " (\(subtree.bytes) bytes in files) not compared one by one"
+      finding.detail = finding.detail.map { "\($0); \(below)" } ?? below
+    }
+    sink.emit(finding)
+  }
+
+  private func onlyOn(_ side: Side, _ entry: ManifestEntry) {
+    if absorb(entry, side: side) { return }
+    for finding in EntryComparison.observations(of: entry, side: side) { sink.emit(finding) }
+    if entry.problem == .vanished { return }
+    let value = EntryComparison.describe(entry)
+    if entry.kind == .directory {
+      let code: FindingCode = side == .primary ? .directoryMissing : .directoryExtra
+      let finding = Finding(
+        code, side: .failover, area: entry.area, path: entry.path.description,
+        mailbox: entry.mailbox, primary: side == .primary ? value : nil, failover: side == .failover ? value : nil)
+      pending = PendingSubtree(finding: finding, side: side, area: entry.area, prefix: entry.path)
+    } else {
+      let code: FindingCode = side == .primary ? .fileMissing : .fileExtra
+      sink.emit(
+        Finding(
+          code, side: .failover, area: entry.area, path: entry.path.description, mailbox: entry.mailbox,
+          primary: side == .primary ? value : nil, failover: side == .failover ? value : nil))
+    }
+  }
+
+  private func both(_ primary: ManifestEntry, _ failover: ManifestEntry) {
+    flushPending()
+    comparedEntries += 1
+    var findings = EntryComparison.compare(primary, failover)
+    // When only one side is a listable directory, its content arrives as one-sided entries:
+    // fold them into the finding that explains why (a type mismatch, an unlistable directory).
+    let primaryOpen = primary.kind == .directory && primary.problem == nil
+    let failoverOpen = failover.kind == .directory && failover.problem == nil
+    if primaryOpen != failoverOpen,
+      let index = findings.firstIndex(where: { $0.code == .typeMismatch || $0.code == .unlistable })
+    {
+      let held = findings.remove(at: index)
+      pending = PendingSubtree(
+        finding: held, side: primaryOpen ? .primary : .failover, area: primary.area, prefix: primary.path)
+    }
+    for finding in findings { sink.emit(finding) }
+  }
+}
+
+/// Checks that a source yields entries in strictly increasing canonical order; an entry out of
+/// order becomes a finding and is skipped, never silently re-sorted.
+struct OrderChecker {
+  let side: Side
+  let sink: any FindingSink
+  private var last: ManifestEntry?
+
+  init(side: Side, sink: any FindingSink) {
+    self.side = side
+    self.sink = sink
+  }
+
+  mutating func next(from source: inout some ManifestSource) throws -> ManifestEntry? {
+    while let entry = try source.next() {
+      if let last, ManifestEntry.canonicalCompare(last, entry) >= 0 {
+        sink.emit(
+          Finding(
+            .outOfOrder, side: side, area: entry.area, path: entry.path.description,
+            detail: "after \(last.location)"))
+        continue
+      }
+      last = entry
+      return entry
+    }
+    return nil
+  }
+}

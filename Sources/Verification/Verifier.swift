@@ -1,0 +1,49 @@
+import CyrusStore
+
+/// Compares two Cyrus instances file by file: walks both at once, merge-joins the walks and
+/// sends every finding to the sink. Reads only; never writes to either side.
+public struct Verifier: Sendable {
+  /// The side being verified against.
+  public var primary: CyrusInstance
+  /// The copy being verified.
+  public var failover: CyrusInstance
+  /// What the walk includes.
+  public var options: WalkOptions
+
+  /// Makes a verifier.
+  public init(primary: CyrusInstance, failover: CyrusInstance, options: WalkOptions) {
+    self.primary = primary
+    self.failover = failover
+    self.options = options
+  }
+
+  /// The report context before the run.
+  public var context: VerifyContext {
+    VerifyContext(primary: Self.info(primary), failover: Self.info(failover), level: options.level.rawValue)
+  }
+
+  static func info(_ instance: CyrusInstance) -> VerifyContext.SideInfo {
+    .init(configFile: instance.configFile, root: instance.root, areas: instance.areas.map { ($0.name, $0.path) })
+  }
+
+  /// Runs the comparison to the end.
+  /// - Returns: the context with entry counts filled in.
+  public func run(sink: any FindingSink, progress: ((Int, Int) -> Void)? = nil) throws -> VerifyContext {
+    let options = self.options
+    let primary = self.primary
+    let failover = self.failover
+    var left = PrefetchingSource { InstanceWalker(instance: primary, options: options) }
+    var right = PrefetchingSource { InstanceWalker(instance: failover, options: options) }
+    defer {
+      left.cancel()
+      right.cancel()
+    }
+    let diff = ManifestDiff(sink: sink)
+    try diff.run(primary: &left, failover: &right, progress: progress)
+    var context = self.context
+    context.primaryEntries = diff.primaryEntries
+    context.failoverEntries = diff.failoverEntries
+    context.comparedEntries = diff.comparedEntries
+    return context
+  }
+}

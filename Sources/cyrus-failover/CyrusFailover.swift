@@ -1,0 +1,39 @@
+import ArgumentParser
+
+/// The `cyrus-failover` command: proves a Cyrus IMAP failover or backup copy consistent with
+/// its primary.
+struct CyrusFailover: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cyrus-failover",
+    abstract: "Prove a Cyrus IMAP failover (or backup) copy consistent with its primary.",
+    discussion: """
+      Exit status: 0 consistent, 1 differences found, 2 error (could not verify).
+      Results go to standard output; progress and logs to standard error.
+      """,
+    version: "0.1.0",
+    subcommands: [Verify.self]
+  )
+}
+
+/// Entry point: runs the command and maps every outcome onto the documented exit statuses
+/// (usage errors too, which ArgumentParser would otherwise report as 64).
+@main
+enum Main {
+  static func main() {
+    do {
+      var command = try CyrusFailover.parseAsRoot()
+      try command.run()
+    } catch let exit as ExitCode {
+      Console.exit(exit.rawValue)
+    } catch {
+      let code = CyrusFailover.exitCode(for: error)
+      let message = CyrusFailover.fullMessage(for: error)
+      if code == .success {
+        Console.out(message + "\n")
+        Console.exit(0)
+      }
+      Console.err("cyrus-failover: " + message + "\n")
+      Console.exit(2)
+    }
+  }
+}

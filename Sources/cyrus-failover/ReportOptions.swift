@@ -1,0 +1,74 @@
+import ArgumentParser
+import CyrusStore
+import Verification
+
+/// How deep `verify` looks.
+enum LevelOption: String, ExpressibleByArgument, CaseIterable {
+  case meta, full
+  var walkLevel: VerifyLevel { self == .meta ? .meta : .full }
+}
+
+/// Report formats.
+enum FormatOption: String, ExpressibleByArgument, CaseIterable {
+  case text, json, junit
+}
+
+/// The severity from which the exit status is 1.
+enum FailOnOption: String, ExpressibleByArgument, CaseIterable {
+  case warning, error
+  var severity: Severity { self == .warning ? .warning : .error }
+}
+
+/// Options shared by the commands that verify and report.
+struct ReportOptions: ParsableArguments {
+  @Option(help: "meta: metadata only, no content read; full: also SHA-256 of every file.")
+  var level: LevelOption = .full
+
+  @Option(help: "Report format on standard output.")
+  var format: FormatOption = .text
+
+  @Flag(help: "Also walk runtime-only files (sockets, proc/, lock/, db/__db.*, stage./ …).")
+  var includeRuntime = false
+
+  @Option(help: "Findings shown per mailbox or area in the text and JUnit reports.")
+  var maxDetail = 20
+
+  @Flag(help: "Show info-level findings in the text report too.")
+  var showInfo = false
+
+  @Option(help: "Lowest severity that makes the exit status 1.")
+  var failOn: FailOnOption = .warning
+
+  @Flag(inversion: .prefixedNo, help: "Progress line on standard error (default: when it is a terminal).")
+  var progress: Bool?
+
+  func validate() throws {
+    guard maxDetail >= 0 else { throw ValidationError("--max-detail must be 0 or more") }
+  }
+
+  /// Runs the verifier, writes the report, returns the verdict.
+  func run(verifier: Verifier) throws -> Verdict {
+    let output = StandardOutput()
+    let summary = FindingSummary(detailLimit: maxDetail)
+    var sinks: [any FindingSink] = [summary]
+    var json: JSONReport?
+    if format == .json {
+      let report = JSONReport(output: output, context: verifier.context)
+      json = report
+      sinks.append(report)
+    }
+    let showProgress = progress ?? Console.stderrIsTerminal
+    let context = try verifier.run(sink: FindingFanOut(sinks)) { primary, failover in
+      if showProgress { Console.err("\r  walked \(primary) primary / \(failover) failover entries") }
+    }
+    if showProgress { Console.err("\r\u{1B}[K") }
+    let verdict = summary.verdict(failOn: failOn.severity)
+    switch format {
+    case .text: TextReport.write(summary, context: context, verdict: verdict, showInfo: showInfo, to: output)
+    case .json: json?.finish(summary: summary, context: context, verdict: verdict)
+    case .junit: JUnitReport.write(summary, context: context, verdict: verdict, to: output)
+    }
+    output.flush()
+    return verdict
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import CyrusStore
+import Verification
+
+extension CyrusFailover {
+  /// `verify`: compare a primary and its failover copy file by file.
+  struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Compare a primary Cyrus instance with its failover or backup copy.",
+      discussion: """
+        PRIMARY and FAILOVER are each an imapd.conf, or a directory holding etc/imapd.conf \
+        (then its paths are read under that directory, like a chroot). To verify a backup made \
+        with `rsync -aR /var/lib/cyrus /var/spool/cyrus/mail /opt/backup-cyrus` against the live \
+        instance: --primary /etc/imapd.conf --primary-root /opt/backup-cyrus --failover /etc/imapd.conf.
+        Nothing on either side is written.
+        """)
+
+    @Option(name: .long, help: ArgumentHelp("The primary: an imapd.conf or a root directory holding one.", valueName: "path"))
+    var primary: String
+
+    @Option(name: .long, help: ArgumentHelp("The failover copy: an imapd.conf or a root directory.", valueName: "path"))
+    var failover: String
+
+    @Option(name: .long, help: ArgumentHelp("Read every path of the primary's imapd.conf under this directory.", valueName: "dir"))
+    var primaryRoot: String?
+
+    @Option(name: .long, help: ArgumentHelp("Read every path of the failover's imapd.conf under this directory.", valueName: "dir"))
+    var failoverRoot: String?
+
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+      let primaryInstance = try CyrusInstance.locate(primary, root: primaryRoot)
+      let failoverInstance = try CyrusInstance.locate(failover, root: failoverRoot)
+      for diagnostic in primaryInstance.conf.diagnostics + failoverInstance.conf.diagnostics {
+        Console.err("cyrus-failover: warning: \(diagnostic)\n")
+      }
+      let verifier = Verifier(
+        primary: primaryInstance, failover: failoverInstance,
+        options: WalkOptions(level: report.level.walkLevel, includeRuntime: report.includeRuntime))
+      let verdict = try report.run(verifier: verifier)
+      throw ExitCode(verdict.exitStatus)
+    }
+  }
+}

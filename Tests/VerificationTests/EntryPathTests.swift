@@ -1,0 +1,28 @@
+import CyrusStore
+import Testing
+
+@Suite struct EntryPathTests {
+  @Test func canonicalOrderPutsADirectoryBeforeItsContentAndSiblings() {
+    let paths = ["a", "a/b", "a/b/c", "a.b", "a0", "b"].map(EntryPath.init)
+    #expect(paths.sorted() == paths)
+    #expect(EntryPath("a/z") < EntryPath("a.b"))
+  }
+
+  @Test func insideIsComponentWise() {
+    #expect(EntryPath("a/b").isInside(EntryPath("a")))
+    #expect(!EntryPath("ab").isInside(EntryPath("a")))
+    #expect(!EntryPath("a").isInside(EntryPath("a")))
+    #expect(EntryPath("a").isInside(.root))
+  }
+
+  @Test(arguments: [
+    ([UInt8]("plain".utf8), "plain"),
+    ([0x66, 0x0A, 0x67], "f\\x0ag"),
+    ([0xC3, 0xBC], "ü"),
+    ([0xFF, 0x41], "\\xffA"),
+    ([0x5C], "\\\\"),
+  ])
+  func displayEscapesControlAndInvalidBytes(bytes: [UInt8], shown: String) {
+    #expect(EntryPath(bytes: bytes).description == shown)
+  }
+}

@@ -1,0 +1,71 @@
+import Foundation
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+import Testing
+
+@testable import Verification
+
+@Suite struct ReportTests {
+  let context = VerifyContext(
+    primary: .init(configFile: "/p/etc/imapd.conf", root: "/p", areas: [("config", "/p/var/lib/cyrus")]),
+    failover: .init(configFile: "/f/etc/imapd.conf", root: nil, areas: []), level: "full")
+
+  @Test func jsonReportIsValidJSONWithEveryField() throws {
+    let output = StringOutput()
+    let report = JSONReport(output: output, context: context)
+    let summary = FindingSummary()
+    let finding = Finding(
+      .sizeMismatch, side: .both, area: "partition-default", path: "a/\"q\"\n", mailbox: "user.anna", primary: "1",
+      failover: "2")
+    report.emit(finding)
+    summary.emit(finding)
+    report.finish(summary: summary, context: context, verdict: summary.verdict(failOn: .warning))
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(output.text.utf8)) as? [String: Any])
+    #expect(object["version"] as? Int == 1)
+    let findings = try #require(object["findings"] as? [[String: Any]])
+    #expect(findings.count == 1)
+    #expect(findings[0]["code"] as? String == "file.size-mismatch")
+    #expect(findings[0]["path"] as? String == "a/\"q\"\n")
+    let verdict = (object["summary"] as? [String: Any])?["verdict"] as? String
+    #expect(verdict == "differences")
+  }
+
+  @Test func emptyJSONReportIsValid() throws {
+    let output = StringOutput()
+    let report = JSONReport(output: output, context: context)
+    report.finish(summary: FindingSummary(), context: context, verdict: .consistent)
+    let object = try JSONSerialization.jsonObject(with: Data(output.text.utf8)) as? [String: Any]
+    #expect((object?["findings"] as? [Any])?.isEmpty == true)
+  }
+
+  @Test func textReportCapsDetailPerGroup() {
+    let summary = FindingSummary(detailLimit: 2)
+    for index in 0..<5 {
+      summary.emit(Finding(.fileMissing, side: .failover, area: "partition-default", path: "\(index).", mailbox: "user.a"))
+    }
+    let output = StringOutput()
+    TextReport.write(summary, context: context, verdict: .differences, showInfo: false, to: output)
+    #expect(output.text.contains("… and 3 more"))
+    #expect(output.text.hasPrefix("cyrus-failover verify: DIFFERENCES FOUND"))
+  }
+
+  @Test func junitReportIsWellFormedXML() throws {
+    let summary = FindingSummary()
+    summary.emit(Finding(.fileMissing, side: .failover, area: "config", path: "a&b<c>"))
+    let output = StringOutput()
+    JUnitReport.write(summary, context: context, verdict: .differences, to: output)
+    let document = try XMLDocument(data: Data(output.text.utf8))
+    #expect(try document.nodes(forXPath: "//failure").count == 1)
+  }
+
+  @Test func everyCodeIsDocumented() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("docs/findings.md")
+    let text = try String(contentsOf: url, encoding: .utf8)
+    for code in FindingCode.all {
+      #expect(text.contains("`\(code.rawValue)`"), "docs/findings.md lacks \(code.rawValue)")
+    }
+  }
+}
