@@ -1,0 +1,53 @@
+import Foundation
+
+/// The example pair made by a real Cyrus 3.6 (`scripts/make-corpus.sh`), extracted into a fresh
+/// temporary directory for one test, and removed afterwards.
+final class Corpus {
+  let directory: String
+  var primary: String { directory + "/primary" }
+  var failover: String { directory + "/failover" }
+  /// The primary's spool root (partition-default).
+  var primarySpool: String { primary + "/var/spool/cyrus/mail" }
+  var failoverSpool: String { failover + "/var/spool/cyrus/mail" }
+
+  init() throws {
+    directory = NSTemporaryDirectory() + "cyrus-failover-corpus-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try Tool.must(["tar", "-xzpf", Tool.repository + "/corpora/example.tar.gz", "-C", directory, "--same-owner", "--numeric-owner"])
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+  /// Replaces the shipped failover with a fresh copy of the primary made by real rsync:
+  /// `-aH` keeps hard links (a faithful copy), plain `-a` is what the seed procedure does.
+  func copyFailover(keepHardLinks: Bool = true) throws {
+    try? FileManager.default.removeItem(atPath: failover)
+    try Tool.must(["rsync", keepHardLinks ? "-aH" : "-a", "--delete", primary + "/", failover + "/"])
+  }
+
+  /// Spool files of the primary whose name is a message file (`<uid>.`), relative to the
+  /// spool root, sorted; with `linked`, only those with more (or only one) hard link.
+  func messageFiles(linked: Bool? = nil) throws -> [String] {
+    guard let enumerator = FileManager.default.enumerator(atPath: primarySpool) else { return [] }
+    var result: [String] = []
+    for case let relative as String in enumerator {
+      let name = (relative as NSString).lastPathComponent
+      guard name.hasSuffix("."), Int(name.dropLast()) != nil else { continue }
+      var info = stat()
+      guard lstat(primarySpool + "/" + relative, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+      if let linked, linked != (info.st_nlink > 1) { continue }
+      result.append(relative)
+    }
+    return result.sorted()
+  }
+
+  /// Mailbox directories (holding cyrus.header) of the primary spool, relative, sorted.
+  func mailboxDirectories() throws -> [String] {
+    guard let enumerator = FileManager.default.enumerator(atPath: primarySpool) else { return [] }
+    var result: [String] = []
+    for case let relative as String in enumerator where (relative as NSString).lastPathComponent == "cyrus.header" {
+      result.append((relative as NSString).deletingLastPathComponent)
+    }
+    return result.sorted()
+  }
+}
