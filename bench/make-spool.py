@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Writes a synthetic Cyrus 3.6-shaped instance for benchmarks: ROOT/etc/imapd.conf, a config
+directory and a uuid-layout spool with USERS x MESSAGES message files of 1-16 KiB.
+
+Only the shape matters here (directory fan-out, file count, sizes); correctness tests use the
+real-Cyrus corpus in corpora/. Usage: make-spool.py ROOT USERS MESSAGES_PER_USER
+"""
+import os
+import random
+import sys
+
+root, users, per_user = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rng = random.Random(42)
+os.makedirs(f"{root}/etc", exist_ok=True)
+with open(f"{root}/etc/imapd.conf", "w") as conf:
+    conf.write("configdirectory: /var/lib/cyrus\npartition-default: /var/spool/cyrus/mail\n"
+               "hashimapspool: true\nsievedir: /var/spool/sieve\n")
+config = f"{root}/var/lib/cyrus"
+for sub in ("db", "socket", "proc", "quota/a", "user/a"):
+    os.makedirs(f"{config}/{sub}", exist_ok=True)
+with open(f"{config}/mailboxes.db", "wb") as db:
+    db.write(os.urandom(64 * 1024))
+body = (b"Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 300)
+alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+for user in range(users):
+    uid = "".join(rng.choice(alphabet) for _ in range(24))
+    box = f"{root}/var/spool/cyrus/mail/uuid/{uid[0]}/{uid[1]}/{uid}"
+    os.makedirs(box, exist_ok=True)
+    with open(f"{box}/cyrus.header", "wb") as header:
+        header.write(b"\xa1\x02\x8b\x0dCyrus mailbox header\n%(T e N user\x1fu" + str(user).encode() + b" I " + uid.encode() + b")\n")
+    with open(f"{box}/cyrus.index", "wb") as index:
+        index.write(b"\0" * (160 + 112 * per_user))
+    for message in range(1, per_user + 1):
+        size = rng.randint(1024, 16384)
+        with open(f"{box}/{message}.", "wb") as handle:
+            handle.write(b"Subject: %d/%d\r\n\r\n" % (user, message) + body[:size])
