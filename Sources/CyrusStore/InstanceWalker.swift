@@ -1,12 +1,16 @@
 /// Walks every area of a ``CyrusInstance`` in canonical order (areas by name, then paths), as
 /// one ``ManifestSource``.
-public final class InstanceWalker: ManifestSource {
+public final class InstanceWalker: ManifestSource, @unchecked Sendable {
   private var pending: [TreeWalker]
   private let state: WalkState
   /// How many entries were yielded so far (for progress lines).
   public private(set) var entriesSeen = 0
   /// How many content bytes were yielded so far (file sizes).
   public private(set) var bytesSeen: UInt64 = 0
+
+  /// The directories holding a `cyrus.header` seen so far (complete once ``next()`` returned
+  /// `nil`). Read it only from the thread that ran the walk, or after that thread is done.
+  public var mailboxDirectories: [MailboxDirectory] { state.mailboxDirectories }
 
   /// Prepares a walk; nothing is read until ``next()``.
   public init(instance: CyrusInstance, options: WalkOptions) {

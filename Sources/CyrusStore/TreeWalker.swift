@@ -123,10 +123,11 @@ final class TreeWalker {
     switch area.role {
     case .partition, .metapartition, .archivePartition:
       guard names.contains(Array("cyrus.header".utf8)) else { return nil }
-      if let id = naming.uniqueID(of: path) {
-        return MailboxHeaderLabel.read(directoryFD: fd).map { $0 } ?? "uuid:\(id)"
-      }
-      return naming.legacyName(of: path)
+      let header = MailboxHeaderLabel.read(directoryFD: fd)
+      let name = naming.uniqueID(of: path) != nil ? header.name : naming.legacyName(of: path)
+      shared.mailboxDirectories.append(
+        MailboxDirectory(area: area.name, path: path, headerName: header.name, headerUniqueID: header.uniqueID))
+      return name ?? header.uniqueID.map { "uniqueid \($0)" }
     case .config, .sieve:
       return nil
     }

@@ -1,0 +1,19 @@
+/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum twoskip stores.
+///
+/// Output equals zlib's `crc32(0, buf, len)`, which Cyrus 2.4/2.5 call, and Cyrus 3.6's own
+/// slicing implementation (`lib/crc32.c`, `crc32_map`).
+public enum CRC32 {
+  private static let table: [UInt32] = (0..<256).map { n -> UInt32 in
+    var c = UInt32(n)
+    for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    return c
+  }
+
+  /// The checksum of `bytes`, continuing from `crc` (0 to start).
+  public static func checksum<C: Collection>(_ bytes: C, continuing crc: UInt32 = 0) -> UInt32
+  where C.Element == UInt8 {
+    var c = ~crc
+    for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+    return ~c
+  }
+}

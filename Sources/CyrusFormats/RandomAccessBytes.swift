@@ -1,0 +1,70 @@
+/// A source of bytes that can be read at any offset: a file read with `pread`, or an array.
+///
+/// The parsers in this module never open files. The store module conforms its file type to this
+/// protocol; tests use the `[UInt8]` conformance below.
+public protocol RandomAccessBytes {
+  /// The total number of bytes in the source.
+  var count: Int { get }
+
+  /// Returns exactly `count` bytes starting at `offset`, or throws.
+  ///
+  /// Readers check every range against ``count`` before calling, so a conforming type may treat
+  /// an out-of-range request (for example, a file that shrank while being read) as an error.
+  func bytes(at offset: Int, count: Int) throws -> [UInt8]
+}
+
+extension Array: RandomAccessBytes where Element == UInt8 {
+  public func bytes(at offset: Int, count: Int) throws -> [UInt8] {
+    guard offset >= 0, count >= 0, offset <= self.count, count <= self.count - offset else {
+      throw CyrusDBError(
+        .truncated, offset: offset,
+        detail: "read of \(count) bytes past the end (size \(self.count))")
+    }
+    return Array(self[offset..<(offset + count)])
+  }
+}
+
+/// A read-ahead window over a ``RandomAccessBytes`` source, so a reader that walks records in
+/// file order issues one read per window instead of two per record.
+struct ByteWindow<Source: RandomAccessBytes> {
+  /// Bytes fetched per read when the caller asks for less. Unit: bytes.
+  static var windowSize: Int { 64 * 1024 }
+
+  let source: Source
+  private var start = 0
+  private var buffer: [UInt8] = []
+
+  init(_ source: Source) { self.source = source }
+
+  var count: Int { source.count }
+
+  /// Returns `count` bytes at `offset`, throwing ``CyrusDBError/Kind/truncated`` when the range
+  /// does not lie inside the source.
+  mutating func bytes(at offset: Int, count: Int) throws -> [UInt8] {
+    guard offset >= 0, count >= 0, offset <= source.count, count <= source.count - offset else {
+      throw CyrusDBError(
+        .truncated, offset: offset,
+        detail: "need \(count) bytes, file has \(max(0, source.count - max(offset, 0))) left")
+    }
+    if offset >= start, offset - start <= buffer.count, count <= buffer.count - (offset - start) {
+      let from = offset - start
+      return Array(buffer[from..<(from + count)])
+    }
+    if count >= Self.windowSize {
+      return try source.bytes(at: offset, count: count)
+    }
+    let length = min(Self.windowSize, source.count - offset)
+    buffer = try source.bytes(at: offset, count: length)
+    start = offset
+    guard buffer.count >= count else {
+      throw CyrusDBError(.truncated, offset: offset, detail: "short read of \(buffer.count) bytes")
+    }
+    return Array(buffer[0..<count])
+  }
+
+  /// The big-endian u32 at `offset`.
+  mutating func uint32(at offset: Int) throws -> UInt32 {
+    var c = ByteCursor(try bytes(at: offset, count: 4), baseOffset: offset)
+    return try c.readUInt32()
+  }
+}
