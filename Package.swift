@@ -24,17 +24,22 @@ let package = Package(
       dependencies: ["CyrusFormats", "BerkeleyDB", .product(name: "Crypto", package: "swift-crypto")]),
     /** Findings, the streaming merge-join of two manifests, and the report encoders. */
     .target(name: "Verification", dependencies: ["CyrusStore", "CyrusFormats"]),
+    /** The agent protocol over SSH standard input/output, the SSH transport, saved manifests. */
+    .target(
+      name: "Remote",
+      dependencies: ["Verification", "CyrusStore", .product(name: "Crypto", package: "swift-crypto")]),
     /** The command-line tool: parses options, wires the modules, prints, picks the exit code. */
     .executableTarget(
       name: "cyrus-failover",
       dependencies: [
-        "Verification", "CyrusStore", "CyrusFormats", "BerkeleyDB",
+        "Verification", "CyrusStore", "CyrusFormats", "BerkeleyDB", "Remote",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "CyrusFormatsTests", dependencies: ["CyrusFormats"]),
     .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
     .testTarget(name: "CyrusStoreTests", dependencies: ["CyrusStore", "CyrusFormats"]),
     .testTarget(name: "VerificationTests", dependencies: ["Verification", "CyrusStore"]),
+    .testTarget(name: "RemoteTests", dependencies: ["Remote", "Verification", "CyrusStore"]),
     .testTarget(name: "IntegrationTests", dependencies: ["cyrus-failover", "Verification"]),
   ]
 )

@@ -144,12 +144,12 @@ public struct CyrusInstance: Sendable {
     return result
   }
 
-  static func reroot(_ path: String, under root: String?) -> String {
+  public static func reroot(_ path: String, under root: String?) -> String {
     guard let root, !root.isEmpty else { return path }
     return join(root, String(path.drop(while: { $0 == "/" })))
   }
 
-  static func join(_ directory: String, _ name: String) -> String {
+  public static func join(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
   }
 

@@ -10,7 +10,10 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   /// One line for humans.
   public let summary: String
   /// Whether the finding means part of a side was not checked at all (exit status 2).
-  public var meansIncomplete: Bool { ["file.unreadable", "directory.unlistable", "manifest.out-of-order"].contains(rawValue) }
+  public var meansIncomplete: Bool { [
+      "file.unreadable", "directory.unlistable", "manifest.out-of-order", "mailboxes-db.unreadable",
+      "mailboxes-db.record-invalid",
+    ].contains(rawValue) }
 
   public var description: String { rawValue }
 
@@ -68,10 +71,35 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   public static let outOfOrder = FindingCode(
     "manifest.out-of-order", .error, "a manifest source gave an entry out of canonical order; the entry was skipped")
 
+  // MARK: The mailbox list (mailboxes.db, its dump, and the spool it describes)
+  public static let mailboxMissing = FindingCode("mailbox.missing", .error, "in the primary's mailboxes.db, not in the failover's")
+  public static let mailboxExtra = FindingCode("mailbox.extra", .error, "in the failover's mailboxes.db, not in the primary's")
+  public static let mailboxPartitionMismatch = FindingCode("mailbox.partition-mismatch", .error, "mailbox on another partition")
+  public static let mailboxTypeMismatch = FindingCode("mailbox.type-mismatch", .error, "mailbox type or flags differ")
+  public static let mailboxACLMismatch = FindingCode("mailbox.acl-mismatch", .error, "ACLs differ (compared as identifier → rights sets)")
+  public static let mailboxUniqueIDMismatch = FindingCode("mailbox.uniqueid-mismatch", .error, "uniqueids differ")
+  public static let mailboxDirectoryMissing = FindingCode(
+    "mailbox.directory-missing", .error, "a mailboxes.db entry whose spool directory (with cyrus.header) is not there")
+  public static let mailboxDirectoryOrphan = FindingCode(
+    "mailbox.directory-orphan", .warning, "a spool directory with a cyrus.header that no mailboxes.db entry names")
+  public static let mailboxNameUnsafe = FindingCode(
+    "mailbox.name-unsafe", .error, "a mailbox name that would map outside the spool (never used as a path)")
+  public static let mailboxesDBUnreadable = FindingCode(
+    "mailboxes-db.unreadable", .error, "mailboxes.db could not be read to the end; the mailbox list was not compared")
+  public static let mailboxesDBRecordInvalid = FindingCode(
+    "mailboxes-db.record-invalid", .error, "a mailboxes.db record that does not parse, or a reader warning")
+  public static let mailboxListStale = FindingCode(
+    "mailboxlist.stale", .warning, "the ctl_mboxlist dump (mailboxlist.txt) disagrees with mailboxes.db")
+  public static let mailboxListMalformed = FindingCode(
+    "mailboxlist.malformed", .warning, "mailboxlist.txt could not be read or parsed")
+
   /// Every code, in documentation order.
   public static let all: [FindingCode] = [
     fileMissing, fileExtra, directoryMissing, directoryExtra, typeMismatch, sizeMismatch, contentMismatch,
     modeMismatch, ownerMismatch, groupMismatch, mtimeMismatch, hardLinkMismatch, symlinkTargetMismatch,
     symlinkOutside, specialFile, unreadable, unlistable, vanished, changedWhileReading, outOfOrder,
+    mailboxMissing, mailboxExtra, mailboxPartitionMismatch, mailboxTypeMismatch, mailboxACLMismatch,
+    mailboxUniqueIDMismatch, mailboxDirectoryMissing, mailboxDirectoryOrphan, mailboxNameUnsafe,
+    mailboxesDBUnreadable, mailboxesDBRecordInvalid, mailboxListStale, mailboxListMalformed,
   ]
 }

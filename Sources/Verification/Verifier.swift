@@ -32,14 +32,22 @@ public struct Verifier: Sendable {
     let options = self.options
     let primary = self.primary
     let failover = self.failover
-    var left = PrefetchingSource { InstanceWalker(instance: primary, options: options) }
-    var right = PrefetchingSource { InstanceWalker(instance: failover, options: options) }
+    let primaryWalker = InstanceWalker(instance: primary, options: options)
+    let failoverWalker = InstanceWalker(instance: failover, options: options)
+    var left = PrefetchingSource { primaryWalker }
+    var right = PrefetchingSource { failoverWalker }
     defer {
       left.cancel()
       right.cancel()
     }
     let diff = ManifestDiff(sink: sink)
     try diff.run(primary: &left, failover: &right, progress: progress)
+    // Both walks have ended (each source returned nil after its thread finished), so their
+    // mailbox directory lists are complete and no longer touched by another thread.
+    MailboxListCheck.run(
+      primary: MailboxSide.load(primary, side: .primary, directories: primaryWalker.mailboxDirectories),
+      failover: MailboxSide.load(failover, side: .failover, directories: failoverWalker.mailboxDirectories),
+      sink: sink)
     var context = self.context
     context.primaryEntries = diff.primaryEntries
     context.failoverEntries = diff.failoverEntries

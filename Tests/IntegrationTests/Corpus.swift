@@ -41,6 +41,18 @@ final class Corpus {
     return result.sorted()
   }
 
+  /// The mailbox name in a 3.6 cyrus.header (`N` field) of a spool directory.
+  func headerName(of directory: String) -> String? {
+    guard let data = FileManager.default.contents(atPath: primarySpool + "/" + directory + "/cyrus.header") else { return nil }
+    let text = String(decoding: data, as: UTF8.self)
+    guard let range = text.range(of: " N ") else { return nil }
+    let rest = text[range.upperBound...]
+    if rest.hasPrefix("\"") {
+      return rest.dropFirst().split(separator: "\"", maxSplits: 1).first.map(String.init)
+    }
+    return rest.split(separator: " ", maxSplits: 1).first.map(String.init)
+  }
+
   /// Mailbox directories (holding cyrus.header) of the primary spool, relative, sorted.
   func mailboxDirectories() throws -> [String] {
     guard let enumerator = FileManager.default.enumerator(atPath: primarySpool) else { return [] }

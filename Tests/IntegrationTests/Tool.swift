@@ -76,6 +76,12 @@ enum Tool {
     }
     let lines = findings.map { finding -> String in
       let code = finding["code"] as? String ?? "?"
+      let side = finding["side"] as? String ?? "-"
+      if code.hasPrefix("mailbox") {
+        // Mailbox-list findings: the mailbox (and the side a one-sided one was seen on).
+        let mailbox = finding["mailbox"] as? String ?? "-"
+        return "\(code) \(mailbox) [\(side)]"
+      }
       let area = finding["area"] as? String ?? "-"
       let path = finding["path"] as? String ?? "-"
       return "\(code) \(area):\(path)"

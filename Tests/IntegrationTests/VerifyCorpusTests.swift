@@ -61,7 +61,9 @@ import Testing
     let leaf = try #require(mailboxes.last { candidate in !mailboxes.contains { $0.hasPrefix(candidate + "/") } })
     try FileManager.default.removeItem(atPath: corpus.failoverSpool + "/" + leaf)
     let result = try verify(corpus)
-    #expect(result.findings == ["directory.missing partition-default:\(leaf)"])
+    // The mailbox-list stage names the mailbox whose directory is gone.
+    let mailbox = try #require(corpus.headerName(of: leaf))
+    #expect(result.findings == ["directory.missing partition-default:\(leaf)", "mailbox.directory-missing \(mailbox) [failover]"])
     let detail = ((result.json["findings"] as? [[String: Any]])?.first?["detail"] as? String) ?? ""
     #expect(detail.contains("entries below"))
   }

@@ -1,0 +1,81 @@
+import BerkeleyDB
+import CyrusFormats
+
+/// One cyrusdb file on disk (mailboxes.db, a seen db, a subscription file), opened with the
+/// backend its first bytes show — never the one the config claims, since Cyrus 3.6 converts
+/// files in place (§4.8 of the formats reference) — or with an explicit override.
+public struct CyrusDatabaseFile: Sendable {
+  /// The path.
+  public let path: String
+  /// The backend used to read it.
+  public let kind: CyrusDBKind
+  /// Key order the reader checks.
+  public let keyOrder: CyrusKeyOrder?
+
+  /// Opens `path` and detects its backend (or takes `backend`).
+  /// - Parameter flatEscaping: `.binarySafe` for 2.5+ flat files, `.none` for 2.2–2.4.
+  public init(path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil) throws(CyrusStoreError) {
+    self.path = path
+    self.keyOrder = keyOrder
+    if let backend {
+      self.kind = backend
+    } else {
+      let file = try FileBytes(path: path)
+      let prefix: [UInt8]
+      do {
+        prefix = try file.bytes(at: 0, count: min(file.count, CyrusDBKind.prefixLength))
+      } catch {
+        throw CyrusStoreError(.system, path: path, detail: "cannot read: \(error)")
+      }
+      self.kind = CyrusDBKind.detect(prefix)
+    }
+  }
+
+  /// Streams every record in the file's order.
+  /// - Returns: non-fatal problems the reader noticed (a record count that disagrees, …).
+  /// - Throws: ``CyrusDatabaseError`` for damage that stops the read, naming the file and offset.
+  @discardableResult
+  public func forEachRecord(
+    flatEscaping: FlatReader<FileBytes>.Escaping = .binarySafe, _ body: (CyrusDBRecord) throws -> Void
+  ) throws -> [CyrusDBError] {
+    do {
+      switch kind {
+      case .empty:
+        return []
+      case .twoskip:
+        return try TwoskipReader(FileBytes(path: path), keyOrder: keyOrder ?? .raw).forEachRecord(body).warnings
+      case .skiplist:
+        return try SkiplistReader(FileBytes(path: path), keyOrder: keyOrder ?? .signedChar).forEachRecord(body).warnings
+      case .flat:
+        return try FlatReader(FileBytes(path: path), escaping: flatEscaping, keyOrder: keyOrder ?? .mailbox)
+          .forEachRecord(body).warnings
+      case .berkeleyBtree, .berkeleyHash:
+        let database = try BerkeleyDatabase(path: path, expecting: kind == .berkeleyBtree ? .btree : .hash)
+        defer { try? database.close() }
+        try database.forEachRecord { record in try body(CyrusDBRecord(key: record.key, value: record.value)) }
+        return []
+      }
+    } catch let error as CyrusDBError {
+      throw CyrusDatabaseError(path: path, kind: kind, reason: error.description, offset: error.offset)
+    } catch let error as BerkeleyError {
+      throw CyrusDatabaseError(path: path, kind: kind, reason: error.description, offset: nil)
+    } catch let error as CyrusStoreError {
+      throw CyrusDatabaseError(path: path, kind: kind, reason: error.detail, offset: nil)
+    }
+  }
+}
+
+/// A cyrusdb file that could not be read to the end: the path, the backend, the reason with
+/// the offset where the format says it.
+public struct CyrusDatabaseError: Error, Sendable, CustomStringConvertible {
+  /// The file.
+  public var path: String
+  /// The backend it was read as.
+  public var kind: CyrusDBKind
+  /// What went wrong (includes the offset in hex when known).
+  public var reason: String
+  /// Byte offset of the damage, when known.
+  public var offset: Int?
+
+  public var description: String { "\(path) (\(kind.rawValue)): \(reason)" }
+}
