@@ -15,7 +15,7 @@ let package = Package(
     /** Debian's libdb (Berkeley DB 5.3) as a C module; no pkg-config file exists, so it links "db". */
     .systemLibrary(name: "CBerkeleyDB", path: "Sources/CBerkeleyDB"),
     /** Owning, read-only Swift wrappers around Berkeley DB: the only place with unsafe C calls to libdb. */
-    .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB"]),
+    .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB"], exclude: ["README.md"]),
     /** Pure parsers from bytes: cyrusdb backends, mailboxes.db values, dumps, imapd.conf. */
     .target(name: "CyrusFormats"),
     /** One Cyrus instance on disk: paths from imapd.conf, the canonical walk of config dir and spool. */
