@@ -54,7 +54,7 @@ import Testing
         "file.size-mismatch config:mailboxes.db",
         "mailbox.directory-orphan user.carla.Projects [failover]",
         "mailbox.missing user.carla.Projects [failover]",
-        "mailboxlist.stale config:mailboxlist.txt",
+        "mailboxlist.stale user.carla.Projects [failover]",
       ].sorted())
     #expect(result.status == 1)
   }
@@ -73,7 +73,7 @@ import Testing
     #expect(
       result.findings == [
         "file.size-mismatch config:mailboxes.db", "mailbox.acl-mismatch user.anna [both]",
-        "mailboxlist.stale config:mailboxlist.txt",
+        "mailboxlist.stale user.anna [failover]",
       ].sorted())
     let finding = (result.json["findings"] as? [[String: Any]])?.first { $0["code"] as? String == "mailbox.acl-mismatch" }
     #expect((finding?["failover"] as? String)?.contains("intruder") == true)
@@ -99,7 +99,7 @@ import Testing
     try overwrite(dump, with: Array(lines.joined(separator: "\n").utf8))
     try corpus.copyFailover()
     let result = try Tool.verify(["--primary", corpus.primary, "--failover", corpus.failover])
-    #expect(result.findings == ["mailboxlist.stale config:mailboxlist.txt", "mailboxlist.stale config:mailboxlist.txt"])
+    #expect(result.findings == ["mailboxlist.stale user.bert [failover]", "mailboxlist.stale user.bert [primary]"])
     let sides = (result.json["findings"] as? [[String: Any]])?.compactMap { $0["side"] as? String }.sorted()
     #expect(sides == ["failover", "primary"])
     #expect(result.status == 1)
@@ -112,7 +112,7 @@ import Testing
     let data = try Data(contentsOf: URL(fileURLWithPath: path))
     try overwrite(path, with: [UInt8](data.prefix(data.count / 2)))
     let result = try Tool.verify(["--primary", corpus.primary, "--failover", corpus.failover])
-    #expect(result.findings == ["file.size-mismatch config:mailboxes.db", "mailboxes-db.unreadable config:-"])
+    #expect(result.findings == ["file.size-mismatch config:mailboxes.db", "mailboxes-db.unreadable - [failover]"])
     #expect(result.status == 2)
     let detail = (result.json["findings"] as? [[String: Any]])?.first { $0["code"] as? String == "mailboxes-db.unreadable" }?["detail"] as? String
     #expect(detail?.contains("mailboxes.db") == true)
