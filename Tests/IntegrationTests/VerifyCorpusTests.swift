@@ -137,6 +137,20 @@ import Testing
     #expect(result.stdout.isEmpty)
   }
 
+  @Test func partitionThatIsAFileIsExitTwoNamingIt() throws {
+    let corpus = try Corpus()
+    try corpus.copyFailover()
+    try FileManager.default.removeItem(atPath: corpus.failoverSpool)
+    try Data("not a directory".utf8).write(to: URL(fileURLWithPath: corpus.failoverSpool))
+    let result = try Tool.run([
+      Tool.executable, "verify", "--primary", corpus.primary, "--failover", corpus.failover, "--no-progress",
+    ])
+    #expect(result.status == 2)
+    #expect(result.stdout.contains("COULD NOT VERIFY COMPLETELY"))
+    #expect(result.stdout.contains("directory.unlistable"))
+    #expect(result.stdout.contains(corpus.failoverSpool))
+  }
+
   @Test func usageErrorIsExitTwo() throws {
     let result = try Tool.run([Tool.executable, "verify", "--primary", "/x"])
     #expect(result.status == 2)
