@@ -40,6 +40,8 @@ let package = Package(
     .testTarget(name: "CyrusStoreTests", dependencies: ["CyrusStore", "CyrusFormats"]),
     .testTarget(name: "VerificationTests", dependencies: ["Verification", "CyrusStore"]),
     .testTarget(name: "RemoteTests", dependencies: ["Remote", "Verification", "CyrusStore"]),
+    .testTarget(
+      name: "MailboxListTests", dependencies: ["cyrus-failover", "CyrusStore", "CyrusFormats", "BerkeleyDB"]),
     .testTarget(name: "IntegrationTests", dependencies: ["cyrus-failover", "Verification"]),
   ]
 )

@@ -8,7 +8,8 @@ extension CyrusInstance {
 
   /// The config directory on this host (re-rooted).
   public var configDirectory: String {
-    areas.first { $0.role == .config }?.path ?? Self.reroot(conf["configdirectory"] ?? "/", under: root)
+    areas.first { $0.role == .config }?.path
+      ?? Self.reroot(conf["configdirectory"] ?? "/", under: root)
   }
 
   /// `mailboxes.db`: `mboxlist_db_path` (2.5+) when set, else `<configdirectory>/mailboxes.db`
@@ -50,7 +51,9 @@ extension CyrusInstance {
     guard name.isSafeAsPath else {
       throw CyrusStoreError(
         .badOption, path: root,
-        detail: "mailbox name \(EntryPath.escape(Array(name.internalName.utf8))) is not safe as a path; not used")
+        detail:
+          "mailbox name \(EntryPath.escape(Array(name.internalName.utf8))) is not safe as a path; not used"
+      )
     }
     let directory = SpoolLocation(self).legacyDirectory(of: name.internalName)
     let path = Self.join(root, String(decoding: directory.bytes, as: UTF8.self)) + "/cyrus.header"
