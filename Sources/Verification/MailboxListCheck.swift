@@ -99,34 +99,22 @@ public enum MailboxListCheck {
     }
   }
 
-  /// mailboxlist.txt against mailboxes.db on one side.
+  /// mailboxlist.txt against mailboxes.db on one side, field by field as far as the dump's
+  /// format carries them (``MailboxListDumpCheck``).
   static func checkDump(side: MailboxSide, list: MailboxList, sink: any FindingSink) {
     guard let dump = side.dump else { return }
     switch dump {
     case .failure(let error):
       sink.emit(Finding(.mailboxListMalformed, side: side.side, area: "config", path: "mailboxlist.txt", detail: error.description))
-    case .success(let dumped):
-      let byName = Dictionary(dumped.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-      let inDatabase = Set(list.entries.map(\.name))
-      for entry in list.entries {
-        guard let other = byName[entry.name] else {
-          sink.emit(stale(side, entry.name, "in mailboxes.db, not in the dump"))
-          continue
-        }
-        var changed: [String] = []
-        if entry.partition != other.partition { changed.append("partition \(other.partition ?? "-") → \(entry.partition ?? "-")") }
-        if entry.acl != other.acl { changed.append("acl \(other.acl) → \(entry.acl)") }
-        if let id = other.uniqueID, id != entry.uniqueID { changed.append("uniqueid \(id) → \(entry.uniqueID ?? "-")") }
-        if !changed.isEmpty { sink.emit(stale(side, entry.name, "changed since the dump: " + changed.joined(separator: "; "))) }
-      }
-      for entry in dumped where !inDatabase.contains(entry.name) {
-        sink.emit(stale(side, entry.name, "in the dump, no longer in mailboxes.db"))
+    case .success(let parsed):
+      let format = parsed.format ?? .cyrus36
+      for difference in MailboxListDumpCheck.compare(database: list.entries, dump: parsed.entries, format: format) {
+        sink.emit(
+          Finding(
+            .mailboxListStale, side: side.side, area: "config", path: "mailboxlist.txt",
+            mailbox: difference.name.internalName, detail: difference.description))
       }
     }
-  }
-
-  static func stale(_ side: MailboxSide, _ name: MailboxName, _ detail: String) -> Finding {
-    Finding(.mailboxListStale, side: side.side, area: "config", path: "mailboxlist.txt", mailbox: name.internalName, detail: detail)
   }
 
   static func key(area: String, path: EntryPath) -> String {

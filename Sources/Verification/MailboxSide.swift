@@ -13,32 +13,26 @@ public struct MailboxSide: Sendable {
   public var areaNames: Set<String>
   /// The mailbox list, or why it could not be read.
   public var list: Result<MailboxList, MailboxSideError>
-  /// `mailboxlist.txt` from the config directory: absent, parsed, or why it could not be.
-  public var dump: Result<[MailboxEntry], MailboxSideError>?
+  /// `mailboxlist.txt` from the config directory: absent, parsed (with its format), or why it
+  /// could not be.
+  public var dump: Result<(format: MailboxListDump.Format?, entries: [MailboxEntry]), MailboxSideError>?
   /// Directories holding a cyrus.header, from the walk.
   public var directories: [MailboxDirectory]
 
-  /// Largest mailboxlist.txt read, in bytes (it holds one line per mailbox).
-  public static let dumpSizeLimit = 512 << 20
-
   /// Reads the mailbox data of a local instance.
   public static func load(_ instance: CyrusInstance, side: Side, directories: [MailboxDirectory]) -> MailboxSide {
-    let configPath = instance.areas.first { $0.role == .config }?.path ?? ""
-    let databasePath = instance.conf["mboxlist_db_path"].map { CyrusInstance.reroot($0, under: instance.root) }
-      ?? CyrusInstance.join(configPath, "mailboxes.db")
-    let deletedPrefix = instance.conf["deletedprefix"] ?? "DELETED"
+    let databasePath = instance.mailboxesDBPath
     let list: Result<MailboxList, MailboxSideError>
     do {
-      list = .success(try MailboxList.read(path: databasePath, deletedPrefix: deletedPrefix))
+      list = .success(try MailboxList.read(path: databasePath, deletedPrefix: instance.deletedPrefix))
     } catch {
       list = .failure(MailboxSideError(path: databasePath, reason: "\(error)"))
     }
-    let dumpPath = CyrusInstance.join(configPath, "mailboxlist.txt")
-    var dump: Result<[MailboxEntry], MailboxSideError>?
+    let dumpPath = instance.mailboxListDumpPath
+    var dump: Result<(format: MailboxListDump.Format?, entries: [MailboxEntry]), MailboxSideError>?
     if case .success(.file) = SystemFilesPublic.kind(of: dumpPath) {
       do {
-        let bytes = try SystemFilesPublic.readFile(dumpPath, limit: dumpSizeLimit)
-        dump = .success(try MailboxListDump.parse(bytes).entries)
+        dump = .success(try MailboxListDumpFile.read(path: dumpPath))
       } catch {
         dump = .failure(MailboxSideError(path: dumpPath, reason: "\(error)"))
       }
