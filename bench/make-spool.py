@@ -18,19 +18,26 @@ with open(f"{root}/etc/imapd.conf", "w") as conf:
 config = f"{root}/var/lib/cyrus"
 for sub in ("db", "socket", "proc", "quota/a", "user/a"):
     os.makedirs(f"{config}/{sub}", exist_ok=True)
-with open(f"{config}/mailboxes.db", "wb") as db:
-    db.write(os.urandom(64 * 1024))
+records = []
 body = (b"Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 300)
 alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 for user in range(users):
     uid = "".join(rng.choice(alphabet) for _ in range(24))
+    name = f"u{user:06d}"
+    # A 3.6 N record in a flat mailboxes.db (flat needs no escaping for these bytes).
+    records.append((b"Nuser\x1f" + name.encode(),
+                    b"%(T e I " + uid.encode() + b" P default V 1 M 1 A %(" + name.encode() + b" lrswipkxtecdan))"))
     box = f"{root}/var/spool/cyrus/mail/uuid/{uid[0]}/{uid[1]}/{uid}"
     os.makedirs(box, exist_ok=True)
     with open(f"{box}/cyrus.header", "wb") as header:
-        header.write(b"\xa1\x02\x8b\x0dCyrus mailbox header\n%(T e N user\x1fu" + str(user).encode() + b" I " + uid.encode() + b")\n")
+        header.write(b"\xa1\x02\x8b\x0dCyrus mailbox header\n\"The best thing about this system was that it had lots of goals.\"\n"
+                     b"\t--Jim Morris on Andrew\n%(T e N user." + name.encode() + b" I " + uid.encode() + b")\n")
     with open(f"{box}/cyrus.index", "wb") as index:
         index.write(b"\0" * (160 + 112 * per_user))
     for message in range(1, per_user + 1):
         size = rng.randint(1024, 16384)
         with open(f"{box}/{message}.", "wb") as handle:
             handle.write(b"Subject: %d/%d\r\n\r\n" % (user, message) + body[:size])
+with open(f"{config}/mailboxes.db", "wb") as db:
+    for key, value in sorted(records):
+        db.write(key + b"\t" + value + b"\n")
