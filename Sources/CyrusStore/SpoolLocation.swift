@@ -7,7 +7,7 @@ import CyrusFormats
 ///   3.6 (`N`/`I`) mailboxes.db and lacks the `l` (legacy directories) flag
 ///   ([3.6.1 imap/mboxlist.c:318-345], `mboxname_id_hash`).
 /// - Name-based: `[domain/[H/]DOMAIN/][H/]a/b/c` for `[DOMAIN!]a.b.c`, where `H` is
-///   `dir_hash_c` of the part after the first dot (first letter, `q` when not a lowercase
+///   `dir_hash_c` of the part after the first dot (first byte lowercased, `q` when not a
 ///   letter; with `fulldirhash`, the shift-xor hash `A`…`W`) ([2.2.13 imap/mailbox.c:2714-2759],
 ///   [3.6.1 lib/util.c:393-422]).
 public struct SpoolLocation: Sendable {

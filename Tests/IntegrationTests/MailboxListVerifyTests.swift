@@ -79,6 +79,24 @@ import Testing
     #expect((finding?["failover"] as? String)?.contains("intruder") == true)
   }
 
+  @Test func unsafeMailboxNameIsReportedAndNeverUsedAsAPath() throws {
+    let corpus = try Corpus()
+    try corpus.copyFailover()
+    var all = try records(corpus)
+    all.append(
+      CyrusDBRecord(
+        key: Array("Nuser\u{1F}bad\u{01}name".utf8),
+        value: Array("%(T el I zzzz00000000000000000000 P default V 1 M 1 A %(x lr))".utf8)))
+    all.sort { $0.key.lexicographicallyPrecedes($1.key) }
+    try writeFlat(all, to: failoverDatabase(corpus))
+    let result = try Tool.verify(["--primary", corpus.primary, "--failover", corpus.failover])
+    let codes = result.findings.map { String($0.split(separator: " ")[0]) }
+    #expect(codes.contains("mailbox.name-unsafe"))
+    #expect(codes.contains("mailbox.extra"))
+    #expect(!codes.contains("mailbox.directory-missing"), "an unsafe name must never be turned into a path")
+    #expect(result.status == 1)
+  }
+
   @Test func sameListInAnotherBackendIsConsistent() throws {
     // The failover's Cyrus converted mailboxes.db to another backend: the files differ, the
     // mailbox list does not.
