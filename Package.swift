@@ -35,13 +35,16 @@ let package = Package(
         "Verification", "CyrusStore", "CyrusFormats", "BerkeleyDB", "Remote",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    /** Test helpers shared by the end-to-end test targets: running the built tool and real programs. */
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "CyrusFormatsTests", dependencies: ["CyrusFormats"]),
     .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
     .testTarget(name: "CyrusStoreTests", dependencies: ["CyrusStore", "CyrusFormats"]),
     .testTarget(name: "VerificationTests", dependencies: ["Verification", "CyrusStore"]),
     .testTarget(name: "RemoteTests", dependencies: ["Remote", "Verification", "CyrusStore"]),
     .testTarget(
-      name: "MailboxListTests", dependencies: ["cyrus-failover", "CyrusStore", "CyrusFormats", "BerkeleyDB"]),
-    .testTarget(name: "IntegrationTests", dependencies: ["cyrus-failover", "Verification"]),
+      name: "MailboxListTests",
+      dependencies: ["cyrus-failover", "CyrusStore", "CyrusFormats", "BerkeleyDB", "TestSupport"]),
+    .testTarget(name: "IntegrationTests", dependencies: ["cyrus-failover", "Verification", "TestSupport"]),
   ]
 )

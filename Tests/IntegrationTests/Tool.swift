@@ -1,67 +1,27 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `cyrus-failover` executable and other real programs (rsync, tar) for the
 /// end-to-end tests.
 enum Tool {
-  /// The repository root (three levels above this file).
-  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
+  /// The repository root.
+  static var repository: String { ProcessRunner.repository }
 
-  /// The built executable, next to the test bundle in the build directory.
-  static var executable: String {
-    if let explicit = ProcessInfo.processInfo.environment["CYRUS_FAILOVER_BIN"] { return explicit }
-    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<4 {
-      let candidate = directory.appendingPathComponent("cyrus-failover").path
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-      directory = directory.deletingLastPathComponent()
-    }
-    return repository + "/.build/debug/cyrus-failover"
-  }
+  /// The built executable.
+  static var executable: String { ProcessRunner.executable }
 
   /// The result of one process.
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
+  typealias Result = ProcessRunner.Result
 
   /// Runs `arguments[0]` (a path, or a name looked up in /usr/bin and /bin) and waits.
   @discardableResult
   static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
-    let process = Process()
-    let name = arguments[0]
-    process.executableURL = URL(
-      fileURLWithPath: name.contains("/") ? name : (["/usr/bin/", "/bin/"].map { $0 + name }.first {
-        FileManager.default.isExecutableFile(atPath: $0)
-      } ?? name))
-    process.arguments = Array(arguments.dropFirst())
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let out = Pipe()
-    // Standard error goes to a file, so the two streams cannot block each other.
-    let errPath = NSTemporaryDirectory() + "cyrus-failover-stderr-" + UUID().uuidString
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: errPath) }
-    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try err.close()
-    let stderrData = FileManager.default.contents(atPath: errPath) ?? Data()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-      stderr: String(decoding: stderrData, as: UTF8.self))
+    try ProcessRunner.run(arguments, in: directory)
   }
 
   /// Runs a program that must succeed.
   static func must(_ arguments: [String], in directory: String? = nil) throws {
-    let result = try run(arguments, in: directory)
-    guard result.status == 0 else {
-      throw ToolError(message: "\(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
-    }
+    try ProcessRunner.must(arguments, in: directory)
   }
 
   /// Runs `cyrus-failover verify … --format json` and returns the exit status and the findings

@@ -78,7 +78,7 @@ import Testing
         if let explicit { arguments += ["--backend", explicit] }
         let result = try Binary.tool(arguments)
         #expect(result.status == 0, "\(format): \(result.stderr)")
-        #expect(result.text == text, "\(format) \(explicit ?? "auto")")
+        #expect(result.stdout == text, "\(format) \(explicit ?? "auto")")
         // mbtype 1 (REMOTE) is lost in the upstream 2.2 format and means NETNEWS to 3.6 -L.
         #expect(result.stderr.contains("user.remote"))
       }
@@ -94,7 +94,7 @@ import Testing
     for (format, text) in Self.expected {
       let dump = try scratch.write("dump.\(format).txt", text)
       let result = try Binary.tool(["mboxlist", "check", "--db", db, "--dump", dump])
-      #expect(result.status == 0, "\(format): \(result.text) \(result.stderr)")
+      #expect(result.status == 0, "\(format): \(result.stdout) \(result.stderr)")
     }
     let changed = Self.expected["cyrus22-debian", default: ""]
       .replacingOccurrences(of: "user.remote\t1 ", with: "user.remote\t0 ")
@@ -103,7 +103,7 @@ import Testing
     let result = try Binary.tool(["mboxlist", "check", "--db", db, "--dump", dump])
     #expect(result.status == 1)
     #expect(
-      Array(result.text.split(separator: "\n").dropLast()) == [
+      Array(result.stdout.split(separator: "\n").dropLast()) == [
         "dump.mismatch user.bert partition: db default, dump other",
         "dump.mismatch user.remote mbtype: db 1, dump 0",
       ])

@@ -1,58 +1,24 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `cyrus-failover` and real programs (Cyrus's `ctl_mboxlist`, `db5.3_load`,
 /// tar) for the mailbox-list tests.
 enum Binary {
-  /// The repository root (three levels above this file).
-  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().path
+  /// The repository root.
+  static var repository: String { ProcessRunner.repository }
 
-  /// The built executable, next to the test bundle in the build directory.
-  static var tool: String {
-    if let explicit = ProcessInfo.processInfo.environment["CYRUS_FAILOVER_BIN"] { return explicit }
-    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<4 {
-      let candidate = directory.appendingPathComponent("cyrus-failover").path
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-      directory = directory.deletingLastPathComponent()
-    }
-    return repository + "/.build/debug/cyrus-failover"
-  }
+  /// The built executable.
+  static var tool: String { ProcessRunner.executable }
 
   /// Debian 12's Cyrus 3.6 tools.
   static let cyrusBin = "/usr/lib/cyrus/bin/"
 
-  struct Result {
-    var status: Int32
-    var stdout: [UInt8]
-    var stderr: String
-    var text: String { String(decoding: stdout, as: UTF8.self) }
-  }
+  typealias Result = ProcessRunner.Result
 
   /// Runs `arguments` (the first a path) with standard input from `stdin` (a file) or empty.
   @discardableResult
   static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    let out = Pipe()
-    let errPath = NSTemporaryDirectory() + "mboxlist-test-stderr-" + UUID().uuidString
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: errPath) }
-    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput =
-      try stdin.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) }
-      ?? FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try err.close()
-    let errData = FileManager.default.contents(atPath: errPath) ?? Data()
-    return Result(
-      status: process.terminationStatus, stdout: Array(data),
-      stderr: String(decoding: errData, as: UTF8.self))
+    try ProcessRunner.run(arguments, stdin: stdin)
   }
 
   /// `cyrus-failover ARGUMENTS`.
@@ -62,12 +28,9 @@ enum Binary {
   }
 
   /// Runs a program that must exit 0.
+  @discardableResult
   static func must(_ arguments: [String], stdin: String? = nil) throws -> Result {
-    let result = try run(arguments, stdin: stdin)
-    guard result.status == 0 else {
-      throw Failure("\(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
-    }
-    return result
+    try ProcessRunner.must(arguments, stdin: stdin)
   }
 }
 

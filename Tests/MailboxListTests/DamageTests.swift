@@ -14,7 +14,7 @@ import Testing
   ) throws {
     let result = try Binary.tool(arguments)
     #expect(
-      result.status == 2, "\(arguments): \(result.text) \(result.stderr)",
+      result.status == 2, "\(arguments): \(result.stdout) \(result.stderr)",
       sourceLocation: sourceLocation)
     #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
     for fragment in fragments {
@@ -64,7 +64,7 @@ import Testing
     // Auto-detected: an empty file is an empty flat database, a valid empty mailbox list.
     let auto = try Binary.tool(["mboxlist", "dump", "--db", path, "--format", "cyrus36"])
     #expect(auto.status == 0)
-    #expect(auto.text == "{\n\n}\n")
+    #expect(auto.stdout == "{\n\n}\n")
     // Forced to a backend with a header: an error naming the file.
     for backend in ["twoskip", "skiplist", "berkeley"] {
       try Self.expectError(

@@ -10,7 +10,7 @@ import Testing
     let db = Binary.repository + "/corpora/cyrusdb/mailboxes.\(backend).db"
     let result = try Binary.tool(["mboxlist", "dump", "--db", db, "--format", "cyrus36"])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout == expected)
+    #expect(result.output == expected)
     #expect(result.stderr.isEmpty)
   }
 
@@ -20,7 +20,7 @@ import Testing
     let forced = try Binary.tool(
       ["mboxlist", "dump", "--db", db, "--backend", "twoskip", "--format", "cyrus36"])
     #expect(forced.status == 0)
-    #expect(forced.stdout == auto.stdout)
+    #expect(forced.output == auto.output)
   }
 
   @Test func examplePrimaryDumpsAsItsOwnMailboxlistTxt() throws {
@@ -34,11 +34,11 @@ import Testing
       "mboxlist", "dump", "--instance", scratch.path + "/primary", "--format", "cyrus36",
     ])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout == expected)
+    #expect(result.output == expected)
 
     let check = try Binary.tool(["mboxlist", "check", "--instance", scratch.path + "/primary"])
-    #expect(check.status == 0, "\(check.text) \(check.stderr)")
-    #expect(check.text.hasPrefix("mboxlist check: MATCHES: "))
+    #expect(check.status == 0, "\(check.stdout) \(check.stderr)")
+    #expect(check.stdout.hasPrefix("mboxlist check: MATCHES: "))
   }
 
   /// A dump older than the database: one mailbox created after it, one deleted, one ACL changed.
@@ -59,13 +59,13 @@ import Testing
     let db = Binary.repository + "/corpora/cyrusdb/mailboxes.twoskip.db"
     let result = try Binary.tool(["mboxlist", "check", "--db", db, "--dump", dump])
     #expect(result.status == 1, "\(result.stderr)")
-    let differences = result.text.split(separator: "\n").dropLast().map(String.init)
+    let differences = result.stdout.split(separator: "\n").dropLast().map(String.init)
     #expect(
       differences == [
         "dump.mismatch user.anna acl: db {anna=lrswipkxtecdan}, dump {anna=lrs}",
         "dump.extra user.anna.Gone",
         "dump.missing user.anna.Sent",
       ])
-    #expect(result.text.contains("mboxlist check: DIFFERS: "))
+    #expect(result.stdout.contains("mboxlist check: DIFFERS: "))
   }
 }

@@ -65,7 +65,7 @@ struct ImportIntoCyrus36Tests {
     /// `ctl_mboxlist -d -C conf`, parsed with our dump parser.
     func dump() throws -> [MailboxEntry] {
       let result = try Binary.must([Binary.cyrusBin + "ctl_mboxlist", "-C", conf, "-d"])
-      let parsed = try MailboxListDump.parse(result.stdout)
+      let parsed = try MailboxListDump.parse(result.output)
       #expect(parsed.format == .cyrus36)
       return parsed.entries
     }
@@ -126,7 +126,7 @@ struct ImportIntoCyrus36Tests {
       "mboxlist", "dump", "--db", instance.configDirectory + "/mailboxes.db", "--format", "cyrus36",
     ])
     let theirs = try Binary.must([Binary.cyrusBin + "ctl_mboxlist", "-C", instance.conf, "-d"])
-    #expect(ours.stdout == theirs.stdout)
+    #expect(ours.output == theirs.output)
   }
 
   /// The 2.2 spool the uniqueids come from: a root with etc/imapd.conf and one old-format
@@ -191,6 +191,6 @@ struct ImportIntoCyrus36Tests {
     }
     // 3.6 finds each mailbox at its 2.2 directory, because of the `l` flag.
     let path = try Binary.must([Binary.cyrusBin + "mbpath", "-C", instance.conf, "user.anna.Sent"])
-    #expect(path.text == instance.scratch.path + "/spool/a/user/anna/Sent\n")
+    #expect(path.stdout == instance.scratch.path + "/spool/a/user/anna/Sent\n")
   }
 }
