@@ -38,6 +38,7 @@ let package = Package(
     /** Test helpers shared by the end-to-end test targets: running the built tool and real programs. */
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "CyrusFormatsTests", dependencies: ["CyrusFormats"]),
+    .testTarget(name: "MailboxFormatTests", dependencies: ["CyrusFormats"]),
     .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
     .testTarget(name: "CyrusStoreTests", dependencies: ["CyrusStore", "CyrusFormats"]),
     .testTarget(name: "VerificationTests", dependencies: ["Verification", "CyrusStore"]),

@@ -8,10 +8,6 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
   /// How many content bytes were yielded so far (file sizes).
   public private(set) var bytesSeen: UInt64 = 0
 
-  /// The directories holding a `cyrus.header` seen so far (complete once ``next()`` returned
-  /// `nil`). Read it only from the thread that ran the walk, or after that thread is done.
-  public var mailboxDirectories: [MailboxDirectory] { state.mailboxDirectories }
-
   /// Prepares a walk; nothing is read until ``next()``.
   public init(instance: CyrusInstance, options: WalkOptions) {
     let state = WalkState(options: options)

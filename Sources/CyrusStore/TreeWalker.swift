@@ -125,8 +125,6 @@ final class TreeWalker {
       guard names.contains(Array("cyrus.header".utf8)) else { return nil }
       let header = MailboxHeaderLabel.read(directoryFD: fd)
       let name = naming.uniqueID(of: path) != nil ? header.name : naming.legacyName(of: path)
-      shared.mailboxDirectories.append(
-        MailboxDirectory(area: area.name, path: path, headerName: header.name, headerUniqueID: header.uniqueID))
       return name ?? header.uniqueID.map { "uniqueid \($0)" }
     case .config, .sieve:
       return nil

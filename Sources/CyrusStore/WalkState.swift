@@ -14,8 +14,6 @@ final class WalkState {
   /// First location seen for each multiply-linked inode. It holds only files with more than one
   /// link (Cyrus's single-instance store), not every message.
   private var leaders: [InodeKey: String] = [:]
-  /// Every directory holding a `cyrus.header`, in walk order: one per mailbox, not per message.
-  var mailboxDirectories: [MailboxDirectory] = []
 
   private struct InodeKey: Hashable {
     var device: UInt64

@@ -95,7 +95,7 @@ public enum MailboxListCheck {
       sink.emit(
         Finding(
           .mailboxDirectoryOrphan, side: side.side, area: directory.area, path: directory.path.description,
-          mailbox: directory.headerName, detail: directory.headerUniqueID.map { "cyrus.header uniqueid \($0)" }))
+          mailbox: directory.headerName))
     }
   }
 

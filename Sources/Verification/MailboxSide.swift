@@ -19,27 +19,32 @@ public struct MailboxSide: Sendable {
   /// Directories holding a cyrus.header, from the walk.
   public var directories: [MailboxDirectory]
 
-  /// Reads the mailbox data of a local instance.
-  public static func load(_ instance: CyrusInstance, side: Side, directories: [MailboxDirectory]) -> MailboxSide {
-    let databasePath = instance.mailboxesDBPath
+  /// Builds a side from its mailbox files (read locally, or carried by an agent or a saved
+  /// manifest), its area names and the mailbox directories of its stream.
+  public static func load(
+    _ files: MailboxFiles, side: Side, areaNames: Set<String>, directories: [MailboxDirectory]
+  ) -> MailboxSide {
     let list: Result<MailboxList, MailboxSideError>
     do {
-      list = .success(try MailboxList.read(path: databasePath, deletedPrefix: instance.deletedPrefix))
+      list = .success(try files.mailboxList())
     } catch {
-      list = .failure(MailboxSideError(path: databasePath, reason: "\(error)"))
+      list = .failure(MailboxSideError(path: files.databasePath, reason: "\(error)"))
     }
-    let dumpPath = instance.mailboxListDumpPath
     var dump: Result<(format: MailboxListDump.Format?, entries: [MailboxEntry]), MailboxSideError>?
-    if case .success(.file) = SystemFilesPublic.kind(of: dumpPath) {
+    switch files.dump {
+    case .absent:
+      dump = nil
+    case .unreadable(let reason):
+      dump = .failure(MailboxSideError(path: files.dumpPath, reason: reason))
+    case .bytes(let bytes):
       do {
-        dump = .success(try MailboxListDumpFile.read(path: dumpPath))
+        dump = .success(try MailboxListDump.parse(bytes))
       } catch {
-        dump = .failure(MailboxSideError(path: dumpPath, reason: "\(error)"))
+        dump = .failure(MailboxSideError(path: files.dumpPath, reason: "\(error)"))
       }
     }
     return MailboxSide(
-      side: side, location: SpoolLocation(instance), areaNames: Set(instance.areas.map(\.name)), list: list,
-      dump: dump, directories: directories)
+      side: side, location: files.location, areaNames: areaNames, list: list, dump: dump, directories: directories)
   }
 }
 

@@ -32,21 +32,23 @@ public struct Verifier: Sendable {
     let options = self.options
     let primary = self.primary
     let failover = self.failover
-    let primaryWalker = InstanceWalker(instance: primary, options: options)
-    let failoverWalker = InstanceWalker(instance: failover, options: options)
-    var left = PrefetchingSource { primaryWalker }
-    var right = PrefetchingSource { failoverWalker }
+    let primaryWalk = PrefetchingSource { InstanceWalker(instance: primary, options: options) }
+    let failoverWalk = PrefetchingSource { InstanceWalker(instance: failover, options: options) }
     defer {
-      left.cancel()
-      right.cancel()
+      primaryWalk.cancel()
+      failoverWalk.cancel()
     }
+    var left = MailboxDirectoryRecorder(primaryWalk)
+    var right = MailboxDirectoryRecorder(failoverWalk)
     let diff = ManifestDiff(sink: sink)
     try diff.run(primary: &left, failover: &right, progress: progress)
-    // Both walks have ended (each source returned nil after its thread finished), so their
-    // mailbox directory lists are complete and no longer touched by another thread.
     MailboxListCheck.run(
-      primary: MailboxSide.load(primary, side: .primary, directories: primaryWalker.mailboxDirectories),
-      failover: MailboxSide.load(failover, side: .failover, directories: failoverWalker.mailboxDirectories),
+      primary: MailboxSide.load(
+        MailboxFiles.collect(primary), side: .primary, areaNames: Set(primary.areas.map(\.name)),
+        directories: left.directories),
+      failover: MailboxSide.load(
+        MailboxFiles.collect(failover), side: .failover, areaNames: Set(failover.areas.map(\.name)),
+        directories: right.directories),
       sink: sink)
     var context = self.context
     context.primaryEntries = diff.primaryEntries

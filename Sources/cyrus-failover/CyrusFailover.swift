@@ -11,7 +11,7 @@ struct CyrusFailover: ParsableCommand {
       Results go to standard output; progress and logs to standard error.
       """,
     version: "0.1.0",
-    subcommands: [Verify.self]
+    subcommands: [Verify.self, Manifest.self, Agent.self, Mboxlist.self]
   )
 }
 

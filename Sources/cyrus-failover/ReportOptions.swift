@@ -47,7 +47,7 @@ struct ReportOptions: ParsableArguments {
   }
 
   /// Runs the verifier, writes the report, returns the verdict.
-  func run(verifier: Verifier) throws -> Verdict {
+  func run(verifier: some VerificationRun) throws -> Verdict {
     let output = StandardOutput()
     let summary = FindingSummary(detailLimit: maxDetail)
     var sinks: [any FindingSink] = [summary]

@@ -29,11 +29,18 @@ struct ArraySource: ManifestSource {
     toolVersion: "0.1.0", level: .full, includeRuntime: false, created: 1_700_000_000, origin: "test",
     instance: InstanceDescription(configFile: "/etc/imapd.conf", root: nil, areas: [AreaDescription(name: "config", path: "/var/lib/cyrus")], diagnostics: []))
 
-  func write(_ entries: [ManifestEntry]) throws -> String {
+  /// Mailbox files larger than one chunk, so the codec's chunking is exercised.
+  static let mailboxFiles = MailboxFiles(
+    databasePath: "/var/lib/cyrus/mailboxes.db",
+    database: .bytes((0..<(MailboxFilesCodec.chunkBytes + 12345)).map { UInt8(truncatingIfNeeded: $0 &* 7) }),
+    dumpPath: "/var/lib/cyrus/mailboxlist.txt", dump: .unreadable("Permission denied"), hashImapSpool: true,
+    fullDirHash: false, deletedPrefix: "DELETED")
+
+  func write(_ entries: [ManifestEntry], mailboxFiles: MailboxFiles = Self.mailboxFiles) throws -> String {
     let path = NSTemporaryDirectory() + "manifest-" + UUID().uuidString
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     defer { close(fd) }
-    let writer = try ManifestWriter(fd: fd, header: Self.header)
+    let writer = try ManifestWriter(fd: fd, header: Self.header, mailboxFiles: mailboxFiles)
     for entry in entries { try writer.append(entry) }
     try writer.finish()
     return path
@@ -51,6 +58,7 @@ struct ArraySource: ManifestSource {
     defer { try? FileManager.default.removeItem(atPath: path) }
     let reader = try ManifestReader(path: path)
     #expect(reader.header == Self.header)
+    #expect(reader.mailboxFiles == Self.mailboxFiles)
     var read: [ManifestEntry] = []
     while let entry = try reader.next() { read.append(entry) }
     #expect(read == entries)
@@ -62,8 +70,11 @@ struct ArraySource: ManifestSource {
     let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
     for cut in [size - 3, size - 9, size / 2] {
       try FileHandle(forWritingTo: URL(fileURLWithPath: path)).truncate(atOffset: UInt64(cut))
-      let reader = try ManifestReader(path: path)
-      #expect(throws: RemoteError.self) { while try reader.next() != nil {} }
+      // Cut inside the entries or inside the mailbox files: refused either way, never read short.
+      #expect(throws: RemoteError.self) {
+        let reader = try ManifestReader(path: path)
+        while try reader.next() != nil {}
+      }
     }
   }
 

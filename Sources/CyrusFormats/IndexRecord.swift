@@ -1,0 +1,103 @@
+/// One message record of a `cyrus.index`, any minor version 6 – 17 (`struct index_record`,
+/// 3.6.1 imap/mailbox.h:146-173; layout table: format reference §7.2; reader
+/// `mailbox_buf_to_index_record`, 3.6.1 imap/mailbox.c:2011-2100).
+///
+/// Fields a version does not have are nil (or zero where noted). The 32-bit word at offset 32
+/// is split as 3.6 does: low 16 bits ``systemFlags``, high 16 bits ``internalFlags``.
+public struct IndexRecord: Hashable, Sendable {
+  /// 1-based position in the file (`recno`).
+  public var recordNumber: UInt32
+  /// Offset of the record's first byte in the file. Unit: bytes.
+  public var offset: Int
+  /// The minor version of the file the record came from.
+  public var minorVersion: UInt32
+
+  public var uid: UInt32
+  public var internalDate: UInt32
+  public var sentDate: UInt32
+  /// Bytes of the message file `<uid>.`.
+  public var size: UInt32
+  public var headerSize: UInt32
+  /// Offset 20 before minor 12: `content_offset` (equal to `header_size`).
+  public var contentOffset: UInt32?
+  /// Offset 20 from minor 12: the Date: header as a full GMT time.
+  public var gmtime: UInt32?
+  /// Offset into `cyrus.cache`: offset 24, extended by the high 16 bits of offset 56 (3.2+).
+  public var cacheOffset: UInt64
+  public var lastUpdated: UInt32
+  public var systemFlags: SystemFlags
+  public var internalFlags: InternalFlags
+  /// The four words of user flag bits: flag *n* is bit `n % 32` of word `n / 32`.
+  public var userFlags: [UInt32]
+  /// Offset 52 before minor 15.
+  public var contentLines: UInt32?
+  /// Offset 52 from minor 15.
+  public var saveDate: UInt32?
+  /// Low 16 bits of offset 56.
+  public var cacheVersion: UInt32
+  /// SHA-1 of the message file (minor ≥ 10; ``MessageGUID/zero`` before).
+  public var guid: MessageGUID
+  /// Minor ≥ 8 (offset 72 for 8/9, 80 from 10); 0 before.
+  public var modseq: UInt64
+  /// Conversation id (minor ≥ 13); 0 before.
+  public var cid: UInt64
+  /// Minor ≥ 16; 0 before.
+  public var createdModseq: UInt64
+  /// CRC-32 of the record's `cyrus.cache` entry (minor ≥ 12).
+  public var cacheCRC: UInt32?
+  /// The record CRC over bytes `[0, recordSize - 4)` (minor ≥ 12).
+  public var checksum: ChecksumStatus
+
+  /// Whether user flag `slot` (0 ..< 128) is set.
+  public func hasUserFlag(_ slot: Int) -> Bool {
+    guard slot >= 0, slot < 32 * userFlags.count else { return false }
+    return userFlags[slot / 32] & (1 << UInt32(slot % 32)) != 0
+  }
+
+  /// The slots of all user flags set, ascending.
+  public var userFlagSlots: [Int] { (0..<(32 * userFlags.count)).filter(hasUserFlag) }
+
+  /// The record stands for an expunged message (2.4+): not counted, no message file expected
+  /// once ``isUnlinked``.
+  public var isExpunged: Bool { internalFlags.contains(.expunged) }
+  /// The message file was already removed (2.4+).
+  public var isUnlinked: Bool { internalFlags.contains(.unlinked) }
+  /// The message file lies in the archive partition (3.0+).
+  public var isArchived: Bool { internalFlags.contains(.archived) }
+
+  /// The owner's \Seen from the index: nil before minor 12, where \Seen lives only in the
+  /// seen database.
+  public var ownerSeen: Bool? {
+    minorVersion >= 12 ? systemFlags.contains(.seen) : nil
+  }
+}
+
+extension IndexRecord {
+  /// The IMAP system flags, low 16 bits of the flags word (`MsgFlags`, 3.6.1
+  /// imap/mailbox.h:397-403; 2.2.13 cyrus/imap/mailbox.h:203-206).
+  public struct SystemFlags: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let answered = SystemFlags(rawValue: 1 << 0)
+    public static let flagged = SystemFlags(rawValue: 1 << 1)
+    public static let deleted = SystemFlags(rawValue: 1 << 2)
+    public static let draft = SystemFlags(rawValue: 1 << 3)
+    /// The owner's \Seen, 2.4+ only.
+    public static let seen = SystemFlags(rawValue: 1 << 4)
+  }
+
+  /// Cyrus's own bookkeeping bits, high 16 bits of the flags word (`MsgInternalFlags`,
+  /// 3.6.1 imap/mailbox.h:410-417; 2.4.17 imap/mailbox.h:293-299).
+  public struct InternalFlags: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let snoozed = InternalFlags(rawValue: 1 << 26)
+    public static let splitConversation = InternalFlags(rawValue: 1 << 27)
+    public static let needsCleanup = InternalFlags(rawValue: 1 << 28)
+    public static let archived = InternalFlags(rawValue: 1 << 29)
+    public static let unlinked = InternalFlags(rawValue: 1 << 30)
+    public static let expunged = InternalFlags(rawValue: 1 << 31)
+  }
+}

@@ -1,0 +1,148 @@
+import CyrusStore
+import Verification
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The remote half of the protocol (`cyrus-failover agent`): answers one `open`, walks that
+/// instance, and streams segment summaries, sending a segment's entries only when asked.
+///
+/// The agent only reads. The only path it is ever given is the instance in `open`; it walks that
+/// instance's areas and nothing else, and no message names a file to read. With `pinned` (the
+/// `--instance` of a forced command in `authorized_keys`) it refuses any other instance.
+public struct Agent {
+  /// The tool version, sent in `hello`.
+  public var toolVersion: String
+  /// The only instance this agent serves, if pinned.
+  public var pinned: String?
+  /// The protocol version announced (tests of the mismatch message use another).
+  public var protocolVersion: UInt16 = AgentProtocol.version
+  /// Test hook: stop sending after this many summaries and wait to be killed.
+  public var pauseAfterSegments: Int?
+
+  public init(toolVersion: String, pinned: String? = nil) {
+    self.toolVersion = toolVersion
+    self.pinned = pinned
+  }
+
+  /// Serves one session on `channel` until the walk is over and every segment is answered.
+  /// Failures the local side should hear of are sent as `error` frames, then thrown.
+  public func serve(_ channel: ByteChannel) throws {
+    channel.sendRaw(AgentProtocol.agentMagic)
+    try channel.flush()
+    if let wrong = try channel.readMagic(AgentProtocol.clientMagic) {
+      throw RemoteProtocolError(.badMagic, offset: 0, detail: "the local side is not cyrus-failover (got \(wrong.count) other bytes)")
+    }
+    guard let first = try channel.receive(), first.kind == .hello else {
+      throw RemoteProtocolError(.unexpected, detail: "the local side did not start with hello")
+    }
+    let theirs = try Hello(first)
+    try channel.send(Hello(protocolVersion: protocolVersion, toolVersion: toolVersion).frame)
+    guard theirs.protocolVersion == protocolVersion else {
+      try channel.flush()
+      throw RemoteError(
+        .versionMismatch,
+        "the local cyrus-failover \(theirs.toolVersion) speaks protocol \(theirs.protocolVersion), this agent "
+          + "(\(toolVersion)) speaks \(protocolVersion)")
+    }
+    guard let openFrame = try channel.receive(), openFrame.kind == .open else {
+      throw RemoteProtocolError(.unexpected, detail: "expected open after hello")
+    }
+    let request = try OpenRequest(openFrame)
+    let instance: CyrusInstance
+    do {
+      if let pinned, pinned != request.instance {
+        throw RemoteError(.refused, "this agent serves only the instance \(pinned), not \(request.instance)")
+      }
+      instance = try CyrusInstance.locate(request.instance, root: request.root)
+    } catch {
+      try? channel.send(ErrorMessage("\(error)").frame)
+      try? channel.flush()
+      throw error
+    }
+    try channel.send(InstanceDescription(instance).frame)
+    for frame in MailboxFilesCodec.frames(MailboxFiles.collect(instance)) { try channel.send(frame) }
+    try channel.flush()
+    try stream(instance, request: request, channel: channel)
+  }
+
+  private func stream(_ instance: CyrusInstance, request: OpenRequest, channel: ByteChannel) throws {
+    let options = WalkOptions(level: request.level, includeRuntime: request.includeRuntime)
+    var segmenter = Segmenter(PrefetchingSource { InstanceWalker(instance: instance, options: options) })
+    var summaries = SummaryEncoder()
+    var pending = SegmentQueue()
+    var sent = 0
+    while true {
+      while channel.hasInput() || pending.count >= RemoteLimits.pendingSegments || pending.bytes >= RemoteLimits.pendingBytes {
+        try answer(&pending, channel: channel)
+      }
+      guard let segment = try segmenter.next() else { break }
+      if request.everything {
+        try channel.send(summaries.frame(segment.summary))
+        try channel.send(Frame(.detail, segment.encoded))
+      } else {
+        try channel.send(summaries.frame(segment.summary))
+        pending.append(segment.encoded)
+      }
+      try channel.flushIfDue()
+      sent += 1
+      if let pause = pauseAfterSegments, sent >= pause {
+        try channel.flush()
+        while true { sleep(60) }
+      }
+    }
+    try channel.send(EndMessage(segments: segmenter.segments, entries: segmenter.entries).frame)
+    while pending.count > 0 { try answer(&pending, channel: channel) }
+    try channel.flush()
+  }
+
+  /// Reads one `answer` and acts on the oldest pending segment.
+  private func answer(_ pending: inout SegmentQueue, channel: ByteChannel) throws {
+    guard let frame = try channel.receive() else {
+      throw RemoteError(.dropped, "the local side closed the connection during the walk")
+    }
+    switch frame.kind {
+    case .answer:
+      var input = frame.reader
+      let wanted = try input.readByte()
+      guard let encoded = pending.removeFirst() else {
+        throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "an answer with no segment pending")
+      }
+      if wanted == 1 { try channel.send(Frame(.detail, encoded)) }
+    case .error:
+      throw RemoteError(.dropped, "the local side stopped: \(try ErrorMessage(frame).text)")
+    default:
+      throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "unexpected message \(frame.kind) from the local side")
+    }
+  }
+}
+
+/// Encoded segments waiting for their answer, oldest first, with their total size.
+struct SegmentQueue {
+  private var items: [[UInt8]] = []
+  private var head = 0
+  private(set) var bytes = 0
+
+  var count: Int { items.count - head }
+
+  mutating func append(_ encoded: [UInt8]) {
+    items.append(encoded)
+    bytes += encoded.count
+  }
+
+  mutating func removeFirst() -> [UInt8]? {
+    guard head < items.count else { return nil }
+    let first = items[head]
+    items[head] = []
+    head += 1
+    bytes -= first.count
+    if head > 1024 && head * 2 > items.count {
+      items.removeFirst(head)
+      head = 0
+    }
+    return first
+  }
+}

@@ -1,0 +1,172 @@
+import Crypto
+import CyrusStore
+
+/// The local half of the protocol: the handshake, then the agent's segments as a
+/// ``SegmentSource``.
+public final class AgentConnection: SegmentSource {
+  /// The channel (for byte counters).
+  public let channel: ByteChannel
+  /// The instance as the agent found it.
+  public private(set) var instance = InstanceDescription(configFile: "", root: nil, areas: [], diagnostics: [])
+  /// The instance's mailboxes.db, mailboxlist.txt and spool rules, as the agent read them.
+  public private(set) var mailboxFiles = MailboxFiles(
+    databasePath: "", database: .absent, dumpPath: "", dump: .absent, hashImapSpool: false, fullDirHash: false,
+    deletedPrefix: "DELETED")
+  /// The agent's tool version.
+  public private(set) var agentVersion = ""
+  /// Segments whose entries crossed the wire, and those settled by their digest alone.
+  public private(set) var segmentsSent = 0
+  public private(set) var segmentsSkipped = 0
+  /// Set when the walk is over: the agent's totals.
+  public private(set) var totals: (segments: Int, entries: Int)?
+  private var summaries = SummaryDecoder()
+  private var waiting: [Frame] = []
+  private var current: SegmentSummary?
+  private let everything: Bool
+  /// Turns the end of the stream into a message (the transport knows why it ended).
+  private let explainEnd: (Phase) -> RemoteError
+
+  /// How far a session got when its stream ended.
+  public enum Phase: String, Sendable {
+    /// Nothing came back: ssh or the remote command failed to start.
+    case starting = "before the agent started"
+    /// The agent's magic came, then the stream ended in the handshake.
+    case handshake = "during the handshake"
+    /// While the agent opened the instance.
+    case opening = "while the agent opened the instance"
+    /// During the walk.
+    case walking = "during the walk"
+  }
+
+  /// Speaks to an agent on `channel`: magic, `hello` (versions must match), `open`.
+  /// - Parameters:
+  ///   - explainEnd: makes the error for a stream that ends early.
+  public init(
+    channel: ByteChannel, request: OpenRequest, toolVersion: String, where place: String,
+    explainEnd: @escaping (Phase) -> RemoteError
+  ) throws {
+    self.channel = channel
+    self.explainEnd = explainEnd
+    everything = request.everything
+    channel.sendRaw(AgentProtocol.clientMagic)
+    try send(Hello(toolVersion: toolVersion).frame, phase: .starting)
+    if let wrong = try channel.readMagic(AgentProtocol.agentMagic) {
+      if wrong.isEmpty { throw explainEnd(.starting) }
+      let shown = String(decoding: wrong.prefix(80), as: UTF8.self).replacingOccurrences(of: "\n", with: "\\n")
+      throw RemoteError(
+        .notAnAgent,
+        "\(place) did not answer as a cyrus-failover agent; it wrote \"\(shown)\". Check that the remote command is "
+          + "cyrus-failover and that no shell startup file there prints to standard output")
+    }
+    let hello = try Hello(try expect(.hello, phase: .handshake))
+    agentVersion = hello.toolVersion
+    guard hello.protocolVersion == AgentProtocol.version else {
+      throw RemoteError(
+        .versionMismatch,
+        "the cyrus-failover on \(place) is version \(hello.toolVersion) and speaks agent protocol "
+          + "\(hello.protocolVersion); this one is \(toolVersion) with protocol \(AgentProtocol.version). Install "
+          + "cyrus-failover \(toolVersion) on \(place) (or point --remote-command at it)")
+    }
+    try send(request.frame, phase: .opening)
+    instance = try InstanceDescription(try expect(.opened, phase: .opening))
+    mailboxFiles = try MailboxFilesCodec.read(try expect(.mailboxFiles, phase: .opening)) {
+      try self.expect(.fileChunk, phase: .opening)
+    }
+  }
+
+  /// Sends a frame; a broken pipe means the agent or ssh is gone, which ``explainEnd`` explains.
+  private func send(_ frame: Frame, phase: Phase, flush: Bool = true) throws {
+    do {
+      try channel.send(frame)
+      if flush { try channel.flush() }
+    } catch is ChannelError {
+      throw explainEnd(phase)
+    }
+  }
+
+  /// The next frame of the expected kind; an `error` frame or the end of the stream throws.
+  private func expect(_ kind: Frame.Kind, phase: Phase) throws -> Frame {
+    let frame = try nextFrame(phase: phase)
+    guard frame.kind == kind else {
+      throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "expected \(kind), got \(frame.kind)")
+    }
+    return frame
+  }
+
+  private func nextFrame(phase: Phase) throws -> Frame {
+    let frame: Frame?
+    do {
+      frame = try channel.receive()
+    } catch is ChannelError {
+      throw explainEnd(phase)
+    } catch let error as RemoteProtocolError where error.kind == .truncated {
+      throw explainEnd(phase)
+    }
+    guard let frame else { throw explainEnd(phase) }
+    if frame.kind == .error { throw RemoteError(.agentFailed, "the agent reports: \(try ErrorMessage(frame).text)") }
+    return frame
+  }
+
+  public var entriesAreLocal: Bool { false }
+
+  public func nextSummary() throws -> SegmentSummary? {
+    precondition(current == nil, "take(wanted:) settles every summary before the next")
+    if totals != nil && waiting.isEmpty { return nil }
+    let frame = waiting.isEmpty ? try nextFrame(phase: .walking) : waiting.removeFirst()
+    switch frame.kind {
+    case .summary:
+      current = try summaries.decode(frame)
+      return current
+    case .end:
+      let end = try EndMessage(frame)
+      totals = (end.segments, end.entries)
+      // The last answers must reach the agent, which waits for them before it exits.
+      do { try channel.flush() } catch is ChannelError { throw explainEnd(.walking) }
+      return nil
+    default:
+      throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "expected a summary, got \(frame.kind)")
+    }
+  }
+
+  public func take(wanted: Bool) throws -> [ManifestEntry]? {
+    guard let summary = current else { preconditionFailure("take(wanted:) follows a summary") }
+    current = nil
+    if !everything {
+      try send(Frame(.answer, [wanted ? 1 : 0]), phase: .walking, flush: false)
+    }
+    guard wanted || everything else {
+      segmentsSkipped += 1
+      return nil
+    }
+    segmentsSent += 1
+    // Summaries sent ahead of the detail wait their turn (at most the agent's window).
+    while true {
+      let frame = try nextFrame(phase: .walking)
+      guard frame.kind == .detail else {
+        guard frame.kind == .summary || frame.kind == .end, waiting.count <= RemoteLimits.pendingSegments + 1 else {
+          throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "expected a detail, got \(frame.kind)")
+        }
+        waiting.append(frame)
+        continue
+      }
+      guard waiting.isEmpty || !everything else {
+        throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "detail out of turn")
+      }
+      let digest = Array(Crypto.SHA256.hash(data: frame.payload))
+      guard digest == summary.digest else {
+        throw RemoteProtocolError(.corrupt, offset: frame.offset, detail: "a segment's entries do not match its digest")
+      }
+      let entries = try EntryDecoder.decodeAll(frame.payload, baseOffset: frame.offset, count: summary.count)
+      guard let first = entries.first, first.area == summary.area, first.path == summary.path else {
+        throw RemoteProtocolError(.corrupt, offset: frame.offset, detail: "a segment's first entry is not its key")
+      }
+      return wanted ? entries : nil
+    }
+  }
+
+  /// Tells the agent the local side stops (best effort).
+  public func abandon(_ reason: String) {
+    try? channel.send(ErrorMessage(reason).frame)
+    try? channel.flush()
+  }
+}

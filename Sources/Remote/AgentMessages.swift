@@ -1,0 +1,188 @@
+import CyrusStore
+
+/// The agent protocol's messages as values, each with its payload encoding (docs/remote.md).
+public enum AgentProtocol {
+  /// The protocol version this build speaks. Both sides must speak the same one.
+  public static let version: UInt16 = 2
+  /// First bytes the agent writes, before any frame: a shell startup file that prints
+  /// something, or a program that is not the agent, is recognised at once.
+  public static let agentMagic: [UInt8] = Array("CYFOAGT\n".utf8)
+  /// First bytes the local side writes.
+  public static let clientMagic: [UInt8] = Array("CYFOCLI\n".utf8)
+}
+
+/// `hello`: the protocol version and the tool version of the sender.
+public struct Hello: Sendable, Equatable {
+  public var protocolVersion: UInt16
+  public var toolVersion: String
+
+  public init(protocolVersion: UInt16 = AgentProtocol.version, toolVersion: String) {
+    self.protocolVersion = protocolVersion
+    self.toolVersion = toolVersion
+  }
+
+  public var frame: Frame {
+    var out = ByteWriter()
+    out.varint(UInt64(protocolVersion))
+    out.string(toolVersion)
+    return Frame(.hello, out.bytes)
+  }
+
+  public init(_ frame: Frame) throws(RemoteProtocolError) {
+    var input = frame.reader
+    let version = try input.readVarint()
+    protocolVersion = UInt16(truncatingIfNeeded: min(version, UInt64(UInt16.max)))
+    toolVersion = try input.readString("tool version")
+  }
+}
+
+/// `open`: the instance to walk (a path on the agent's host, never a shell word) and how.
+public struct OpenRequest: Sendable, Equatable {
+  /// An `imapd.conf` or a root directory holding one, on the agent's host.
+  public var instance: String
+  /// Re-root prefix on the agent's host.
+  public var root: String?
+  /// `meta` or `full`.
+  public var level: VerifyLevel
+  /// Whether runtime-only files are walked.
+  public var includeRuntime: Bool
+  /// Whether the agent sends every segment's entries without waiting for answers (saved
+  /// manifests of a remote instance).
+  public var everything: Bool
+
+  public init(instance: String, root: String?, level: VerifyLevel, includeRuntime: Bool, everything: Bool = false) {
+    self.instance = instance
+    self.root = root
+    self.level = level
+    self.includeRuntime = includeRuntime
+    self.everything = everything
+  }
+
+  public var frame: Frame {
+    var out = ByteWriter()
+    out.string(instance)
+    out.optionalString(root)
+    out.byte(level == .full ? 1 : 0)
+    out.byte((includeRuntime ? 1 : 0) | (everything ? 2 : 0))
+    return Frame(.open, out.bytes)
+  }
+
+  public init(_ frame: Frame) throws(RemoteProtocolError) {
+    var input = frame.reader
+    instance = try input.readString("instance path")
+    root = try input.readOptionalString("root")
+    level = try input.readByte() == 1 ? .full : .meta
+    let bits = try input.readByte()
+    includeRuntime = bits & 1 != 0
+    everything = bits & 2 != 0
+  }
+}
+
+/// `opened`: the instance as the agent found it.
+public struct InstanceDescription: Sendable, Equatable {
+  /// The `imapd.conf` read.
+  public var configFile: String
+  /// Re-root prefix, if any.
+  public var root: String?
+  /// Area names and paths, in canonical (name) order.
+  public var areas: [AreaDescription]
+  /// Warnings about the configuration (unknown lines and such).
+  public var diagnostics: [String]
+
+  public init(configFile: String, root: String?, areas: [AreaDescription], diagnostics: [String]) {
+    self.configFile = configFile
+    self.root = root
+    self.areas = areas
+    self.diagnostics = diagnostics
+  }
+
+  /// Describes a local instance.
+  public init(_ instance: CyrusInstance) {
+    self.init(
+      configFile: instance.configFile, root: instance.root,
+      areas: instance.areas.map { AreaDescription(name: $0.name, path: $0.path) },
+      diagnostics: instance.conf.diagnostics.map { "\($0)" })
+  }
+
+  func write(to out: inout ByteWriter) {
+    out.string(configFile)
+    out.optionalString(root)
+    out.varint(areas.count)
+    for area in areas {
+      out.string(area.name)
+      out.string(area.path)
+    }
+    out.varint(min(diagnostics.count, RemoteLimits.diagnostics))
+    for diagnostic in diagnostics.prefix(RemoteLimits.diagnostics) { out.string(diagnostic) }
+  }
+
+  init(from input: inout ByteReader) throws(RemoteProtocolError) {
+    configFile = try input.readString("config file")
+    root = try input.readOptionalString("root")
+    let count = try input.readCount(limit: RemoteLimits.areas, "area count")
+    areas = []
+    for _ in 0..<count {
+      areas.append(AreaDescription(name: try input.readString("area name"), path: try input.readString("area path")))
+    }
+    let diagnosticCount = try input.readCount(limit: RemoteLimits.diagnostics, "diagnostic count")
+    diagnostics = []
+    for _ in 0..<diagnosticCount { diagnostics.append(try input.readString("diagnostic")) }
+  }
+
+  public var frame: Frame {
+    var out = ByteWriter()
+    write(to: &out)
+    return Frame(.opened, out.bytes)
+  }
+
+  public init(_ frame: Frame) throws(RemoteProtocolError) {
+    var input = frame.reader
+    try self.init(from: &input)
+  }
+}
+
+/// One area of an instance: its name and its path on its host.
+public struct AreaDescription: Sendable, Equatable {
+  public var name: String
+  public var path: String
+  public init(name: String, path: String) {
+    self.name = name
+    self.path = path
+  }
+}
+
+/// `error`: why the sender stops.
+public struct ErrorMessage: Sendable, Equatable {
+  public var text: String
+  public init(_ text: String) { self.text = text }
+  public var frame: Frame {
+    var out = ByteWriter()
+    out.string(text)
+    return Frame(.error, out.bytes)
+  }
+  public init(_ frame: Frame) throws(RemoteProtocolError) {
+    var input = frame.reader
+    text = try input.readString("error text")
+  }
+}
+
+/// `end`: the agent's walk is over.
+struct EndMessage: Equatable {
+  var segments: Int
+  var entries: Int
+  var frame: Frame {
+    var out = ByteWriter()
+    out.varint(segments)
+    out.varint(entries)
+    return Frame(.end, out.bytes)
+  }
+  init(segments: Int, entries: Int) {
+    self.segments = segments
+    self.entries = entries
+  }
+  init(_ frame: Frame) throws(RemoteProtocolError) {
+    var input = frame.reader
+    segments = try input.readCount(limit: Int.max, "segment total")
+    entries = try input.readCount(limit: Int.max, "entry total")
+  }
+}

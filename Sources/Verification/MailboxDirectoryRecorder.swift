@@ -1,0 +1,31 @@
+import CyrusStore
+
+/// Passes a manifest stream through unchanged and notes every mailbox directory in it: the
+/// parent of each `cyrus.header` in a partition area. Works the same on a local walk, a remote
+/// agent's stream and a saved manifest, so the mailbox-list stage sees the same directories
+/// wherever a side is.
+public struct MailboxDirectoryRecorder<Base: ManifestSource>: ManifestSource {
+  private var base: Base
+  /// The directories seen so far (all of them once the stream has ended).
+  public private(set) var directories: [MailboxDirectory] = []
+  private static var headerName: [UInt8] { Array("cyrus.header".utf8) }
+
+  /// Wraps `base`.
+  public init(_ base: Base) { self.base = base }
+
+  public mutating func next() throws -> ManifestEntry? {
+    guard let entry = try base.next() else { return nil }
+    if entry.kind == .file, Self.isPartition(entry.area), entry.path.lastComponent.elementsEqual(Self.headerName) {
+      let directory = entry.path.parent
+      directories.append(
+        MailboxDirectory(
+          area: entry.area, path: directory, headerName: entry.mailbox,
+          headerUniqueID: SpoolNaming(hashed: false).uniqueID(of: directory)))
+    }
+    return entry
+  }
+
+  static func isPartition(_ area: String) -> Bool {
+    area.hasPrefix("partition-") || area.hasPrefix("metapartition-") || area.hasPrefix("archivepartition-")
+  }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Remote
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension CyrusFailover {
+  /// `agent`: the remote half of the protocol on standard input/output. Started by `verify`
+  /// and `manifest` over ssh; not for humans, hidden from help.
+  struct Agent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Serve one verification session over standard input/output (started over ssh).",
+      shouldDisplay: false)
+
+    @Option(help: ArgumentHelp("Serve only this instance (for a forced command in authorized_keys).", valueName: "path"))
+    var instance: String?
+
+    @Option(help: .hidden)
+    var testProtocolVersion: UInt16?
+
+    @Option(help: .hidden)
+    var testPauseAfterSegments: Int?
+
+    func run() throws {
+      guard isatty(0) == 0 else {
+        Console.err("cyrus-failover agent: this command is started by `cyrus-failover verify` over ssh, not by hand\n")
+        throw ExitCode(2)
+      }
+      var agent = Remote.Agent(toolVersion: CyrusFailover.toolVersion, pinned: instance)
+      agent.protocolVersion = testProtocolVersion ?? agent.protocolVersion
+      agent.pauseAfterSegments = testPauseAfterSegments
+      do {
+        try agent.serve(ByteChannel(input: 0, output: 1))
+      } catch {
+        Console.err("cyrus-failover agent: \(error)\n")
+        throw ExitCode(2)
+      }
+    }
+  }
+}
+
+extension CyrusFailover {
+  /// The version sent in the agent handshake and written into saved manifests.
+  static var toolVersion: String { configuration.version }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import CyrusStore
+import Foundation
+import Remote
+import Verification
+
+extension CyrusFailover {
+  /// `manifest`: save one side's manifest to a file, for `verify --primary-manifest` later.
+  struct Manifest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Save one instance's manifest (every entry, with SHA-256 at --level full) to a file.",
+      discussion: """
+        Capture the primary while its Cyrus is stopped, start it again, and verify the failover \
+        against the file later: cyrus-failover manifest --instance /etc/imapd.conf --output p.cfm, \
+        then cyrus-failover verify --primary-manifest p.cfm --failover host:/etc/imapd.conf. \
+        The instance may be remote ([user@]host:PATH). Use the same --level and \
+        --include-runtime for the manifest and for verify.
+        """)
+
+    @Option(help: ArgumentHelp("The instance: an imapd.conf or a root directory, or [user@]host:PATH.", valueName: "path"))
+    var instance: String
+
+    @Option(help: ArgumentHelp("Read every path of the instance's imapd.conf under this directory.", valueName: "dir"))
+    var root: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The manifest file to write ('-' for standard output).", valueName: "file"))
+    var output: String
+
+    @Option(help: "meta: metadata only; full: also SHA-256 of every file.")
+    var level: LevelOption = .full
+
+    @Flag(help: "Also record runtime-only files.")
+    var includeRuntime = false
+
+    @OptionGroup var ssh: SSHOptions
+
+    func run() throws {
+      let options = WalkOptions(level: level.walkLevel, includeRuntime: includeRuntime)
+      var session: RemoteSession?
+      let description: InstanceDescription
+      let mailboxFiles: MailboxFiles
+      let origin: String
+      var source: any ManifestSource
+      var pairing: (any SegmentSource)?
+      if let target = try RemoteTarget.parse(instance) {
+        let connected = try ssh.connect(
+          target, root: root, level: options.level, includeRuntime: includeRuntime, everything: true)
+        session = connected
+        description = connected.connection.instance
+        mailboxFiles = connected.connection.mailboxFiles
+        origin = "\(target.destination):\(description.configFile)"
+        pairing = connected.connection
+        source = EmptySource()
+      } else {
+        let local = try CyrusInstance.locate(instance, root: root)
+        description = InstanceDescription(local)
+        mailboxFiles = MailboxFiles.collect(local)
+        origin = local.configFile
+        source = PrefetchingSource { InstanceWalker(instance: local, options: options) }
+      }
+      for diagnostic in description.diagnostics { Console.err("cyrus-failover: warning: \(diagnostic)\n") }
+      let fd = try Self.open(output)
+      defer { if output != "-" { close(fd) } }
+      let header = ManifestFile.Header(
+        toolVersion: CyrusFailover.toolVersion, level: options.level, includeRuntime: includeRuntime,
+        created: Int64(Date().timeIntervalSince1970), origin: origin, instance: description)
+      let writer = try ManifestWriter(fd: fd, header: header, mailboxFiles: mailboxFiles)
+      if let remote = pairing {
+        while try remote.nextSummary() != nil {
+          for entry in try remote.take(wanted: true) ?? [] { try writer.append(entry) }
+        }
+      } else {
+        while let entry = try source.next() { try writer.append(entry) }
+      }
+      try writer.finish()
+      session?.finish()
+      if ssh.stats { session?.printStats("instance") }
+      Console.err("cyrus-failover: \(writer.entries) entries, \(writer.bytesWritten) bytes written to \(output)\n")
+    }
+
+    static func open(_ path: String) throws -> Int32 {
+      if path == "-" { return 1 }
+      let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+      guard fd >= 0 else {
+        throw RemoteError(.manifest, "\(path): cannot write the manifest: \(String(cString: strerror(errno)))")
+      }
+      return fd
+    }
+  }
+}
+
+/// No entries (the remote path of `manifest` reads segments instead).
+struct EmptySource: ManifestSource {
+  mutating func next() throws -> ManifestEntry? { nil }
+}
