@@ -3,7 +3,7 @@
 /// The error holds no path: it describes a position inside the bytes it was given, and the
 /// caller (the store) adds the file name. The same type describes non-fatal warnings, which
 /// readers collect in ``CyrusDBScanSummary/warnings`` instead of throwing.
-public struct CyrusDBError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct CyrusDBError: OffsetError, Hashable, Sendable {
   /// What went wrong. Raw values are stable and may be used in finding codes.
   public enum Kind: String, Hashable, Sendable {
     /// The file ends before a structure that must be there (header, record, key, value).
@@ -60,6 +60,22 @@ public struct CyrusDBError: Error, Hashable, Sendable, CustomStringConvertible {
     self.detail = detail
   }
 
+}
+
+/// An error at a place in parsed bytes: a kind, the offset where the format says it (printed in
+/// hex, as Cyrus prints offsets), and the specifics. Both the cyrusdb and the mailbox-file
+/// parsers describe their errors this way.
+public protocol OffsetError: Error, CustomStringConvertible {
+  associatedtype Kind: RawRepresentable where Kind.RawValue == String
+  /// What went wrong.
+  var kind: Kind { get }
+  /// Byte offset, if the problem has one.
+  var offset: Int? { get }
+  /// Values found and expected.
+  var detail: String { get }
+}
+
+extension OffsetError {
   public var description: String {
     guard let offset else { return "\(kind.rawValue): \(detail)" }
     return "\(kind.rawValue) at offset \(hex(offset)): \(detail)"

@@ -5,7 +5,7 @@
 /// Like ``CyrusDBError`` it holds no path: the offset is a position inside the bytes the parser
 /// was given, and the caller adds the file name. The same type describes non-fatal problems that
 /// ``IndexReader`` collects in ``IndexScanSummary/problems`` while the scan goes on.
-public struct MailboxFormatError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct MailboxFormatError: OffsetError, Hashable, Sendable {
   /// What went wrong. Raw values are stable and may be used in finding codes.
   public enum Kind: String, Hashable, Sendable {
     /// The bytes end before a structure that must be there.
@@ -48,8 +48,4 @@ public struct MailboxFormatError: Error, Hashable, Sendable, CustomStringConvert
     self.detail = detail
   }
 
-  public var description: String {
-    guard let offset else { return "\(kind.rawValue): \(detail)" }
-    return "\(kind.rawValue) at offset \(hex(offset)): \(detail)"
-  }
 }

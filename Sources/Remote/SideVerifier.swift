@@ -119,13 +119,8 @@ public final class SideVerifier: VerificationRun {
     }
     // The mailbox-list stage, as for two local sides, from the mailbox files each side carries.
     MailboxListCheck.run(
-      primary: MailboxSide.load(
-        primary.mailboxFiles, side: .primary, areaNames: Set(primary.info.areas.map(\.name)),
-        directories: directories.primary),
-      failover: MailboxSide.load(
-        failover.mailboxFiles, side: .failover, areaNames: Set(failover.info.areas.map(\.name)),
-        directories: directories.failover),
-      sink: sink)
+      primary: (primary.mailboxFiles, primary.info.areas.map(\.name), directories.primary),
+      failover: (failover.mailboxFiles, failover.info.areas.map(\.name), directories.failover), sink: sink)
     var context = self.context
     context.primaryEntries = diff.primaryEntries
     context.failoverEntries = diff.failoverEntries

@@ -24,6 +24,20 @@ public enum MailboxListCheck {
     }
   }
 
+  /// Runs every check from each side's mailbox files, area names and mailbox directories (the
+  /// one entry point for local, remote and saved sides).
+  public static func run(
+    primary: (files: MailboxFiles, areas: [String], directories: [MailboxDirectory]),
+    failover: (files: MailboxFiles, areas: [String], directories: [MailboxDirectory]), sink: any FindingSink
+  ) {
+    run(
+      primary: MailboxSide.load(
+        primary.files, side: .primary, areaNames: Set(primary.areas), directories: primary.directories),
+      failover: MailboxSide.load(
+        failover.files, side: .failover, areaNames: Set(failover.areas), directories: failover.directories),
+      sink: sink)
+  }
+
   /// Entry by entry across sides (merge-join on sorted names).
   static func compare(_ primary: [MailboxEntry], _ failover: [MailboxEntry], sink: any FindingSink) {
     var left = primary[...]

@@ -43,13 +43,8 @@ public struct Verifier: Sendable {
     let diff = ManifestDiff(sink: sink)
     try diff.run(primary: &left, failover: &right, progress: progress)
     MailboxListCheck.run(
-      primary: MailboxSide.load(
-        MailboxFiles.collect(primary), side: .primary, areaNames: Set(primary.areas.map(\.name)),
-        directories: left.directories),
-      failover: MailboxSide.load(
-        MailboxFiles.collect(failover), side: .failover, areaNames: Set(failover.areas.map(\.name)),
-        directories: right.directories),
-      sink: sink)
+      primary: (MailboxFiles.collect(primary), primary.areas.map(\.name), left.directories),
+      failover: (MailboxFiles.collect(failover), failover.areas.map(\.name), right.directories), sink: sink)
     var context = self.context
     context.primaryEntries = diff.primaryEntries
     context.failoverEntries = diff.failoverEntries
