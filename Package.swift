@@ -21,13 +21,17 @@ let package = Package(
     /** One Cyrus instance on disk: paths from imapd.conf, the canonical walk of config dir and spool. */
     .target(
       name: "CyrusStore",
-      dependencies: ["CyrusFormats", "BerkeleyDB", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: [
+        "CyrusFormats", "BerkeleyDB", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     /** Findings, the streaming merge-join of two manifests, and the report encoders. */
     .target(name: "Verification", dependencies: ["CyrusStore", "CyrusFormats"]),
     /** The agent protocol over SSH standard input/output, the SSH transport, saved manifests. */
     .target(
       name: "Remote",
-      dependencies: ["Verification", "CyrusStore", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: [
+        "Verification", "CyrusStore", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     /** The command-line tool: parses options, wires the modules, prints, picks the exit code. */
     .executableTarget(
       name: "cyrus-failover",
@@ -46,6 +50,7 @@ let package = Package(
     .testTarget(
       name: "MailboxListTests",
       dependencies: ["cyrus-failover", "CyrusStore", "CyrusFormats", "BerkeleyDB", "TestSupport"]),
-    .testTarget(name: "IntegrationTests", dependencies: ["cyrus-failover", "Verification", "TestSupport"]),
+    .testTarget(
+      name: "IntegrationTests", dependencies: ["cyrus-failover", "Verification", "TestSupport"]),
   ]
 )

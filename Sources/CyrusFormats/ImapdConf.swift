@@ -118,7 +118,8 @@ public struct ImapdConf: Sendable, Equatable {
   }
 
   private static func isKeyByte(_ byte: UInt8) -> Bool {
-    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+      || (byte >= 0x61 && byte <= 0x7A)
       || byte == 0x2D || byte == 0x5F
   }
 

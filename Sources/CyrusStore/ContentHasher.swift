@@ -20,7 +20,9 @@ final class ContentHasher {
   /// Hashes the file `name` in the directory `fd`, checking that it is still the file that was
   /// examined (`expected`) and that it did not change while it was read.
   func digest(name: [UInt8], in directory: Int32, expected: stat) -> Result<[UInt8], EntryProblem> {
-    var fd = name.withCString { openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | Self.noAccessTime) }
+    var fd = name.withCString {
+      openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | Self.noAccessTime)
+    }
     if fd < 0 && errno == EPERM {
       fd = name.withCString { openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
     }
@@ -44,12 +46,15 @@ final class ContentHasher {
       }
       if count == 0 { break }
       total += Int64(count)
-      buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+      buffer.withUnsafeBytes {
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+      }
     }
     var after = stat()
     guard fstat(fd, &after) == 0 else { return .failure(.unreadable(SystemFiles.errorText())) }
     if total != Int64(expected.st_size) || after.st_size != expected.st_size
-      || after.st_mtim.tv_sec != expected.st_mtim.tv_sec || after.st_mtim.tv_nsec != expected.st_mtim.tv_nsec
+      || after.st_mtim.tv_sec != expected.st_mtim.tv_sec
+      || after.st_mtim.tv_nsec != expected.st_mtim.tv_nsec
     {
       return .failure(.changedWhileReading)
     }

@@ -14,7 +14,9 @@ public struct CyrusDatabaseFile: Sendable {
 
   /// Opens `path` and detects its backend (or takes `backend`).
   /// - Parameter flatEscaping: `.binarySafe` for 2.5+ flat files, `.none` for 2.2–2.4.
-  public init(path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil) throws(CyrusStoreError) {
+  public init(path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil)
+    throws(CyrusStoreError)
+  {
     self.path = path
     self.keyOrder = keyOrder
     if let backend {
@@ -36,27 +38,37 @@ public struct CyrusDatabaseFile: Sendable {
   /// - Throws: ``CyrusDatabaseError`` for damage that stops the read, naming the file and offset.
   @discardableResult
   public func forEachRecord(
-    flatEscaping: FlatReader<FileBytes>.Escaping = .binarySafe, _ body: (CyrusDBRecord) throws -> Void
+    flatEscaping: FlatReader<FileBytes>.Escaping = .binarySafe,
+    _ body: (CyrusDBRecord) throws -> Void
   ) throws -> [CyrusDBError] {
     do {
       switch kind {
       case .empty:
         return []
       case .twoskip:
-        return try TwoskipReader(FileBytes(path: path), keyOrder: keyOrder ?? .raw).forEachRecord(body).warnings
+        return try TwoskipReader(FileBytes(path: path), keyOrder: keyOrder ?? .raw).forEachRecord(
+          body
+        ).warnings
       case .skiplist:
-        return try SkiplistReader(FileBytes(path: path), keyOrder: keyOrder ?? .signedChar).forEachRecord(body).warnings
-      case .flat:
-        return try FlatReader(FileBytes(path: path), escaping: flatEscaping, keyOrder: keyOrder ?? .mailbox)
+        return try SkiplistReader(FileBytes(path: path), keyOrder: keyOrder ?? .signedChar)
           .forEachRecord(body).warnings
+      case .flat:
+        return try FlatReader(
+          FileBytes(path: path), escaping: flatEscaping, keyOrder: keyOrder ?? .mailbox
+        )
+        .forEachRecord(body).warnings
       case .berkeleyBtree, .berkeleyHash:
-        let database = try BerkeleyDatabase(path: path, expecting: kind == .berkeleyBtree ? .btree : .hash)
+        let database = try BerkeleyDatabase(
+          path: path, expecting: kind == .berkeleyBtree ? .btree : .hash)
         defer { try? database.close() }
-        try database.forEachRecord { record in try body(CyrusDBRecord(key: record.key, value: record.value)) }
+        try database.forEachRecord { record in
+          try body(CyrusDBRecord(key: record.key, value: record.value))
+        }
         return []
       }
     } catch let error as CyrusDBError {
-      throw CyrusDatabaseError(path: path, kind: kind, reason: error.description, offset: error.offset)
+      throw CyrusDatabaseError(
+        path: path, kind: kind, reason: error.description, offset: error.offset)
     } catch let error as BerkeleyError {
       throw CyrusDatabaseError(path: path, kind: kind, reason: error.description, offset: nil)
     } catch let error as CyrusStoreError {

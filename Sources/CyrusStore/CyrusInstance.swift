@@ -37,7 +37,8 @@ public struct CyrusInstance: Sendable {
   ///     ``configLocations``; a directory also becomes the root, like a chroot.
   ///   - root: an explicit root that every configured path is placed under (overrides the
   ///     directory's own).
-  public static func locate(_ argument: String, root explicitRoot: String? = nil) throws(CyrusStoreError)
+  public static func locate(_ argument: String, root explicitRoot: String? = nil)
+    throws(CyrusStoreError)
     -> CyrusInstance
   {
     var configFile = argument
@@ -53,34 +54,42 @@ public struct CyrusInstance: Sendable {
       else {
         throw CyrusStoreError(
           .notFound, path: argument,
-          detail: "no imapd.conf in this directory (looked for \(configLocations.joined(separator: ", ")))")
+          detail:
+            "no imapd.conf in this directory (looked for \(configLocations.joined(separator: ", ")))"
+        )
       }
       configFile = found
       if root == nil { root = argument }
     case .success(.file):
       break
     case .success(let kind):
-      throw CyrusStoreError(.wrongType, path: argument, detail: "is a \(kind.rawValue), not imapd.conf or a directory")
+      throw CyrusStoreError(
+        .wrongType, path: argument, detail: "is a \(kind.rawValue), not imapd.conf or a directory")
     }
     let conf = try readConf(configFile, root: root, depth: 0)
     let areas = try areas(of: conf, root: root, configFile: configFile)
     return CyrusInstance(configFile: configFile, root: root, conf: conf, areas: areas)
   }
 
-  private static func readConf(_ path: String, root: String?, depth: Int) throws(CyrusStoreError) -> ImapdConf {
+  private static func readConf(_ path: String, root: String?, depth: Int) throws(CyrusStoreError)
+    -> ImapdConf
+  {
     guard depth <= includeDepthLimit else {
-      throw CyrusStoreError(.badOption, path: path, detail: "@include nested deeper than \(includeDepthLimit)")
+      throw CyrusStoreError(
+        .badOption, path: path, detail: "@include nested deeper than \(includeDepthLimit)")
     }
     let bytes = try SystemFiles.readFile(path, limit: configSizeLimit)
     var conf = ImapdConf(parsing: bytes, source: path)
     for include in conf.includes {
-      let target = include.hasPrefix("/") ? reroot(include, under: root) : join(parentDirectory(path), include)
+      let target =
+        include.hasPrefix("/") ? reroot(include, under: root) : join(parentDirectory(path), include)
       conf.merge(try readConf(target, root: root, depth: depth + 1))
     }
     return conf
   }
 
-  private static func areas(of conf: ImapdConf, root: String?, configFile: String) throws(CyrusStoreError)
+  private static func areas(of conf: ImapdConf, root: String?, configFile: String)
+    throws(CyrusStoreError)
     -> [StoreArea]
   {
     func place(_ key: String, _ value: String) throws(CyrusStoreError) -> String {
@@ -104,12 +113,14 @@ public struct CyrusInstance: Sendable {
       throw CyrusStoreError(.missingOption, path: configFile, detail: "no 'partition-NAME' option")
     }
     let families: [(String, StoreArea.Role)] = [
-      ("partition", .partition), ("metapartition", .metapartition), ("archivepartition", .archivePartition),
+      ("partition", .partition), ("metapartition", .metapartition),
+      ("archivepartition", .archivePartition),
     ]
     for (prefix, role) in families {
       for (name, value) in conf.prefixed(prefix) where !value.isEmpty {
         let key = "\(prefix)-\(name)"
-        areas.append(StoreArea(name: key, role: role, configuredPath: value, path: try place(key, value)))
+        areas.append(
+          StoreArea(name: key, role: role, configuredPath: value, path: try place(key, value)))
       }
     }
     if conf.bool("sieveusehomedir") != true {
@@ -126,13 +137,15 @@ public struct CyrusInstance: Sendable {
   /// areas nested inside another as excluded from the outer walk.
   static func arrange(_ areas: [StoreArea]) -> [StoreArea] {
     var kept: [StoreArea] = []
-    for area in areas where !kept.contains(where: { normalized($0.path) == normalized(area.path) }) {
+    for area in areas where !kept.contains(where: { normalized($0.path) == normalized(area.path) })
+    {
       kept.append(area)
     }
     for index in kept.indices {
       let outer = normalized(kept[index].path)
       for inner in kept where normalized(inner.path).hasPrefix(outer + "/") {
-        kept[index].excluded.append(EntryPath(String(normalized(inner.path).dropFirst(outer.count + 1))))
+        kept[index].excluded.append(
+          EntryPath(String(normalized(inner.path).dropFirst(outer.count + 1))))
       }
     }
     return kept.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }

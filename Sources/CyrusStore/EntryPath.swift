@@ -73,7 +73,8 @@ public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible
   public var description: String { Self.escape(bytes) }
 
   /// Escapes bytes for display (see ``description``).
-  public static func escape<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+  public static func escape<Bytes: Collection>(_ bytes: Bytes) -> String
+  where Bytes.Element == UInt8 {
     var out = ""
     var utf8 = Array(bytes)[...]
     while let first = utf8.first {

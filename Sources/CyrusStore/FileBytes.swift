@@ -41,7 +41,8 @@ public final class FileBytes: RandomAccessBytes {
 
   public func bytes(at offset: Int, count wanted: Int) throws -> [UInt8] {
     guard offset >= 0, wanted >= 0, offset <= count, wanted <= count - offset else {
-      throw CyrusDBError(.truncated, offset: offset, detail: "read of \(wanted) bytes past the end (size \(count))")
+      throw CyrusDBError(
+        .truncated, offset: offset, detail: "read of \(wanted) bytes past the end (size \(count))")
     }
     var buffer = [UInt8](repeating: 0, count: wanted)
     var done = 0
@@ -51,10 +52,12 @@ public final class FileBytes: RandomAccessBytes {
       }
       if got < 0 {
         if errno == EINTR { continue }
-        throw CyrusDBError(.truncated, offset: offset + done, detail: "read error: \(SystemFiles.errorText())")
+        throw CyrusDBError(
+          .truncated, offset: offset + done, detail: "read error: \(SystemFiles.errorText())")
       }
       if got == 0 {
-        throw CyrusDBError(.truncated, offset: offset + done, detail: "file shrank while being read")
+        throw CyrusDBError(
+          .truncated, offset: offset + done, detail: "file shrank while being read")
       }
       done += got
     }

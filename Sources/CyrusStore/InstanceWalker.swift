@@ -13,7 +13,9 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
     let state = WalkState(options: options)
     let naming = SpoolNaming(hashed: instance.hashImapSpool)
     self.state = state
-    pending = instance.areas.map { TreeWalker(area: $0, options: options, naming: naming, shared: state) }
+    pending = instance.areas.map {
+      TreeWalker(area: $0, options: options, naming: naming, shared: state)
+    }
   }
 
   /// The next entry in canonical order.

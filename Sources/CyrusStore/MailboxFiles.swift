@@ -58,7 +58,8 @@ public struct MailboxFiles: Sendable, Equatable {
     MailboxFiles(
       databasePath: instance.mailboxesDBPath, database: read(instance.mailboxesDBPath),
       dumpPath: instance.mailboxListDumpPath, dump: read(instance.mailboxListDumpPath),
-      hashImapSpool: instance.hashImapSpool, fullDirHash: instance.fullDirHash, deletedPrefix: instance.deletedPrefix)
+      hashImapSpool: instance.hashImapSpool, fullDirHash: instance.fullDirHash,
+      deletedPrefix: instance.deletedPrefix)
   }
 
   static func read(_ path: String) -> Content {
@@ -89,7 +90,8 @@ public struct MailboxFiles: Sendable, Equatable {
         return mkstemp(base)
       }
       guard fd >= 0 else {
-        throw CyrusStoreError(.system, path: "/tmp", detail: "cannot make a temporary file: \(SystemFiles.errorText())")
+        throw CyrusStoreError(
+          .system, path: "/tmp", detail: "cannot make a temporary file: \(SystemFiles.errorText())")
       }
       let temporary = template.withUnsafeBufferPointer { buffer in
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -102,7 +104,8 @@ public struct MailboxFiles: Sendable, Equatable {
       while written < bytes.count {
         let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard count > 0 else {
-          throw CyrusStoreError(.system, path: temporary, detail: "cannot write: \(SystemFiles.errorText())")
+          throw CyrusStoreError(
+            .system, path: temporary, detail: "cannot write: \(SystemFiles.errorText())")
         }
         written += count
       }

@@ -16,7 +16,8 @@ enum MailboxHeaderLabel {
     let fd = openat(directoryFD, "cyrus.header", O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
     guard fd >= 0 else { return (nil, nil) }
     defer { close(fd) }
-    guard let bytes = try? SystemFiles.readAll(fd: fd, path: "cyrus.header", limit: sizeLimit) else { return (nil, nil) }
+    guard let bytes = try? SystemFiles.readAll(fd: fd, path: "cyrus.header", limit: sizeLimit)
+    else { return (nil, nil) }
     return HeaderNameScanner.fields(in: bytes)
   }
 }
@@ -30,7 +31,8 @@ enum HeaderNameScanner {
   static let magicLineCount = 3
 
   static func fields(in bytes: [UInt8]) -> (name: String?, uniqueID: String?) {
-    let lines = bytes.split(separator: 0x0A, maxSplits: magicLineCount + 1, omittingEmptySubsequences: false)
+    let lines = bytes.split(
+      separator: 0x0A, maxSplits: magicLineCount + 1, omittingEmptySubsequences: false)
     guard lines.count > magicLineCount else { return (nil, nil) }
     let line = Array(lines[magicLineCount])
     if line.first == 0x25 {
@@ -42,7 +44,8 @@ enum HeaderNameScanner {
   }
 
   private static func value(of key: UInt8, in bytes: [UInt8]) -> String? {
-    guard let start = bytes.firstIndex(of: 0x25), start + 1 < bytes.count, bytes[start + 1] == 0x28 else { return nil }
+    guard let start = bytes.firstIndex(of: 0x25), start + 1 < bytes.count, bytes[start + 1] == 0x28
+    else { return nil }
     var index = start + 2
     var tokens: [[UInt8]] = []
     while index < bytes.count, tokens.count < 8 {

@@ -18,22 +18,29 @@ public struct MailboxList: Sendable {
   /// Reads `path` (detecting the backend unless `backend` is given).
   /// - Throws: ``CyrusDatabaseError`` when the file cannot be read to the end, or
   ///   ``CyrusStoreError`` when it cannot be opened.
-  public static func read(path: String, backend: CyrusDBKind? = nil, deletedPrefix: String = "DELETED") throws
+  public static func read(
+    path: String, backend: CyrusDBKind? = nil, deletedPrefix: String = "DELETED"
+  ) throws
     -> MailboxList
   {
     let file = try CyrusDatabaseFile(path: path, backend: backend)
-    var list = MailboxList(entries: [], kind: file.kind, layout: nil, problems: [], uniqueIDRecords: [:])
+    var list = MailboxList(
+      entries: [], kind: file.kind, layout: nil, problems: [], uniqueIDRecords: [:])
     var undecided: [CyrusDBRecord] = []
     func take(_ record: CyrusDBRecord, layout: MailboxesDBLayout) {
       do {
-        switch try MailboxEntry.parseRecord(key: record.key, value: record.value, layout: layout, deletedPrefix: deletedPrefix) {
+        switch try MailboxEntry.parseRecord(
+          key: record.key, value: record.value, layout: layout, deletedPrefix: deletedPrefix)
+        {
         case .mailbox(let entry): list.entries.append(entry)
         case .uniqueIDRecord(let entry):
           if let id = entry.uniqueID { list.uniqueIDRecords[id] = entry }
         case .ignored: break
         }
       } catch {
-        list.problems.append("record \(Self.printable(record.key)) at offset 0x\(String(record.offset, radix: 16, uppercase: true)): \(error)")
+        list.problems.append(
+          "record \(Self.printable(record.key)) at offset 0x\(String(record.offset, radix: 16, uppercase: true)): \(error)"
+        )
       }
     }
     let warnings = try file.forEachRecord(flatEscaping: .binarySafe) { record in

@@ -21,7 +21,8 @@ public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible
   }
 
   public var description: String {
-    nanoseconds == 0 ? "\(seconds)" : "\(seconds).\(String(nanoseconds + 1_000_000_000).dropFirst())"
+    nanoseconds == 0
+      ? "\(seconds)" : "\(seconds).\(String(nanoseconds + 1_000_000_000).dropFirst())"
   }
 }
 
@@ -98,7 +99,9 @@ public struct ManifestEntry: Sendable, Equatable {
 
   /// Canonical order across areas: area name, then path.
   public static func canonicalCompare(_ lhs: ManifestEntry, _ rhs: ManifestEntry) -> Int {
-    if lhs.area != rhs.area { return lhs.area.utf8.lexicographicallyPrecedes(rhs.area.utf8) ? -1 : 1 }
+    if lhs.area != rhs.area {
+      return lhs.area.utf8.lexicographicallyPrecedes(rhs.area.utf8) ? -1 : 1
+    }
     return EntryPath.compare(lhs.path.bytes, rhs.path.bytes)
   }
 

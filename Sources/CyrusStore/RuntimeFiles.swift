@@ -6,9 +6,13 @@
 /// umask (`cyrus-3.6-observed.md`) — only what is inside them is left out.
 public enum RuntimeFiles {
   /// Config-directory subdirectories whose content is runtime only.
-  public static let configDirectories: Set<String> = ["socket", "proc", "lock", "log", "sync", "ptclient"]
+  public static let configDirectories: Set<String> = [
+    "socket", "proc", "lock", "log", "sync", "ptclient",
+  ]
   /// Config-directory top-level files that are caches or sessions.
-  public static let configFiles: Set<String> = ["tls_sessions.db", "statuscache.db", "cyrus-master.pid"]
+  public static let configFiles: Set<String> = [
+    "tls_sessions.db", "statuscache.db", "cyrus-master.pid",
+  ]
   /// Name prefixes inside `db/` (the Berkeley DB environment and the skiplist recovery stamp).
   /// The `log.*` files hold committed transactions until a checkpoint: see docs/findings.md.
   public static let databaseEnvironmentPrefixes = ["__db.", "log.", "skipstamp"]
@@ -18,7 +22,9 @@ public enum RuntimeFiles {
   /// Whether `path` in an area of `role` is runtime-only.
   public static func isRuntime(_ path: EntryPath, role: StoreArea.Role) -> Bool {
     let components = path.components
-    guard let first = components.first.map({ String(decoding: $0, as: UTF8.self) }) else { return false }
+    guard let first = components.first.map({ String(decoding: $0, as: UTF8.self) }) else {
+      return false
+    }
     switch role {
     case .config:
       if components.count == 1 { return configFiles.contains(first) }

@@ -23,7 +23,9 @@ public struct SpoolNaming: Sendable {
   /// be one (the runtime staging area, the uuid tree).
   public func legacyName(of path: EntryPath) -> String? {
     var parts = path.components.map { String(decoding: $0, as: UTF8.self) }
-    guard let first = parts.first, first != "uuid", first != "stage.", first != "sync." else { return nil }
+    guard let first = parts.first, first != "uuid", first != "stage.", first != "sync." else {
+      return nil
+    }
     var domain: String?
     if first == "domain" {
       parts.removeFirst()

@@ -39,10 +39,14 @@ enum SystemFiles {
   }
 
   /// `lstat`/`stat` result kind, or the error.
-  static func kind(of path: String, followingLinks: Bool = true) -> Result<EntryKind, CyrusStoreError> {
+  static func kind(of path: String, followingLinks: Bool = true) -> Result<
+    EntryKind, CyrusStoreError
+  > {
     var info = stat()
     let status = followingLinks ? stat(path, &info) : lstat(path, &info)
-    guard status == 0 else { return .failure(error(for: errno, path: path, doing: "cannot examine")) }
+    guard status == 0 else {
+      return .failure(error(for: errno, path: path, doing: "cannot examine"))
+    }
     return .success(EntryKind(mode: info.st_mode))
   }
 

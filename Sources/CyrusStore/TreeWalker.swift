@@ -67,7 +67,9 @@ final class TreeWalker {
     return entry
   }
 
-  private func examine(name: [UInt8], in directory: DirectoryListing, path: EntryPath) -> ManifestEntry {
+  private func examine(name: [UInt8], in directory: DirectoryListing, path: EntryPath)
+    -> ManifestEntry
+  {
     var info = stat()
     let status = name.withCString { fstatat(directory.fd, $0, &info, AT_SYMLINK_NOFOLLOW) }
     guard status == 0 else {
@@ -79,7 +81,9 @@ final class TreeWalker {
     var entry = describe(info, path: path, mailbox: directory.mailbox)
     switch entry.kind {
     case .directory:
-      let fd = name.withCString { openat(directory.fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+      let fd = name.withCString {
+        openat(directory.fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      }
       if fd < 0 {
         let code = errno
         entry.problem = code == ENOENT ? .vanished : .unlistable(SystemFiles.errorText(code))
@@ -88,10 +92,13 @@ final class TreeWalker {
       }
     case .symlink:
       entry.linkTarget = readLink(name: name, in: directory.fd)
-      if entry.linkTarget == nil { entry.problem = errno == ENOENT ? .vanished : .unreadable(SystemFiles.errorText()) }
+      if entry.linkTarget == nil {
+        entry.problem = errno == ENOENT ? .vanished : .unreadable(SystemFiles.errorText())
+      }
     case .file:
       if info.st_nlink > 1 {
-        entry.hardLinkLeader = shared.leader(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), location: entry.location)
+        entry.hardLinkLeader = shared.leader(
+          device: UInt64(info.st_dev), inode: UInt64(info.st_ino), location: entry.location)
       }
       if options.level == .full {
         switch shared.hasher.digest(name: name, in: directory.fd, expected: info) {
@@ -138,7 +145,8 @@ final class TreeWalker {
       size: kind == .directory ? 0 : UInt64(max(0, info.st_size)),
       mode: UInt32(info.st_mode & 0o7777), uid: info.st_uid, gid: info.st_gid,
       owner: shared.names.user(info.st_uid), group: shared.names.group(info.st_gid),
-      mtime: Timestamp(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int32(info.st_mtim.tv_nsec)),
+      mtime: Timestamp(
+        seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int32(info.st_mtim.tv_nsec)),
       mailbox: mailbox)
   }
 
@@ -160,7 +168,9 @@ extension Array where Element == UInt8 {
   func withCString<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
     (self + [0]).withUnsafeBufferPointer { buffer in
       buffer.withMemoryRebound(to: CChar.self) { chars in
-        guard let base = chars.baseAddress else { preconditionFailure("a non-empty array has storage") }
+        guard let base = chars.baseAddress else {
+          preconditionFailure("a non-empty array has storage")
+        }
         return body(base)
       }
     }

@@ -16,7 +16,9 @@ public struct WalkOptions: Sendable {
   public var readBufferSize: Int
 
   /// Makes options.
-  public init(level: VerifyLevel = .full, includeRuntime: Bool = false, readBufferSize: Int = 1 << 18) {
+  public init(
+    level: VerifyLevel = .full, includeRuntime: Bool = false, readBufferSize: Int = 1 << 18
+  ) {
     self.level = level
     self.includeRuntime = includeRuntime
     self.readBufferSize = readBufferSize

@@ -34,7 +34,9 @@ public struct Agent {
     channel.sendRaw(AgentProtocol.agentMagic)
     try channel.flush()
     if let wrong = try channel.readMagic(AgentProtocol.clientMagic) {
-      throw RemoteProtocolError(.badMagic, offset: 0, detail: "the local side is not cyrus-failover (got \(wrong.count) other bytes)")
+      throw RemoteProtocolError(
+        .badMagic, offset: 0,
+        detail: "the local side is not cyrus-failover (got \(wrong.count) other bytes)")
     }
     guard let first = try channel.receive(), first.kind == .hello else {
       throw RemoteProtocolError(.unexpected, detail: "the local side did not start with hello")
@@ -55,7 +57,8 @@ public struct Agent {
     let instance: CyrusInstance
     do {
       if let pinned, pinned != request.instance {
-        throw RemoteError(.refused, "this agent serves only the instance \(pinned), not \(request.instance)")
+        throw RemoteError(
+          .refused, "this agent serves only the instance \(pinned), not \(request.instance)")
       }
       instance = try CyrusInstance.locate(request.instance, root: request.root)
     } catch {
@@ -64,19 +67,25 @@ public struct Agent {
       throw error
     }
     try channel.send(InstanceDescription(instance).frame)
-    for frame in MailboxFilesCodec.frames(MailboxFiles.collect(instance)) { try channel.send(frame) }
+    for frame in MailboxFilesCodec.frames(MailboxFiles.collect(instance)) {
+      try channel.send(frame)
+    }
     try channel.flush()
     try stream(instance, request: request, channel: channel)
   }
 
-  private func stream(_ instance: CyrusInstance, request: OpenRequest, channel: ByteChannel) throws {
+  private func stream(_ instance: CyrusInstance, request: OpenRequest, channel: ByteChannel) throws
+  {
     let options = WalkOptions(level: request.level, includeRuntime: request.includeRuntime)
-    var segmenter = Segmenter(PrefetchingSource { InstanceWalker(instance: instance, options: options) })
+    var segmenter = Segmenter(
+      PrefetchingSource { InstanceWalker(instance: instance, options: options) })
     var summaries = SummaryEncoder()
     var pending = SegmentQueue()
     var sent = 0
     while true {
-      while channel.hasInput() || pending.count >= RemoteLimits.pendingSegments || pending.bytes >= RemoteLimits.pendingBytes {
+      while channel.hasInput() || pending.count >= RemoteLimits.pendingSegments
+        || pending.bytes >= RemoteLimits.pendingBytes
+      {
         try answer(&pending, channel: channel)
       }
       guard let segment = try segmenter.next() else { break }
@@ -109,13 +118,16 @@ public struct Agent {
       var input = frame.reader
       let wanted = try input.readByte()
       guard let encoded = pending.removeFirst() else {
-        throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "an answer with no segment pending")
+        throw RemoteProtocolError(
+          .unexpected, offset: frame.offset, detail: "an answer with no segment pending")
       }
       if wanted == 1 { try channel.send(Frame(.detail, encoded)) }
     case .error:
       throw RemoteError(.dropped, "the local side stopped: \(try ErrorMessage(frame).text)")
     default:
-      throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "unexpected message \(frame.kind) from the local side")
+      throw RemoteProtocolError(
+        .unexpected, offset: frame.offset,
+        detail: "unexpected message \(frame.kind) from the local side")
     }
   }
 }

@@ -7,10 +7,12 @@ public final class AgentConnection: SegmentSource {
   /// The channel (for byte counters).
   public let channel: ByteChannel
   /// The instance as the agent found it.
-  public private(set) var instance = InstanceDescription(configFile: "", root: nil, areas: [], diagnostics: [])
+  public private(set) var instance = InstanceDescription(
+    configFile: "", root: nil, areas: [], diagnostics: [])
   /// The instance's mailboxes.db, mailboxlist.txt and spool rules, as the agent read them.
   public private(set) var mailboxFiles = MailboxFiles(
-    databasePath: "", database: .absent, dumpPath: "", dump: .absent, hashImapSpool: false, fullDirHash: false,
+    databasePath: "", database: .absent, dumpPath: "", dump: .absent, hashImapSpool: false,
+    fullDirHash: false,
     deletedPrefix: "DELETED")
   /// The agent's tool version.
   public private(set) var agentVersion = ""
@@ -52,7 +54,8 @@ public final class AgentConnection: SegmentSource {
     try send(Hello(toolVersion: toolVersion).frame, phase: .starting)
     if let wrong = try channel.readMagic(AgentProtocol.agentMagic) {
       if wrong.isEmpty { throw explainEnd(.starting) }
-      let shown = String(decoding: wrong.prefix(80), as: UTF8.self).replacingOccurrences(of: "\n", with: "\\n")
+      let shown = String(decoding: wrong.prefix(80), as: UTF8.self).replacingOccurrences(
+        of: "\n", with: "\\n")
       throw RemoteError(
         .notAnAgent,
         "\(place) did not answer as a cyrus-failover agent; it wrote \"\(shown)\". Check that the remote command is "
@@ -88,7 +91,8 @@ public final class AgentConnection: SegmentSource {
   private func expect(_ kind: Frame.Kind, phase: Phase) throws -> Frame {
     let frame = try nextFrame(phase: phase)
     guard frame.kind == kind else {
-      throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "expected \(kind), got \(frame.kind)")
+      throw RemoteProtocolError(
+        .unexpected, offset: frame.offset, detail: "expected \(kind), got \(frame.kind)")
     }
     return frame
   }
@@ -103,7 +107,9 @@ public final class AgentConnection: SegmentSource {
       throw explainEnd(phase)
     }
     guard let frame else { throw explainEnd(phase) }
-    if frame.kind == .error { throw RemoteError(.agentFailed, "the agent reports: \(try ErrorMessage(frame).text)") }
+    if frame.kind == .error {
+      throw RemoteError(.agentFailed, "the agent reports: \(try ErrorMessage(frame).text)")
+    }
     return frame
   }
 
@@ -124,7 +130,8 @@ public final class AgentConnection: SegmentSource {
       do { try channel.flush() } catch is ChannelError { throw explainEnd(.walking) }
       return nil
     default:
-      throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "expected a summary, got \(frame.kind)")
+      throw RemoteProtocolError(
+        .unexpected, offset: frame.offset, detail: "expected a summary, got \(frame.kind)")
     }
   }
 
@@ -143,8 +150,11 @@ public final class AgentConnection: SegmentSource {
     while true {
       let frame = try nextFrame(phase: .walking)
       guard frame.kind == .detail else {
-        guard frame.kind == .summary || frame.kind == .end, waiting.count <= RemoteLimits.pendingSegments + 1 else {
-          throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "expected a detail, got \(frame.kind)")
+        guard frame.kind == .summary || frame.kind == .end,
+          waiting.count <= RemoteLimits.pendingSegments + 1
+        else {
+          throw RemoteProtocolError(
+            .unexpected, offset: frame.offset, detail: "expected a detail, got \(frame.kind)")
         }
         waiting.append(frame)
         continue
@@ -154,11 +164,14 @@ public final class AgentConnection: SegmentSource {
       }
       let digest = Array(Crypto.SHA256.hash(data: frame.payload))
       guard digest == summary.digest else {
-        throw RemoteProtocolError(.corrupt, offset: frame.offset, detail: "a segment's entries do not match its digest")
+        throw RemoteProtocolError(
+          .corrupt, offset: frame.offset, detail: "a segment's entries do not match its digest")
       }
-      let entries = try EntryDecoder.decodeAll(frame.payload, baseOffset: frame.offset, count: summary.count)
+      let entries = try EntryDecoder.decodeAll(
+        frame.payload, baseOffset: frame.offset, count: summary.count)
       guard let first = entries.first, first.area == summary.area, first.path == summary.path else {
-        throw RemoteProtocolError(.corrupt, offset: frame.offset, detail: "a segment's first entry is not its key")
+        throw RemoteProtocolError(
+          .corrupt, offset: frame.offset, detail: "a segment's first entry is not its key")
       }
       return wanted ? entries : nil
     }

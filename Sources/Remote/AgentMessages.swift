@@ -50,7 +50,10 @@ public struct OpenRequest: Sendable, Equatable {
   /// manifests of a remote instance).
   public var everything: Bool
 
-  public init(instance: String, root: String?, level: VerifyLevel, includeRuntime: Bool, everything: Bool = false) {
+  public init(
+    instance: String, root: String?, level: VerifyLevel, includeRuntime: Bool,
+    everything: Bool = false
+  ) {
     self.instance = instance
     self.root = root
     self.level = level
@@ -122,7 +125,9 @@ public struct InstanceDescription: Sendable, Equatable {
     let count = try input.readCount(limit: RemoteLimits.areas, "area count")
     areas = []
     for _ in 0..<count {
-      areas.append(AreaDescription(name: try input.readString("area name"), path: try input.readString("area path")))
+      areas.append(
+        AreaDescription(
+          name: try input.readString("area name"), path: try input.readString("area path")))
     }
     let diagnosticCount = try input.readCount(limit: RemoteLimits.diagnostics, "diagnostic count")
     diagnostics = []

@@ -53,7 +53,8 @@ public final class ByteChannel {
         try flush()
         guard try fill() else {
           if result.isEmpty { return nil }
-          throw RemoteProtocolError(.truncated, offset: bytesReceived, detail: "stream ends inside a frame")
+          throw RemoteProtocolError(
+            .truncated, offset: bytesReceived, detail: "stream ends inside a frame")
         }
       }
       let take = min(count - result.count, readBuffer.count - readPosition)
@@ -85,7 +86,8 @@ public final class ByteChannel {
     guard let header = try readExactly(Frame.headerBytes) else { return nil }
     let (length, kind) = try Frame.parseHeader(header, offset: offset)
     guard let payload = try readExactly(length) else {
-      throw RemoteProtocolError(.truncated, offset: offset, detail: "stream ends after a frame header")
+      throw RemoteProtocolError(
+        .truncated, offset: offset, detail: "stream ends after a frame header")
     }
     return Frame(kind, payload, offset: offset + Frame.headerBytes)
   }
@@ -129,7 +131,9 @@ public final class ByteChannel {
     lastFlush = Self.now()
     var done = 0
     while done < writeBuffer.count {
-      let count = writeBuffer.withUnsafeBytes { Glibc.write(output, $0.baseAddress.map { $0 + done }, $0.count - done) }
+      let count = writeBuffer.withUnsafeBytes {
+        Glibc.write(output, $0.baseAddress.map { $0 + done }, $0.count - done)
+      }
       if count < 0 {
         if errno == EINTR { continue }
         writeBuffer.removeAll()

@@ -22,7 +22,9 @@ struct ByteReader {
   }
 
   mutating func readByte() throws(RemoteProtocolError) -> UInt8 {
-    guard position < bytes.count else { throw error(.truncated, "payload ends where a byte is expected") }
+    guard position < bytes.count else {
+      throw error(.truncated, "payload ends where a byte is expected")
+    }
     defer { position += 1 }
     return bytes[position]
   }
@@ -31,7 +33,9 @@ struct ByteReader {
     var value: UInt64 = 0
     for index in 0..<RemoteLimits.varintBytes {
       let byte = try readByte()
-      if index == RemoteLimits.varintBytes - 1 && byte > 1 { throw error(.corrupt, "varint overflows 64 bits") }
+      if index == RemoteLimits.varintBytes - 1 && byte > 1 {
+        throw error(.corrupt, "varint overflows 64 bits")
+      }
       value |= UInt64(byte & 0x7F) << (7 * UInt64(index))
       if byte & 0x80 == 0 { return value }
     }
@@ -41,24 +45,32 @@ struct ByteReader {
   /// A varint that must fit `limit`.
   mutating func readCount(limit: Int, _ what: String) throws(RemoteProtocolError) -> Int {
     let value = try readVarint()
-    guard value <= UInt64(limit) else { throw error(.tooLarge, "\(what) \(value) is over the limit of \(limit)") }
+    guard value <= UInt64(limit) else {
+      throw error(.tooLarge, "\(what) \(value) is over the limit of \(limit)")
+    }
     return Int(value)
   }
 
   mutating func readUInt32() throws(RemoteProtocolError) -> UInt32 {
     let value = try readVarint()
-    guard value <= UInt64(UInt32.max) else { throw error(.corrupt, "value \(value) does not fit 32 bits") }
+    guard value <= UInt64(UInt32.max) else {
+      throw error(.corrupt, "value \(value) does not fit 32 bits")
+    }
     return UInt32(value)
   }
 
   mutating func readBytes(_ count: Int) throws(RemoteProtocolError) -> [UInt8] {
-    guard count <= remaining else { throw error(.truncated, "\(count) bytes announced, \(remaining) left") }
+    guard count <= remaining else {
+      throw error(.truncated, "\(count) bytes announced, \(remaining) left")
+    }
     defer { position += count }
     return Array(bytes[position..<(position + count)])
   }
 
   /// A length-prefixed field of at most `limit` bytes.
-  mutating func readField(limit: Int = RemoteLimits.fieldBytes, _ what: String) throws(RemoteProtocolError) -> [UInt8] {
+  mutating func readField(limit: Int = RemoteLimits.fieldBytes, _ what: String)
+    throws(RemoteProtocolError) -> [UInt8]
+  {
     let count = try readCount(limit: limit, "length of \(what)")
     return try readBytes(count)
   }

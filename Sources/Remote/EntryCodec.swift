@@ -37,12 +37,20 @@ struct EntryEncoder {
   mutating func encode(_ entry: ManifestEntry, into out: inout ByteWriter) {
     var flags: UInt64 = 0
     if entry.area != area { flags |= Flag.area }
-    if let owner = entry.owner { flags |= owner == self.owner ? Flag.owner | Flag.ownerSame : Flag.owner }
-    if let group = entry.group { flags |= group == self.group ? Flag.group | Flag.groupSame : Flag.group }
+    if let owner = entry.owner {
+      flags |= owner == self.owner ? Flag.owner | Flag.ownerSame : Flag.owner
+    }
+    if let group = entry.group {
+      flags |= group == self.group ? Flag.group | Flag.groupSame : Flag.group
+    }
     if entry.linkTarget != nil { flags |= Flag.linkTarget }
     if entry.digest != nil { flags |= Flag.digest }
-    if let leader = entry.hardLinkLeader { flags |= leader == entry.location ? Flag.leader | Flag.leaderIsSelf : Flag.leader }
-    if let mailbox = entry.mailbox { flags |= mailbox == self.mailbox ? Flag.mailbox | Flag.mailboxSame : Flag.mailbox }
+    if let leader = entry.hardLinkLeader {
+      flags |= leader == entry.location ? Flag.leader | Flag.leaderIsSelf : Flag.leader
+    }
+    if let mailbox = entry.mailbox {
+      flags |= mailbox == self.mailbox ? Flag.mailbox | Flag.mailboxSame : Flag.mailbox
+    }
     if entry.problem != nil { flags |= Flag.problem }
     out.varint(flags)
     if flags & Flag.area != 0 {
@@ -52,7 +60,9 @@ struct EntryEncoder {
     }
     let bytes = entry.path.bytes
     var shared = 0
-    while shared < bytes.count && shared < path.count && bytes[shared] == path[shared] { shared += 1 }
+    while shared < bytes.count && shared < path.count && bytes[shared] == path[shared] {
+      shared += 1
+    }
     out.varint(shared)
     out.field(bytes[shared...])
     path = bytes
@@ -77,7 +87,9 @@ struct EntryEncoder {
       precondition(digest.count == RemoteLimits.digestBytes, "a content digest is SHA-256")
       out.raw(digest)
     }
-    if flags & (Flag.leader | Flag.leaderIsSelf) == Flag.leader, let leader = entry.hardLinkLeader { out.string(leader) }
+    if flags & (Flag.leader | Flag.leaderIsSelf) == Flag.leader, let leader = entry.hardLinkLeader {
+      out.string(leader)
+    }
     if flags & (Flag.mailbox | Flag.mailboxSame) == Flag.mailbox, let mailbox = entry.mailbox {
       out.string(mailbox)
       self.mailbox = mailbox
@@ -108,7 +120,9 @@ struct EntryDecoder {
   mutating func decode(from input: inout ByteReader) throws(RemoteProtocolError) -> ManifestEntry {
     typealias Flag = EntryEncoder.Flag
     let flags = try input.readVarint()
-    guard flags & ~Flag.known == 0 else { throw input.error(.unexpected, "unknown entry flags 0x\(String(flags, radix: 16))") }
+    guard flags & ~Flag.known == 0 else {
+      throw input.error(.unexpected, "unknown entry flags 0x\(String(flags, radix: 16))")
+    }
     if flags & Flag.area != 0 {
       area = try input.readString("area name")
       path = []
@@ -116,9 +130,13 @@ struct EntryDecoder {
     guard let area else { throw input.error(.corrupt, "the first entry names no area") }
     let shared = try input.readCount(limit: path.count, "shared path prefix")
     let suffix = try input.readField("path")
-    guard shared + suffix.count <= RemoteLimits.fieldBytes else { throw input.error(.tooLarge, "path over \(RemoteLimits.fieldBytes) bytes") }
+    guard shared + suffix.count <= RemoteLimits.fieldBytes else {
+      throw input.error(.tooLarge, "path over \(RemoteLimits.fieldBytes) bytes")
+    }
     path = Array(path[0..<shared]) + suffix
-    guard let kind = EntryKindCode.kind(try input.readByte()) else { throw input.error(.unexpected, "unknown entry kind") }
+    guard let kind = EntryKindCode.kind(try input.readByte()) else {
+      throw input.error(.unexpected, "unknown entry kind")
+    }
     var entry = ManifestEntry(area: area, path: EntryPath(bytes: path), kind: kind)
     entry.size = try input.readVarint()
     entry.mode = try input.readUInt32()
@@ -126,12 +144,16 @@ struct EntryDecoder {
     entry.gid = try input.readUInt32()
     if flags & Flag.owner != 0 {
       if flags & Flag.ownerSame == 0 { owner = try input.readString("owner") }
-      guard let owner else { throw input.error(.corrupt, "owner repeats a previous one that does not exist") }
+      guard let owner else {
+        throw input.error(.corrupt, "owner repeats a previous one that does not exist")
+      }
       entry.owner = owner
     }
     if flags & Flag.group != 0 {
       if flags & Flag.groupSame == 0 { group = try input.readString("group") }
-      guard let group else { throw input.error(.corrupt, "group repeats a previous one that does not exist") }
+      guard let group else {
+        throw input.error(.corrupt, "group repeats a previous one that does not exist")
+      }
       entry.group = group
     }
     let zigzag = try input.readVarint()
@@ -141,11 +163,14 @@ struct EntryDecoder {
     if flags & Flag.linkTarget != 0 { entry.linkTarget = try input.readField("link target") }
     if flags & Flag.digest != 0 { entry.digest = try input.readBytes(RemoteLimits.digestBytes) }
     if flags & Flag.leader != 0 {
-      entry.hardLinkLeader = flags & Flag.leaderIsSelf != 0 ? entry.location : try input.readString("hard-link leader")
+      entry.hardLinkLeader =
+        flags & Flag.leaderIsSelf != 0 ? entry.location : try input.readString("hard-link leader")
     }
     if flags & Flag.mailbox != 0 {
       if flags & Flag.mailboxSame == 0 { mailbox = try input.readString("mailbox") }
-      guard let mailbox else { throw input.error(.corrupt, "mailbox repeats a previous one that does not exist") }
+      guard let mailbox else {
+        throw input.error(.corrupt, "mailbox repeats a previous one that does not exist")
+      }
       entry.mailbox = mailbox
     }
     if flags & Flag.problem != 0 {
@@ -161,16 +186,22 @@ struct EntryDecoder {
   }
 
   /// Decodes every entry of a payload, expecting `count` of them (at most `limit`).
-  static func decodeAll(_ bytes: [UInt8], baseOffset: Int, count: Int) throws(RemoteProtocolError) -> [ManifestEntry] {
+  static func decodeAll(_ bytes: [UInt8], baseOffset: Int, count: Int) throws(RemoteProtocolError)
+    -> [ManifestEntry]
+  {
     var input = ByteReader(bytes, baseOffset: baseOffset)
     var decoder = EntryDecoder()
     var entries: [ManifestEntry] = []
     entries.reserveCapacity(count)
     while !input.isAtEnd {
-      guard entries.count < count else { throw input.error(.corrupt, "more entries than the \(count) announced") }
+      guard entries.count < count else {
+        throw input.error(.corrupt, "more entries than the \(count) announced")
+      }
       entries.append(try decoder.decode(from: &input))
     }
-    guard entries.count == count else { throw input.error(.corrupt, "\(entries.count) entries, \(count) announced") }
+    guard entries.count == count else {
+      throw input.error(.corrupt, "\(entries.count) entries, \(count) announced")
+    }
     return entries
   }
 }

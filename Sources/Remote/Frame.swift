@@ -53,9 +53,13 @@ public struct Frame: Sendable, Equatable {
 
   /// The frame as bytes.
   public var encoded: [UInt8] {
-    precondition(payload.count <= RemoteLimits.frameBytes, "a frame payload must fit RemoteLimits.frameBytes")
+    precondition(
+      payload.count <= RemoteLimits.frameBytes, "a frame payload must fit RemoteLimits.frameBytes")
     let length = UInt32(payload.count)
-    return [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF), kind.rawValue]
+    return [
+      UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF),
+      UInt8(length & 0xFF), kind.rawValue,
+    ]
       + payload
   }
 
@@ -63,14 +67,19 @@ public struct Frame: Sendable, Equatable {
   var reader: ByteReader { ByteReader(payload, baseOffset: offset) }
 
   /// Parses a frame header: the payload length (checked against the limit) and the type.
-  static func parseHeader(_ header: [UInt8], offset: Int) throws(RemoteProtocolError) -> (Int, Kind) {
+  static func parseHeader(_ header: [UInt8], offset: Int) throws(RemoteProtocolError) -> (Int, Kind)
+  {
     precondition(header.count == headerBytes, "a frame header is 5 bytes")
     let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
     guard length <= RemoteLimits.frameBytes else {
-      throw RemoteProtocolError(.tooLarge, offset: offset, detail: "frame of \(length) bytes is over the limit of \(RemoteLimits.frameBytes)")
+      throw RemoteProtocolError(
+        .tooLarge, offset: offset,
+        detail: "frame of \(length) bytes is over the limit of \(RemoteLimits.frameBytes)")
     }
     guard let kind = Kind(rawValue: header[4]) else {
-      throw RemoteProtocolError(.unexpected, offset: offset + 4, detail: "unknown message type 0x\(String(header[4], radix: 16))")
+      throw RemoteProtocolError(
+        .unexpected, offset: offset + 4,
+        detail: "unknown message type 0x\(String(header[4], radix: 16))")
     }
     return (length, kind)
   }

@@ -49,7 +49,8 @@ public enum MailboxFilesCodec {
   /// Reads a ``MailboxFiles`` from its `mailboxFiles` frame and the chunks `next` returns.
   public static func read(_ first: Frame, next: () throws -> Frame) throws -> MailboxFiles {
     guard first.kind == .mailboxFiles else {
-      throw RemoteProtocolError(.unexpected, offset: first.offset, detail: "expected mailboxFiles, got \(first.kind)")
+      throw RemoteProtocolError(
+        .unexpected, offset: first.offset, detail: "expected mailboxFiles, got \(first.kind)")
     }
     var input = first.reader
     func describe() throws -> (path: String, kind: UInt8, size: Int, reason: String) {
@@ -57,7 +58,8 @@ public enum MailboxFilesCodec {
       let kind = try input.readByte()
       switch kind {
       case 0: return (path, kind, 0, "")
-      case 1: return (path, kind, try input.readCount(limit: MailboxFiles.sizeLimit, "file size"), "")
+      case 1:
+        return (path, kind, try input.readCount(limit: MailboxFiles.sizeLimit, "file size"), "")
       case 2: return (path, kind, 0, try input.readString("reason"))
       default: throw input.error(.unexpected, "file content kind \(kind)")
       }
@@ -67,7 +69,9 @@ public enum MailboxFilesCodec {
     let hashed = try input.readByte() == 1
     let fullHash = try input.readByte() == 1
     let deletedPrefix = try input.readString("deleted prefix")
-    func content(_ described: (path: String, kind: UInt8, size: Int, reason: String)) throws -> MailboxFiles.Content {
+    func content(_ described: (path: String, kind: UInt8, size: Int, reason: String)) throws
+      -> MailboxFiles.Content
+    {
       switch described.kind {
       case 0: return .absent
       case 2: return .unreadable(described.reason)
@@ -76,7 +80,8 @@ public enum MailboxFilesCodec {
         while bytes.count < described.size {
           let frame = try next()
           guard frame.kind == .fileChunk, frame.payload.count <= described.size - bytes.count else {
-            throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "expected a chunk of \(described.path)")
+            throw RemoteProtocolError(
+              .unexpected, offset: frame.offset, detail: "expected a chunk of \(described.path)")
           }
           bytes += frame.payload
         }
@@ -86,7 +91,8 @@ public enum MailboxFilesCodec {
     let databaseContent = try content(database)
     let dumpContent = try content(dump)
     return MailboxFiles(
-      databasePath: database.path, database: databaseContent, dumpPath: dump.path, dump: dumpContent,
+      databasePath: database.path, database: databaseContent, dumpPath: dump.path,
+      dump: dumpContent,
       hashImapSpool: hashed, fullDirHash: fullHash, deletedPrefix: deletedPrefix)
   }
 }

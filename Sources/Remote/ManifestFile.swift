@@ -54,7 +54,9 @@ public enum ManifestFile {
       var input = frame.reader
       let version = try input.readVarint()
       guard version == ManifestFile.formatVersion else {
-        throw input.error(.unexpected, "manifest format version \(version); this build reads \(ManifestFile.formatVersion)")
+        throw input.error(
+          .unexpected,
+          "manifest format version \(version); this build reads \(ManifestFile.formatVersion)")
       }
       toolVersion = try input.readString("tool version")
       level = try input.readByte() == 1 ? .full : .meta
@@ -92,7 +94,11 @@ public final class ManifestWriter {
     encoder.encode(entry, into: &batch)
     batchCount += 1
     entries += 1
-    if batchCount >= RemoteLimits.manifestBatchEntries || batch.bytes.count >= RemoteLimits.segmentBytes { try flushBatch() }
+    if batchCount >= RemoteLimits.manifestBatchEntries
+      || batch.bytes.count >= RemoteLimits.segmentBytes
+    {
+      try flushBatch()
+    }
   }
 
   private func flushBatch() throws {
@@ -142,19 +148,22 @@ public final class ManifestReader: ManifestSource {
     channel = ByteChannel(input: handle.fileDescriptor, output: -1)
     do {
       if try channel.readMagic(ManifestFile.magic) != nil {
-        throw RemoteError(.manifest, "\(path): not a cyrus-failover manifest (made with `cyrus-failover manifest`)")
+        throw RemoteError(
+          .manifest, "\(path): not a cyrus-failover manifest (made with `cyrus-failover manifest`)")
       }
       guard let first = try channel.receive(), first.kind == .manifestHeader else {
         throw RemoteError(.manifest, "\(path): the manifest has no header")
       }
       header = try ManifestFile.Header(first)
       guard let files = try channel.receive() else {
-        throw RemoteError(.manifest, "\(path): the manifest is truncated (no mailbox files after the header)")
+        throw RemoteError(
+          .manifest, "\(path): the manifest is truncated (no mailbox files after the header)")
       }
       let channel = self.channel
       mailboxFiles = try MailboxFilesCodec.read(files) {
         guard let frame = try channel.receive() else {
-          throw RemoteError(.manifest, "\(path): the manifest is truncated inside its mailbox files")
+          throw RemoteError(
+            .manifest, "\(path): the manifest is truncated inside its mailbox files")
         }
         return frame
       }
@@ -180,24 +189,28 @@ public final class ManifestReader: ManifestSource {
 
   private func readFrame() throws {
     guard let frame = try channel.receive() else {
-      throw RemoteError(.manifest, "\(path): the manifest is truncated (no trailer after \(entries) entries)")
+      throw RemoteError(
+        .manifest, "\(path): the manifest is truncated (no trailer after \(entries) entries)")
     }
     var input = frame.reader
     switch frame.kind {
     case .manifestEntries:
       let count = try input.readCount(limit: RemoteLimits.manifestBatchEntries, "batch entry count")
       let start = input.position
-      batch = try EntryDecoder.decodeAll(input.readRest(), baseOffset: frame.offset + start, count: count)
+      batch = try EntryDecoder.decodeAll(
+        input.readRest(), baseOffset: frame.offset + start, count: count)
       position = 0
       entries += count
     case .manifestTrailer:
       let total = try input.readCount(limit: Int.max, "entry total")
       guard total == entries else {
-        throw RemoteError(.manifest, "\(path): the trailer counts \(total) entries, the file holds \(entries)")
+        throw RemoteError(
+          .manifest, "\(path): the trailer counts \(total) entries, the file holds \(entries)")
       }
       done = true
     default:
-      throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "\(frame.kind) inside a manifest")
+      throw RemoteProtocolError(
+        .unexpected, offset: frame.offset, detail: "\(frame.kind) inside a manifest")
     }
   }
 }

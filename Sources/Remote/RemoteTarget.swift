@@ -29,13 +29,16 @@ public struct RemoteTarget: Sendable, Equatable, CustomStringConvertible {
     }
     guard !host.isEmpty else { return nil }
     guard !host.hasPrefix("-") else {
-      throw RemoteError(.transport, "'\(host)' is not a host name (it would be read as an ssh option)")
+      throw RemoteError(
+        .transport, "'\(host)' is not a host name (it would be read as an ssh option)")
     }
     guard host.allSatisfy({ !$0.isWhitespace && $0 != "'" && $0 != "\"" && $0 != "\\" }) else {
       throw RemoteError(.transport, "'\(host)' is not a host name")
     }
     guard !path.isEmpty else {
-      throw RemoteError(.transport, "\(argument): give the imapd.conf or root directory after the ':' (host:/etc/imapd.conf)")
+      throw RemoteError(
+        .transport,
+        "\(argument): give the imapd.conf or root directory after the ':' (host:/etc/imapd.conf)")
     }
     return RemoteTarget(destination: String(host), path: String(path))
   }

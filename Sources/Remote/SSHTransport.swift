@@ -27,15 +27,22 @@ public final class SSHTransport {
   /// The argv for `ssh`, without running anything.
   /// - Parameters:
   ///   - sshWords: the `--ssh` value split into words (`["ssh"]` by default).
-  public static func commandLine(sshWords: [String], target: RemoteTarget, remoteCommand: String) -> [String] {
-    sshWords + ["-o", "BatchMode=yes", "-T", "-x", "--", target.destination, ShellWords.quote(remoteCommand) + " agent"]
+  public static func commandLine(sshWords: [String], target: RemoteTarget, remoteCommand: String)
+    -> [String]
+  {
+    sshWords + [
+      "-o", "BatchMode=yes", "-T", "-x", "--", target.destination,
+      ShellWords.quote(remoteCommand) + " agent",
+    ]
   }
 
   /// Starts `ssh`.
   /// - Parameters:
   ///   - program: the absolute path of the first `--ssh` word (the executable resolves it on
   ///     `PATH`).
-  public init(program: String, sshWords: [String], target: RemoteTarget, remoteCommand: String) throws(RemoteError) {
+  public init(program: String, sshWords: [String], target: RemoteTarget, remoteCommand: String)
+    throws(RemoteError)
+  {
     precondition(!sshWords.isEmpty, "the ssh command line has at least the program")
     self.target = target
     self.remoteCommand = remoteCommand
@@ -46,7 +53,8 @@ public final class SSHTransport {
     process.standardOutput = stdoutPipe
     process.standardError = stderrPipe
     channel = ByteChannel(
-      input: stdoutPipe.fileHandleForReading.fileDescriptor, output: stdinPipe.fileHandleForWriting.fileDescriptor)
+      input: stdoutPipe.fileHandleForReading.fileDescriptor,
+      output: stdinPipe.fileHandleForWriting.fileDescriptor)
     // A write to an ssh that has exited must be an error (EPIPE), not a fatal signal.
     signal(SIGPIPE, SIG_IGN)
     do {
@@ -85,7 +93,10 @@ public final class SSHTransport {
     }
     let status = finish()
     let text = stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
-    let said = text.isEmpty ? "" : " (ssh said: \(text.split(whereSeparator: \.isNewline).suffix(3).joined(separator: " / ")))"
+    let said =
+      text.isEmpty
+      ? ""
+      : " (ssh said: \(text.split(whereSeparator: \.isNewline).suffix(3).joined(separator: " / ")))"
     let host = target.destination
     if phase == .walking || phase == .opening {
       return RemoteError(
@@ -93,13 +104,15 @@ public final class SSHTransport {
         "the connection to \(host) dropped \(phase.rawValue) (ssh exit status \(status))\(said); nothing was verified "
           + "past that point")
     }
-    if text.contains("Host key verification failed") || text.contains("HOST IDENTIFICATION HAS CHANGED")
+    if text.contains("Host key verification failed")
+      || text.contains("HOST IDENTIFICATION HAS CHANGED")
       || text.contains("host key is known") || text.contains("No matching host key")
     {
       return RemoteError(
         .hostKey,
         "the host key of \(host) is unknown or has changed, so ssh refused to connect\(said). Check the key and "
-          + "add it to known_hosts (connect once with ssh, or ssh-keyscan); cyrus-failover never turns host key checks off")
+          + "add it to known_hosts (connect once with ssh, or ssh-keyscan); cyrus-failover never turns host key checks off"
+      )
     }
     if text.contains("Permission denied") {
       return RemoteError(
@@ -108,19 +121,26 @@ public final class SSHTransport {
           + "account (ssh-copy-id) or name one with --ssh \"ssh -i KEY\"")
     }
     let unreachable = [
-      "Connection refused", "Could not resolve", "No route to host", "Network is unreachable", "timed out",
+      "Connection refused", "Could not resolve", "No route to host", "Network is unreachable",
+      "timed out",
       "Connection closed by", "Connection reset", "kex_exchange_identification",
     ]
-    if status == 255 && unreachable.contains(where: { text.contains($0) }) || status == 255 && text.isEmpty {
+    if status == 255 && unreachable.contains(where: { text.contains($0) })
+      || status == 255 && text.isEmpty
+    {
       return RemoteError(.unreachable, "cannot reach \(host) over ssh\(said)")
     }
-    if status == 127 || status == 126 || text.contains("not found") || text.contains("No such file") {
+    if status == 127 || status == 126 || text.contains("not found") || text.contains("No such file")
+    {
       return RemoteError(
         .missingBinary,
         "\(host) has no runnable cyrus-failover at '\(remoteCommand)'\(said). Install cyrus-failover "
-          + "(the same version as here) on \(host), or give its path there with --remote-command PATH")
+          + "(the same version as here) on \(host), or give its path there with --remote-command PATH"
+      )
     }
-    return RemoteError(.dropped, "the connection to \(host) ended \(phase.rawValue) (ssh exit status \(status))\(said)")
+    return RemoteError(
+      .dropped,
+      "the connection to \(host) ended \(phase.rawValue) (ssh exit status \(status))\(said)")
   }
 }
 

@@ -38,7 +38,9 @@ public struct SegmentSummary: Sendable, Equatable {
 
   /// Canonical order of two segment keys (area, then path).
   static func compareKeys(_ lhs: SegmentSummary, _ rhs: SegmentSummary) -> Int {
-    if lhs.area != rhs.area { return lhs.area.utf8.lexicographicallyPrecedes(rhs.area.utf8) ? -1 : 1 }
+    if lhs.area != rhs.area {
+      return lhs.area.utf8.lexicographicallyPrecedes(rhs.area.utf8) ? -1 : 1
+    }
     return EntryPath.compare(lhs.path.bytes, rhs.path.bytes)
   }
 }
@@ -66,7 +68,8 @@ public struct Segmenter<Source: ManifestSource> {
     encoder.encode(first, into: &out)
     while let entry = try source.next() {
       if entry.area != first.area || entry.kind == .directory || Self.cutsBefore(entry.path)
-        || members.count >= RemoteLimits.segmentEntries || out.bytes.count >= RemoteLimits.segmentBytes
+        || members.count >= RemoteLimits.segmentEntries
+        || out.bytes.count >= RemoteLimits.segmentBytes
       {
         lookahead = entry
         break
@@ -78,7 +81,8 @@ public struct Segmenter<Source: ManifestSource> {
     segments += 1
     let digest = Array(SHA256.hash(data: out.bytes))
     return Segment(
-      summary: SegmentSummary(area: first.area, path: first.path, count: members.count, digest: digest),
+      summary: SegmentSummary(
+        area: first.area, path: first.path, count: members.count, digest: digest),
       entries: members, encoded: out.bytes)
   }
 
@@ -108,7 +112,9 @@ struct SummaryEncoder {
     }
     let bytes = summary.path.bytes
     var shared = 0
-    while shared < bytes.count && shared < path.count && bytes[shared] == path[shared] { shared += 1 }
+    while shared < bytes.count && shared < path.count && bytes[shared] == path[shared] {
+      shared += 1
+    }
     out.varint(shared)
     out.field(bytes[shared...])
     path = bytes

@@ -41,7 +41,9 @@ public enum ShellWords {
         inWord = true
       }
     }
-    guard quote == nil, !escaped else { throw RemoteError(.transport, "--ssh: unterminated quote or trailing backslash in '\(line)'") }
+    guard quote == nil, !escaped else {
+      throw RemoteError(.transport, "--ssh: unterminated quote or trailing backslash in '\(line)'")
+    }
     if inWord { words.append(word) }
     guard !words.isEmpty else { throw RemoteError(.transport, "--ssh is empty") }
     return words

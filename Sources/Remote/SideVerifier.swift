@@ -23,11 +23,15 @@ public enum VerifySide {
   var info: VerifyContext.SideInfo {
     switch self {
     case .local(let instance):
-      return .init(configFile: instance.configFile, root: instance.root, areas: instance.areas.map { ($0.name, $0.path) })
+      return .init(
+        configFile: instance.configFile, root: instance.root,
+        areas: instance.areas.map { ($0.name, $0.path) })
     case .remote(let connection, let label):
       let host = label.split(separator: ":", maxSplits: 1).first.map(String.init) ?? label
       let instance = connection.instance
-      return .init(configFile: "\(host):\(instance.configFile)", root: instance.root, areas: instance.areas.map { ($0.name, $0.path) })
+      return .init(
+        configFile: "\(host):\(instance.configFile)", root: instance.root,
+        areas: instance.areas.map { ($0.name, $0.path) })
     case .manifest(let reader):
       let instance = reader.header.instance
       return .init(
@@ -58,7 +62,8 @@ public final class SideVerifier: VerificationRun {
         throw RemoteError(
           .manifest,
           "\(reader.path): the \(name) manifest was made with --level \(reader.header.level.rawValue); verify with "
-            + "--level \(reader.header.level.rawValue), or save a new manifest with --level \(options.level.rawValue)")
+            + "--level \(reader.header.level.rawValue), or save a new manifest with --level \(options.level.rawValue)"
+        )
       }
       guard reader.header.includeRuntime == options.includeRuntime else {
         throw RemoteError(
@@ -100,7 +105,9 @@ public final class SideVerifier: VerificationRun {
       case .remote: preconditionFailure("remote sides go through SegmentPairing")
       }
     }
-    let anyRemote = [primary, failover].contains { if case .remote = $0 { return true } else { return false } }
+    let anyRemote = [primary, failover].contains {
+      if case .remote = $0 { return true } else { return false }
+    }
     let directories: (primary: [MailboxDirectory], failover: [MailboxDirectory])
     if anyRemote {
       let pairing = SegmentPairing(primary: segments(primary), failover: segments(failover))
@@ -120,7 +127,8 @@ public final class SideVerifier: VerificationRun {
     // The mailbox-list stage, as for two local sides, from the mailbox files each side carries.
     MailboxListCheck.run(
       primary: (primary.mailboxFiles, primary.info.areas.map(\.name), directories.primary),
-      failover: (failover.mailboxFiles, failover.info.areas.map(\.name), directories.failover), sink: sink)
+      failover: (failover.mailboxFiles, failover.info.areas.map(\.name), directories.failover),
+      sink: sink)
     var context = self.context
     context.primaryEntries = diff.primaryEntries
     context.failoverEntries = diff.failoverEntries

@@ -7,7 +7,9 @@ enum EntryComparison {
   static func compare(_ primary: ManifestEntry, _ failover: ManifestEntry) -> [Finding] {
     var findings = problems(of: primary, side: .primary) + problems(of: failover, side: .failover)
     guard primary.problem == nil, failover.problem == nil else { return findings }
-    func finding(_ code: FindingCode, _ left: String, _ right: String, severity: Severity? = nil) -> Finding {
+    func finding(_ code: FindingCode, _ left: String, _ right: String, severity: Severity? = nil)
+      -> Finding
+    {
       Finding(
         code, severity: severity, side: .both, area: primary.area, path: primary.path.description,
         mailbox: primary.mailbox ?? failover.mailbox, primary: left, failover: right)
@@ -28,7 +30,9 @@ enum EntryComparison {
     case .symlink:
       if primary.linkTarget != failover.linkTarget {
         findings.append(
-          finding(.symlinkTargetMismatch, EntryPath.escape(primary.linkTarget ?? []), EntryPath.escape(failover.linkTarget ?? [])))
+          finding(
+            .symlinkTargetMismatch, EntryPath.escape(primary.linkTarget ?? []),
+            EntryPath.escape(failover.linkTarget ?? [])))
       }
     default:
       break
@@ -37,20 +41,31 @@ enum EntryComparison {
       findings.append(finding(.modeMismatch, octal(primary.mode), octal(failover.mode)))
     }
     if !sameAccount(primary.owner, primary.uid, failover.owner, failover.uid) {
-      findings.append(finding(.ownerMismatch, account(primary.owner, primary.uid), account(failover.owner, failover.uid)))
+      findings.append(
+        finding(
+          .ownerMismatch, account(primary.owner, primary.uid), account(failover.owner, failover.uid)
+        ))
     }
     if !sameAccount(primary.group, primary.gid, failover.group, failover.gid) {
-      findings.append(finding(.groupMismatch, account(primary.group, primary.gid), account(failover.group, failover.gid)))
+      findings.append(
+        finding(
+          .groupMismatch, account(primary.group, primary.gid), account(failover.group, failover.gid)
+        ))
     }
     if primary.kind == .file, !contentDiffers, primary.mtime.seconds != failover.mtime.seconds {
       findings.append(
-        finding(.mtimeMismatch, "\(primary.mtime.seconds)", "\(failover.mtime.seconds)", severity: mtimeSeverity(primary)))
+        finding(
+          .mtimeMismatch, "\(primary.mtime.seconds)", "\(failover.mtime.seconds)",
+          severity: mtimeSeverity(primary)))
     }
     if primary.kind == .file {
       let left = linkedTo(primary)
       let right = linkedTo(failover)
       if left != right {
-        findings.append(finding(.hardLinkMismatch, left.map { "linked to \($0)" } ?? "not linked", right.map { "linked to \($0)" } ?? "not linked"))
+        findings.append(
+          finding(
+            .hardLinkMismatch, left.map { "linked to \($0)" } ?? "not linked",
+            right.map { "linked to \($0)" } ?? "not linked"))
       }
     }
     let leftEscapes = escapesArea(primary)
@@ -58,13 +73,17 @@ enum EntryComparison {
     if leftEscapes || rightEscapes {
       findings.append(
         Finding(
-          .symlinkOutside, side: leftEscapes && rightEscapes ? .both : (leftEscapes ? .primary : .failover),
+          .symlinkOutside,
+          side: leftEscapes && rightEscapes ? .both : (leftEscapes ? .primary : .failover),
           area: primary.area, path: primary.path.description, mailbox: primary.mailbox,
           primary: leftEscapes ? EntryPath.escape(primary.linkTarget ?? []) : nil,
           failover: rightEscapes ? EntryPath.escape(failover.linkTarget ?? []) : nil))
     }
     if isSpecial(primary) {
-      findings.append(Finding(.specialFile, side: .both, area: primary.area, path: primary.path.description, primary: primary.kind.rawValue, failover: failover.kind.rawValue))
+      findings.append(
+        Finding(
+          .specialFile, side: .both, area: primary.area, path: primary.path.description,
+          primary: primary.kind.rawValue, failover: failover.kind.rawValue))
     }
     return findings
   }
@@ -75,12 +94,16 @@ enum EntryComparison {
     if escapesArea(entry) {
       findings.append(
         Finding(
-          .symlinkOutside, side: side, area: entry.area, path: entry.path.description, mailbox: entry.mailbox,
+          .symlinkOutside, side: side, area: entry.area, path: entry.path.description,
+          mailbox: entry.mailbox,
           primary: side == .primary ? EntryPath.escape(entry.linkTarget ?? []) : nil,
           failover: side == .failover ? EntryPath.escape(entry.linkTarget ?? []) : nil))
     }
     if isSpecial(entry) {
-      findings.append(Finding(.specialFile, side: side, area: entry.area, path: entry.path.description, detail: entry.kind.rawValue))
+      findings.append(
+        Finding(
+          .specialFile, side: side, area: entry.area, path: entry.path.description,
+          detail: entry.kind.rawValue))
     }
     return findings
   }
@@ -99,13 +122,18 @@ enum EntryComparison {
       code = .unlistable
       detail = text
     }
-    return [Finding(code, side: side, area: entry.area, path: entry.path.description, mailbox: entry.mailbox, detail: detail)]
+    return [
+      Finding(
+        code, side: side, area: entry.area, path: entry.path.description, mailbox: entry.mailbox,
+        detail: detail)
+    ]
   }
 
   /// Message files keep the message's internal date as mtime (`reconstruct` falls back on it),
   /// so a difference there is a warning; elsewhere it only says the file was rewritten.
   static func mtimeSeverity(_ entry: ManifestEntry) -> Severity {
-    entry.area.hasPrefix("partition-") || entry.area.hasPrefix("archivepartition-") ? .warning : .info
+    entry.area.hasPrefix("partition-") || entry.area.hasPrefix("archivepartition-")
+      ? .warning : .info
   }
 
   /// The earlier location this file is hard-linked to, or `nil` if it is the first (or only).
@@ -134,7 +162,9 @@ enum EntryComparison {
     [.fifo, .socket, .blockDevice, .characterDevice].contains(entry.kind)
   }
 
-  static func sameAccount(_ leftName: String?, _ leftID: UInt32, _ rightName: String?, _ rightID: UInt32) -> Bool {
+  static func sameAccount(
+    _ leftName: String?, _ leftID: UInt32, _ rightName: String?, _ rightID: UInt32
+  ) -> Bool {
     if let leftName, let rightName { return leftName == rightName }
     return leftID == rightID
   }

@@ -49,7 +49,8 @@ public struct Finding: Sendable, Equatable {
 
   /// Makes a finding with the code's default severity unless one is given.
   public init(
-    _ code: FindingCode, severity: Severity? = nil, side: Side, area: String? = nil, path: String? = nil,
+    _ code: FindingCode, severity: Severity? = nil, side: Side, area: String? = nil,
+    path: String? = nil,
     mailbox: String? = nil, primary: String? = nil, failover: String? = nil, detail: String? = nil
   ) {
     self.code = code

@@ -10,20 +10,25 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   /// One line for humans.
   public let summary: String
   /// Whether the finding means part of a side was not checked at all (exit status 2).
-  public var meansIncomplete: Bool { [
+  public var meansIncomplete: Bool {
+    [
       "file.unreadable", "directory.unlistable", "manifest.out-of-order", "mailboxes-db.unreadable",
       "mailboxes-db.record-invalid",
-    ].contains(rawValue) }
+    ].contains(rawValue)
+  }
 
   public var description: String { rawValue }
 
-  public static func == (lhs: FindingCode, rhs: FindingCode) -> Bool { lhs.rawValue == rhs.rawValue }
+  public static func == (lhs: FindingCode, rhs: FindingCode) -> Bool {
+    lhs.rawValue == rhs.rawValue
+  }
   public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
   public init(from decoder: any Decoder) throws {
     let raw = try decoder.singleValueContainer().decode(String.self)
     guard let known = FindingCode.all.first(where: { $0.rawValue == raw }) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown code \(raw)"))
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "unknown code \(raw)"))
     }
     self = known
   }
@@ -40,63 +45,96 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   }
 
   // MARK: Files and directories (the manifest diff)
-  public static let fileMissing = FindingCode("file.missing", .error, "on the primary, not on the failover")
-  public static let fileExtra = FindingCode("file.extra", .error, "on the failover, not on the primary")
+  public static let fileMissing = FindingCode(
+    "file.missing", .error, "on the primary, not on the failover")
+  public static let fileExtra = FindingCode(
+    "file.extra", .error, "on the failover, not on the primary")
   public static let directoryMissing = FindingCode(
-    "directory.missing", .error, "a whole directory (and everything in it) is missing on the failover")
+    "directory.missing", .error,
+    "a whole directory (and everything in it) is missing on the failover")
   public static let directoryExtra = FindingCode(
-    "directory.extra", .error, "a whole directory (and everything in it) exists only on the failover")
-  public static let typeMismatch = FindingCode("file.type-mismatch", .error, "a file on one side, something else on the other")
+    "directory.extra", .error,
+    "a whole directory (and everything in it) exists only on the failover")
+  public static let typeMismatch = FindingCode(
+    "file.type-mismatch", .error, "a file on one side, something else on the other")
   public static let sizeMismatch = FindingCode("file.size-mismatch", .error, "sizes differ")
-  public static let contentMismatch = FindingCode("file.content-mismatch", .error, "same size, different content (SHA-256)")
-  public static let modeMismatch = FindingCode("file.mode-mismatch", .warning, "permission bits differ")
-  public static let ownerMismatch = FindingCode("file.owner-mismatch", .error, "owning user differs")
-  public static let groupMismatch = FindingCode("file.group-mismatch", .warning, "owning group differs")
-  public static let mtimeMismatch = FindingCode("file.mtime-mismatch", .warning, "modification times differ")
+  public static let contentMismatch = FindingCode(
+    "file.content-mismatch", .error, "same size, different content (SHA-256)")
+  public static let modeMismatch = FindingCode(
+    "file.mode-mismatch", .warning, "permission bits differ")
+  public static let ownerMismatch = FindingCode(
+    "file.owner-mismatch", .error, "owning user differs")
+  public static let groupMismatch = FindingCode(
+    "file.group-mismatch", .warning, "owning group differs")
+  public static let mtimeMismatch = FindingCode(
+    "file.mtime-mismatch", .warning, "modification times differ")
   public static let hardLinkMismatch = FindingCode(
-    "file.hardlink-mismatch", .warning, "hard-link structure differs (single-instance store links broken or added)")
-  public static let symlinkTargetMismatch = FindingCode("symlink.target-mismatch", .error, "symlink targets differ")
+    "file.hardlink-mismatch", .warning,
+    "hard-link structure differs (single-instance store links broken or added)")
+  public static let symlinkTargetMismatch = FindingCode(
+    "symlink.target-mismatch", .error, "symlink targets differ")
   public static let symlinkOutside = FindingCode(
-    "symlink.outside-area", .warning, "a symlink points outside its area (Cyrus never creates these)")
+    "symlink.outside-area", .warning,
+    "a symlink points outside its area (Cyrus never creates these)")
   public static let specialFile = FindingCode(
-    "file.special", .warning, "a FIFO, socket or device file inside a Cyrus tree (not runtime-only)")
+    "file.special", .warning, "a FIFO, socket or device file inside a Cyrus tree (not runtime-only)"
+  )
 
   // MARK: Things that could not be checked
-  public static let unreadable = FindingCode("file.unreadable", .error, "could not be read, so it was not compared")
+  public static let unreadable = FindingCode(
+    "file.unreadable", .error, "could not be read, so it was not compared")
   public static let unlistable = FindingCode(
-    "directory.unlistable", .error, "a directory could not be listed, so nothing below it was compared")
-  public static let vanished = FindingCode("file.vanished", .warning, "listed, then gone before it could be examined (live spool)")
+    "directory.unlistable", .error,
+    "a directory could not be listed, so nothing below it was compared")
+  public static let vanished = FindingCode(
+    "file.vanished", .warning, "listed, then gone before it could be examined (live spool)")
   public static let changedWhileReading = FindingCode(
-    "file.changed-while-reading", .warning, "changed while its content was read (live spool); compare again when quiet")
+    "file.changed-while-reading", .warning,
+    "changed while its content was read (live spool); compare again when quiet")
   public static let outOfOrder = FindingCode(
-    "manifest.out-of-order", .error, "a manifest source gave an entry out of canonical order; the entry was skipped")
+    "manifest.out-of-order", .error,
+    "a manifest source gave an entry out of canonical order; the entry was skipped")
 
   // MARK: The mailbox list (mailboxes.db, its dump, and the spool it describes)
-  public static let mailboxMissing = FindingCode("mailbox.missing", .error, "in the primary's mailboxes.db, not in the failover's")
-  public static let mailboxExtra = FindingCode("mailbox.extra", .error, "in the failover's mailboxes.db, not in the primary's")
-  public static let mailboxPartitionMismatch = FindingCode("mailbox.partition-mismatch", .error, "mailbox on another partition")
-  public static let mailboxTypeMismatch = FindingCode("mailbox.type-mismatch", .error, "mailbox type or flags differ")
-  public static let mailboxACLMismatch = FindingCode("mailbox.acl-mismatch", .error, "ACLs differ (compared as identifier → rights sets)")
-  public static let mailboxUniqueIDMismatch = FindingCode("mailbox.uniqueid-mismatch", .error, "uniqueids differ")
+  public static let mailboxMissing = FindingCode(
+    "mailbox.missing", .error, "in the primary's mailboxes.db, not in the failover's")
+  public static let mailboxExtra = FindingCode(
+    "mailbox.extra", .error, "in the failover's mailboxes.db, not in the primary's")
+  public static let mailboxPartitionMismatch = FindingCode(
+    "mailbox.partition-mismatch", .error, "mailbox on another partition")
+  public static let mailboxTypeMismatch = FindingCode(
+    "mailbox.type-mismatch", .error, "mailbox type or flags differ")
+  public static let mailboxACLMismatch = FindingCode(
+    "mailbox.acl-mismatch", .error, "ACLs differ (compared as identifier → rights sets)")
+  public static let mailboxUniqueIDMismatch = FindingCode(
+    "mailbox.uniqueid-mismatch", .error, "uniqueids differ")
   public static let mailboxDirectoryMissing = FindingCode(
-    "mailbox.directory-missing", .error, "a mailboxes.db entry whose spool directory (with cyrus.header) is not there")
+    "mailbox.directory-missing", .error,
+    "a mailboxes.db entry whose spool directory (with cyrus.header) is not there")
   public static let mailboxDirectoryOrphan = FindingCode(
-    "mailbox.directory-orphan", .warning, "a spool directory with a cyrus.header that no mailboxes.db entry names")
+    "mailbox.directory-orphan", .warning,
+    "a spool directory with a cyrus.header that no mailboxes.db entry names")
   public static let mailboxNameUnsafe = FindingCode(
-    "mailbox.name-unsafe", .error, "a mailbox name that would map outside the spool (never used as a path)")
+    "mailbox.name-unsafe", .error,
+    "a mailbox name that would map outside the spool (never used as a path)")
   public static let mailboxesDBUnreadable = FindingCode(
-    "mailboxes-db.unreadable", .error, "mailboxes.db could not be read to the end; the mailbox list was not compared")
+    "mailboxes-db.unreadable", .error,
+    "mailboxes.db could not be read to the end; the mailbox list was not compared")
   public static let mailboxesDBRecordInvalid = FindingCode(
-    "mailboxes-db.record-invalid", .error, "a mailboxes.db record that does not parse, or a reader warning")
+    "mailboxes-db.record-invalid", .error,
+    "a mailboxes.db record that does not parse, or a reader warning")
   public static let mailboxListStale = FindingCode(
-    "mailboxlist.stale", .warning, "the ctl_mboxlist dump (mailboxlist.txt) disagrees with mailboxes.db")
+    "mailboxlist.stale", .warning,
+    "the ctl_mboxlist dump (mailboxlist.txt) disagrees with mailboxes.db")
   public static let mailboxListMalformed = FindingCode(
     "mailboxlist.malformed", .warning, "mailboxlist.txt could not be read or parsed")
 
   /// Every code, in documentation order.
   public static let all: [FindingCode] = [
-    fileMissing, fileExtra, directoryMissing, directoryExtra, typeMismatch, sizeMismatch, contentMismatch,
-    modeMismatch, ownerMismatch, groupMismatch, mtimeMismatch, hardLinkMismatch, symlinkTargetMismatch,
+    fileMissing, fileExtra, directoryMissing, directoryExtra, typeMismatch, sizeMismatch,
+    contentMismatch,
+    modeMismatch, ownerMismatch, groupMismatch, mtimeMismatch, hardLinkMismatch,
+    symlinkTargetMismatch,
     symlinkOutside, specialFile, unreadable, unlistable, vanished, changedWhileReading, outOfOrder,
     mailboxMissing, mailboxExtra, mailboxPartitionMismatch, mailboxTypeMismatch, mailboxACLMismatch,
     mailboxUniqueIDMismatch, mailboxDirectoryMissing, mailboxDirectoryOrphan, mailboxNameUnsafe,

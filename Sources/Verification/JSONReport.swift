@@ -27,9 +27,15 @@ public final class JSONReport: FindingSink {
   public func finish(summary: FindingSummary, context: VerifyContext, verdict: Verdict) {
     output.write(first ? "],\n" : "\n ],\n")
     var counts: [String] = []
-    for severity in Severity.allCases { counts.append("\(Self.quote(severity.rawValue)): \(summary.count(severity))") }
-    let codes = summary.byCode.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\(Self.quote($0.key.rawValue)): \($0.value)" }
-    output.write(" \"summary\": {\"verdict\": \(Self.quote(verdict.rawValue)), \"exit_status\": \(verdict.exitStatus),")
+    for severity in Severity.allCases {
+      counts.append("\(Self.quote(severity.rawValue)): \(summary.count(severity))")
+    }
+    let codes = summary.byCode.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+      "\(Self.quote($0.key.rawValue)): \($0.value)"
+    }
+    output.write(
+      " \"summary\": {\"verdict\": \(Self.quote(verdict.rawValue)), \"exit_status\": \(verdict.exitStatus),"
+    )
     output.write(" \"severities\": {\(counts.joined(separator: ", "))},")
     output.write(" \"codes\": {\(codes.joined(separator: ", "))},")
     output.write(
@@ -40,20 +46,25 @@ public final class JSONReport: FindingSink {
   /// One finding as a JSON object; absent values are left out.
   public static func object(_ finding: Finding) -> String {
     var members = [
-      "\"code\": \(quote(finding.code.rawValue))", "\"severity\": \(quote(finding.severity.rawValue))",
+      "\"code\": \(quote(finding.code.rawValue))",
+      "\"severity\": \(quote(finding.severity.rawValue))",
       "\"side\": \(quote(finding.side.rawValue))",
     ]
     let optional: [(String, String?)] = [
-      ("area", finding.area), ("path", finding.path), ("mailbox", finding.mailbox), ("primary", finding.primary),
+      ("area", finding.area), ("path", finding.path), ("mailbox", finding.mailbox),
+      ("primary", finding.primary),
       ("failover", finding.failover), ("detail", finding.detail),
     ]
-    for (key, value) in optional { if let value { members.append("\(quote(key)): \(quote(value))") } }
+    for (key, value) in optional {
+      if let value { members.append("\(quote(key)): \(quote(value))") }
+    }
     return "{" + members.joined(separator: ", ") + "}"
   }
 
   static func side(_ side: VerifyContext.SideInfo) -> String {
     let areas = side.areas.map { "\(quote($0.name)): \(quote($0.path))" }.joined(separator: ", ")
-    return "{\"config_file\": \(quote(side.configFile)), \"root\": \(side.root.map(quote) ?? "null"), \"areas\": {\(areas)}}"
+    return
+      "{\"config_file\": \(quote(side.configFile)), \"root\": \(side.root.map(quote) ?? "null"), \"areas\": {\(areas)}}"
   }
 
   /// A JSON string literal.

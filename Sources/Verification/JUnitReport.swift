@@ -3,7 +3,8 @@
 public enum JUnitReport {
   /// Writes the report for a finished run.
   public static func write(
-    _ summary: FindingSummary, context: VerifyContext, verdict: Verdict, to output: some ReportOutput
+    _ summary: FindingSummary, context: VerifyContext, verdict: Verdict,
+    to output: some ReportOutput
   ) {
     let failing = summary.groups.filter { $0.worst > .info }
     output.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
@@ -23,9 +24,12 @@ public enum JUnitReport {
         output.write("/>\n")
         continue
       }
-      output.write(">\n    <failure message=\"\(group.total) finding(s), worst \(group.worst.rawValue)\">")
+      output.write(
+        ">\n    <failure message=\"\(group.total) finding(s), worst \(group.worst.rawValue)\">")
       var lines = group.findings.map { escape(TextReport.line(for: $0)) }
-      if group.total > group.findings.count { lines.append("… and \(group.total - group.findings.count) more") }
+      if group.total > group.findings.count {
+        lines.append("… and \(group.total - group.findings.count) more")
+      }
       output.write(lines.joined(separator: "\n"))
       output.write("</failure>\n  </testcase>\n")
     }
@@ -42,7 +46,11 @@ public enum JUnitReport {
       case ">": out += "&gt;"
       case "\"": out += "&quot;"
       default:
-        if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { out += "?" } else { out.unicodeScalars.append(scalar) }
+        if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" {
+          out += "?"
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
       }
     }
     return out

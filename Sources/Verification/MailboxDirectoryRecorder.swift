@@ -15,7 +15,9 @@ public struct MailboxDirectoryRecorder<Base: ManifestSource>: ManifestSource {
 
   public mutating func next() throws -> ManifestEntry? {
     guard let entry = try base.next() else { return nil }
-    if entry.kind == .file, Self.isPartition(entry.area), entry.path.lastComponent.elementsEqual(Self.headerName) {
+    if entry.kind == .file, Self.isPartition(entry.area),
+      entry.path.lastComponent.elementsEqual(Self.headerName)
+    {
       let directory = entry.path.parent
       directories.append(
         MailboxDirectory(
@@ -26,6 +28,7 @@ public struct MailboxDirectoryRecorder<Base: ManifestSource>: ManifestSource {
   }
 
   static func isPartition(_ area: String) -> Bool {
-    area.hasPrefix("partition-") || area.hasPrefix("metapartition-") || area.hasPrefix("archivepartition-")
+    area.hasPrefix("partition-") || area.hasPrefix("metapartition-")
+      || area.hasPrefix("archivepartition-")
   }
 }

@@ -10,10 +10,13 @@ public enum MailboxListCheck {
     for side in [primary, failover] {
       switch side.list {
       case .failure(let error):
-        sink.emit(Finding(.mailboxesDBUnreadable, side: side.side, area: "config", detail: error.description))
+        sink.emit(
+          Finding(
+            .mailboxesDBUnreadable, side: side.side, area: "config", detail: error.description))
       case .success(let list):
         for problem in list.problems {
-          sink.emit(Finding(.mailboxesDBRecordInvalid, side: side.side, area: "config", detail: problem))
+          sink.emit(
+            Finding(.mailboxesDBRecordInvalid, side: side.side, area: "config", detail: problem))
         }
         crossCheck(list, side: side, sink: sink)
         checkDump(side: side, list: list, sink: sink)
@@ -28,26 +31,34 @@ public enum MailboxListCheck {
   /// one entry point for local, remote and saved sides).
   public static func run(
     primary: (files: MailboxFiles, areas: [String], directories: [MailboxDirectory]),
-    failover: (files: MailboxFiles, areas: [String], directories: [MailboxDirectory]), sink: any FindingSink
+    failover: (files: MailboxFiles, areas: [String], directories: [MailboxDirectory]),
+    sink: any FindingSink
   ) {
     run(
       primary: MailboxSide.load(
-        primary.files, side: .primary, areaNames: Set(primary.areas), directories: primary.directories),
+        primary.files, side: .primary, areaNames: Set(primary.areas),
+        directories: primary.directories),
       failover: MailboxSide.load(
-        failover.files, side: .failover, areaNames: Set(failover.areas), directories: failover.directories),
+        failover.files, side: .failover, areaNames: Set(failover.areas),
+        directories: failover.directories),
       sink: sink)
   }
 
   /// Entry by entry across sides (merge-join on sorted names).
-  static func compare(_ primary: [MailboxEntry], _ failover: [MailboxEntry], sink: any FindingSink) {
+  static func compare(_ primary: [MailboxEntry], _ failover: [MailboxEntry], sink: any FindingSink)
+  {
     var left = primary[...]
     var right = failover[...]
     while let p = left.first, let f = right.first {
       if p.name < f.name {
-        sink.emit(Finding(.mailboxMissing, side: .failover, mailbox: p.name.internalName, primary: describe(p)))
+        sink.emit(
+          Finding(
+            .mailboxMissing, side: .failover, mailbox: p.name.internalName, primary: describe(p)))
         left = left.dropFirst()
       } else if f.name < p.name {
-        sink.emit(Finding(.mailboxExtra, side: .failover, mailbox: f.name.internalName, failover: describe(f)))
+        sink.emit(
+          Finding(
+            .mailboxExtra, side: .failover, mailbox: f.name.internalName, failover: describe(f)))
         right = right.dropFirst()
       } else {
         for finding in differences(p, f) { sink.emit(finding) }
@@ -55,26 +66,40 @@ public enum MailboxListCheck {
         right = right.dropFirst()
       }
     }
-    for p in left { sink.emit(Finding(.mailboxMissing, side: .failover, mailbox: p.name.internalName, primary: describe(p))) }
-    for f in right { sink.emit(Finding(.mailboxExtra, side: .failover, mailbox: f.name.internalName, failover: describe(f))) }
+    for p in left {
+      sink.emit(
+        Finding(
+          .mailboxMissing, side: .failover, mailbox: p.name.internalName, primary: describe(p)))
+    }
+    for f in right {
+      sink.emit(
+        Finding(.mailboxExtra, side: .failover, mailbox: f.name.internalName, failover: describe(f))
+      )
+    }
   }
 
   static func differences(_ p: MailboxEntry, _ f: MailboxEntry) -> [Finding] {
     var findings: [Finding] = []
     func add(_ code: FindingCode, _ left: String, _ right: String) {
-      findings.append(Finding(code, side: .both, mailbox: p.name.internalName, primary: left, failover: right))
+      findings.append(
+        Finding(code, side: .both, mailbox: p.name.internalName, primary: left, failover: right))
     }
-    if p.partition != f.partition { add(.mailboxPartitionMismatch, p.partition ?? "(none)", f.partition ?? "(none)") }
+    if p.partition != f.partition {
+      add(.mailboxPartitionMismatch, p.partition ?? "(none)", f.partition ?? "(none)")
+    }
     if p.type != f.type { add(.mailboxTypeMismatch, p.type.description, f.type.description) }
     if p.acl != f.acl { add(.mailboxACLMismatch, p.acl.description, f.acl.description) }
-    if p.uniqueID != f.uniqueID { add(.mailboxUniqueIDMismatch, p.uniqueID ?? "(none)", f.uniqueID ?? "(none)") }
+    if p.uniqueID != f.uniqueID {
+      add(.mailboxUniqueIDMismatch, p.uniqueID ?? "(none)", f.uniqueID ?? "(none)")
+    }
     return findings
   }
 
   /// Whether an entry should have a spool directory: not a tombstone, placeholder, reservation
   /// or a mailbox on another server.
   static func hasDirectory(_ entry: MailboxEntry) -> Bool {
-    entry.type.flags.isDisjoint(with: [.deleted, .intermediate, .reserve, .remote]) && entry.partition != nil
+    entry.type.flags.isDisjoint(with: [.deleted, .intermediate, .reserve, .remote])
+      && entry.partition != nil
   }
 
   /// mailboxes.db against the mailbox directories the walk found on the same side.
@@ -87,28 +112,36 @@ public enum MailboxListCheck {
     for entry in list.entries {
       let name = entry.name.internalName
       guard entry.name.isSafeAsPath else {
-        sink.emit(Finding(.mailboxNameUnsafe, side: side.side, mailbox: EntryPath.escape(Array(name.utf8))))
+        sink.emit(
+          Finding(.mailboxNameUnsafe, side: side.side, mailbox: EntryPath.escape(Array(name.utf8))))
         continue
       }
       guard hasDirectory(entry), let partition = entry.partition else { continue }
       guard let path = side.location.directory(of: entry, layout: list.layout) else {
-        sink.emit(Finding(.mailboxNameUnsafe, side: side.side, mailbox: name, detail: "uniqueid \(entry.uniqueID ?? "-")"))
+        sink.emit(
+          Finding(
+            .mailboxNameUnsafe, side: side.side, mailbox: name,
+            detail: "uniqueid \(entry.uniqueID ?? "-")"))
         continue
       }
       let areas = ["partition-\(partition)", "metapartition-\(partition)"]
       for area in areas { expected.insert(key(area: area, path: path)) }
       if !areas.contains(where: { found.contains(key(area: $0, path: path)) }) {
-        let detail = side.areaNames.contains(areas[0]) ? nil : "no partition-\(partition) in imapd.conf"
+        let detail =
+          side.areaNames.contains(areas[0]) ? nil : "no partition-\(partition) in imapd.conf"
         sink.emit(
           Finding(
-            .mailboxDirectoryMissing, side: side.side, area: areas[0], path: path.description, mailbox: name,
+            .mailboxDirectoryMissing, side: side.side, area: areas[0], path: path.description,
+            mailbox: name,
             detail: detail))
       }
     }
-    for directory in side.directories where !expected.contains(key(area: directory.area, path: directory.path)) {
+    for directory in side.directories
+    where !expected.contains(key(area: directory.area, path: directory.path)) {
       sink.emit(
         Finding(
-          .mailboxDirectoryOrphan, side: side.side, area: directory.area, path: directory.path.description,
+          .mailboxDirectoryOrphan, side: side.side, area: directory.area,
+          path: directory.path.description,
           mailbox: directory.headerName))
     }
   }
@@ -119,10 +152,15 @@ public enum MailboxListCheck {
     guard let dump = side.dump else { return }
     switch dump {
     case .failure(let error):
-      sink.emit(Finding(.mailboxListMalformed, side: side.side, area: "config", path: "mailboxlist.txt", detail: error.description))
+      sink.emit(
+        Finding(
+          .mailboxListMalformed, side: side.side, area: "config", path: "mailboxlist.txt",
+          detail: error.description))
     case .success(let parsed):
       let format = parsed.format ?? .cyrus36
-      for difference in MailboxListDumpCheck.compare(database: list.entries, dump: parsed.entries, format: format) {
+      for difference in MailboxListDumpCheck.compare(
+        database: list.entries, dump: parsed.entries, format: format)
+      {
         sink.emit(
           Finding(
             .mailboxListStale, side: side.side, area: "config", path: "mailboxlist.txt",

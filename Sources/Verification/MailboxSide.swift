@@ -15,7 +15,8 @@ public struct MailboxSide: Sendable {
   public var list: Result<MailboxList, MailboxSideError>
   /// `mailboxlist.txt` from the config directory: absent, parsed (with its format), or why it
   /// could not be.
-  public var dump: Result<(format: MailboxListDump.Format?, entries: [MailboxEntry]), MailboxSideError>?
+  public var dump:
+    Result<(format: MailboxListDump.Format?, entries: [MailboxEntry]), MailboxSideError>?
   /// Directories holding a cyrus.header, from the walk.
   public var directories: [MailboxDirectory]
 
@@ -44,7 +45,8 @@ public struct MailboxSide: Sendable {
       }
     }
     return MailboxSide(
-      side: side, location: files.location, areaNames: areaNames, list: list, dump: dump, directories: directories)
+      side: side, location: files.location, areaNames: areaNames, list: list, dump: dump,
+      directories: directories)
   }
 }
 

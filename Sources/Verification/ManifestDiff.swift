@@ -43,7 +43,11 @@ public final class ManifestDiff {
     var f = try right.next(from: &failover)
     while p != nil || f != nil {
       let order: Int
-      if let p, let f { order = ManifestEntry.canonicalCompare(p, f) } else { order = p == nil ? 1 : -1 }
+      if let p, let f {
+        order = ManifestEntry.canonicalCompare(p, f)
+      } else {
+        order = p == nil ? 1 : -1
+      }
       if order < 0, let entry = p {
         primaryEntries += 1
         onlyOn(.primary, entry)
@@ -59,7 +63,9 @@ public final class ManifestDiff {
         p = try left.next(from: &primary)
         f = try right.next(from: &failover)
       }
-      if let progress, (primaryEntries + failoverEntries) % 4096 == 0 { progress(primaryEntries, failoverEntries) }
+      if let progress, (primaryEntries + failoverEntries) % 4096 == 0 {
+        progress(primaryEntries, failoverEntries)
+      }
     }
     flushPending()
   }
@@ -98,13 +104,15 @@ public final class ManifestDiff {
       let code: FindingCode = side == .primary ? .directoryMissing : .directoryExtra
       let finding = Finding(
         code, side: .failover, area: entry.area, path: entry.path.description,
-        mailbox: entry.mailbox, primary: side == .primary ? value : nil, failover: side == .failover ? value : nil)
+        mailbox: entry.mailbox, primary: side == .primary ? value : nil,
+        failover: side == .failover ? value : nil)
       pending = PendingSubtree(finding: finding, side: side, area: entry.area, prefix: entry.path)
     } else {
       let code: FindingCode = side == .primary ? .fileMissing : .fileExtra
       sink.emit(
         Finding(
-          code, side: .failover, area: entry.area, path: entry.path.description, mailbox: entry.mailbox,
+          code, side: .failover, area: entry.area, path: entry.path.description,
+          mailbox: entry.mailbox,
           primary: side == .primary ? value : nil, failover: side == .failover ? value : nil))
     }
   }
@@ -122,7 +130,8 @@ public final class ManifestDiff {
     {
       let held = findings.remove(at: index)
       pending = PendingSubtree(
-        finding: held, side: primaryOpen ? .primary : .failover, area: primary.area, prefix: primary.path)
+        finding: held, side: primaryOpen ? .primary : .failover, area: primary.area,
+        prefix: primary.path)
     }
     for finding in findings { sink.emit(finding) }
   }

@@ -15,7 +15,10 @@ public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
   private let queueLimit: Int
 
   /// Starts `make()`'s source on a new thread right away.
-  public init(batchSize: Int = 256, queueLimit: Int = 16, make: @escaping @Sendable () throws -> any ManifestSource) {
+  public init(
+    batchSize: Int = 256, queueLimit: Int = 16,
+    make: @escaping @Sendable () throws -> any ManifestSource
+  ) {
     self.queueLimit = queueLimit
     let thread = Thread { [self] in
       do {

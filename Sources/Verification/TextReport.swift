@@ -3,7 +3,8 @@
 public enum TextReport {
   /// Writes the report for a finished run.
   public static func write(
-    _ summary: FindingSummary, context: VerifyContext, verdict: Verdict, showInfo: Bool, to output: some ReportOutput
+    _ summary: FindingSummary, context: VerifyContext, verdict: Verdict, showInfo: Bool,
+    to output: some ReportOutput
   ) {
     let headline: String
     switch verdict {
@@ -18,11 +19,15 @@ public enum TextReport {
       "level \(context.level); entries: \(context.primaryEntries) on the primary, \(context.failoverEntries) on the failover,"
         + " \(context.comparedEntries) on both\n")
     output.write(
-      "findings: \(summary.count(.error)) errors, \(summary.count(.warning)) warnings, \(summary.count(.info)) info\n")
-    let codes = summary.byCode.sorted { ($0.key.defaultSeverity, $0.value) > ($1.key.defaultSeverity, $1.value) }
+      "findings: \(summary.count(.error)) errors, \(summary.count(.warning)) warnings, \(summary.count(.info)) info\n"
+    )
+    let codes = summary.byCode.sorted {
+      ($0.key.defaultSeverity, $0.value) > ($1.key.defaultSeverity, $1.value)
+    }
     let width = codes.map(\.key.rawValue.count).max() ?? 0
     for (code, count) in codes {
-      output.write("  \(pad(code.rawValue, width))  \(pad(String(count), 7, left: true))  \(code.summary)\n")
+      output.write(
+        "  \(pad(code.rawValue, width))  \(pad(String(count), 7, left: true))  \(code.summary)\n")
     }
     for group in summary.groups where showInfo || group.worst > .info {
       output.write("\n\(group.title)\n")

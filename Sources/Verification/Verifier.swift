@@ -19,16 +19,21 @@ public struct Verifier: Sendable {
 
   /// The report context before the run.
   public var context: VerifyContext {
-    VerifyContext(primary: Self.info(primary), failover: Self.info(failover), level: options.level.rawValue)
+    VerifyContext(
+      primary: Self.info(primary), failover: Self.info(failover), level: options.level.rawValue)
   }
 
   static func info(_ instance: CyrusInstance) -> VerifyContext.SideInfo {
-    .init(configFile: instance.configFile, root: instance.root, areas: instance.areas.map { ($0.name, $0.path) })
+    .init(
+      configFile: instance.configFile, root: instance.root,
+      areas: instance.areas.map { ($0.name, $0.path) })
   }
 
   /// Runs the comparison to the end.
   /// - Returns: the context with entry counts filled in.
-  public func run(sink: any FindingSink, progress: ((Int, Int) -> Void)? = nil) throws -> VerifyContext {
+  public func run(sink: any FindingSink, progress: ((Int, Int) -> Void)? = nil) throws
+    -> VerifyContext
+  {
     let options = self.options
     let primary = self.primary
     let failover = self.failover
@@ -44,7 +49,8 @@ public struct Verifier: Sendable {
     try diff.run(primary: &left, failover: &right, progress: progress)
     MailboxListCheck.run(
       primary: (MailboxFiles.collect(primary), primary.areas.map(\.name), left.directories),
-      failover: (MailboxFiles.collect(failover), failover.areas.map(\.name), right.directories), sink: sink)
+      failover: (MailboxFiles.collect(failover), failover.areas.map(\.name), right.directories),
+      sink: sink)
     var context = self.context
     context.primaryEntries = diff.primaryEntries
     context.failoverEntries = diff.failoverEntries

@@ -15,7 +15,9 @@ extension CyrusFailover {
       abstract: "Serve one verification session over standard input/output (started over ssh).",
       shouldDisplay: false)
 
-    @Option(help: ArgumentHelp("Serve only this instance (for a forced command in authorized_keys).", valueName: "path"))
+    @Option(
+      help: ArgumentHelp(
+        "Serve only this instance (for a forced command in authorized_keys).", valueName: "path"))
     var instance: String?
 
     @Option(help: .hidden)
@@ -26,7 +28,9 @@ extension CyrusFailover {
 
     func run() throws {
       guard isatty(0) == 0 else {
-        Console.err("cyrus-failover agent: this command is started by `cyrus-failover verify` over ssh, not by hand\n")
+        Console.err(
+          "cyrus-failover agent: this command is started by `cyrus-failover verify` over ssh, not by hand\n"
+        )
         throw ExitCode(2)
       }
       var agent = Remote.Agent(toolVersion: CyrusFailover.toolVersion, pinned: instance)

@@ -1,9 +1,10 @@
+import Verification
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Verification
 
 /// Standard output and standard error, unbuffered by Foundation: results on stdout, logs and
 /// progress on stderr. Only the executable touches them.

@@ -8,7 +8,8 @@ extension CyrusFailover {
   /// `manifest`: save one side's manifest to a file, for `verify --primary-manifest` later.
   struct Manifest: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Save one instance's manifest (every entry, with SHA-256 at --level full) to a file.",
+      abstract:
+        "Save one instance's manifest (every entry, with SHA-256 at --level full) to a file.",
       discussion: """
         Capture the primary while its Cyrus is stopped, start it again, and verify the failover \
         against the file later: cyrus-failover manifest --instance /etc/imapd.conf --output p.cfm, \
@@ -17,13 +18,20 @@ extension CyrusFailover {
         --include-runtime for the manifest and for verify.
         """)
 
-    @Option(help: ArgumentHelp("The instance: an imapd.conf or a root directory, or [user@]host:PATH.", valueName: "path"))
+    @Option(
+      help: ArgumentHelp(
+        "The instance: an imapd.conf or a root directory, or [user@]host:PATH.", valueName: "path"))
     var instance: String
 
-    @Option(help: ArgumentHelp("Read every path of the instance's imapd.conf under this directory.", valueName: "dir"))
+    @Option(
+      help: ArgumentHelp(
+        "Read every path of the instance's imapd.conf under this directory.", valueName: "dir"))
     var root: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The manifest file to write ('-' for standard output).", valueName: "file"))
+    @Option(
+      name: .shortAndLong,
+      help: ArgumentHelp("The manifest file to write ('-' for standard output).", valueName: "file")
+    )
     var output: String
 
     @Option(help: "meta: metadata only; full: also SHA-256 of every file.")
@@ -44,7 +52,8 @@ extension CyrusFailover {
       var pairing: (any SegmentSource)?
       if let target = try RemoteTarget.parse(instance) {
         let connected = try ssh.connect(
-          target, root: root, level: options.level, includeRuntime: includeRuntime, everything: true)
+          target, root: root, level: options.level, includeRuntime: includeRuntime, everything: true
+        )
         session = connected
         description = connected.connection.instance
         mailboxFiles = connected.connection.mailboxFiles
@@ -58,11 +67,14 @@ extension CyrusFailover {
         origin = local.configFile
         source = PrefetchingSource { InstanceWalker(instance: local, options: options) }
       }
-      for diagnostic in description.diagnostics { Console.err("cyrus-failover: warning: \(diagnostic)\n") }
+      for diagnostic in description.diagnostics {
+        Console.err("cyrus-failover: warning: \(diagnostic)\n")
+      }
       let fd = try Self.open(output)
       defer { if output != "-" { close(fd) } }
       let header = ManifestFile.Header(
-        toolVersion: CyrusFailover.toolVersion, level: options.level, includeRuntime: includeRuntime,
+        toolVersion: CyrusFailover.toolVersion, level: options.level,
+        includeRuntime: includeRuntime,
         created: Int64(Date().timeIntervalSince1970), origin: origin, instance: description)
       let writer = try ManifestWriter(fd: fd, header: header, mailboxFiles: mailboxFiles)
       if let remote = pairing {
@@ -75,14 +87,17 @@ extension CyrusFailover {
       try writer.finish()
       session?.finish()
       if ssh.stats { session?.printStats("instance") }
-      Console.err("cyrus-failover: \(writer.entries) entries, \(writer.bytesWritten) bytes written to \(output)\n")
+      Console.err(
+        "cyrus-failover: \(writer.entries) entries, \(writer.bytesWritten) bytes written to \(output)\n"
+      )
     }
 
     static func open(_ path: String) throws -> Int32 {
       if path == "-" { return 1 }
       let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
       guard fd >= 0 else {
-        throw RemoteError(.manifest, "\(path): cannot write the manifest: \(String(cString: strerror(errno)))")
+        throw RemoteError(
+          .manifest, "\(path): cannot write the manifest: \(String(cString: strerror(errno)))")
       }
       return fd
     }

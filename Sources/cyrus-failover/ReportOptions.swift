@@ -39,7 +39,9 @@ struct ReportOptions: ParsableArguments {
   @Option(help: "Lowest severity that makes the exit status 1.")
   var failOn: FailOnOption = .warning
 
-  @Flag(inversion: .prefixedNo, help: "Progress line on standard error (default: when it is a terminal).")
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Progress line on standard error (default: when it is a terminal).")
   var progress: Bool?
 
   func validate() throws {
@@ -59,12 +61,15 @@ struct ReportOptions: ParsableArguments {
     }
     let showProgress = progress ?? Console.stderrIsTerminal
     let context = try verifier.run(sink: FindingFanOut(sinks)) { primary, failover in
-      if showProgress { Console.err("\r  walked \(primary) primary / \(failover) failover entries") }
+      if showProgress {
+        Console.err("\r  walked \(primary) primary / \(failover) failover entries")
+      }
     }
     if showProgress { Console.err("\r\u{1B}[K") }
     let verdict = summary.verdict(failOn: failOn.severity)
     switch format {
-    case .text: TextReport.write(summary, context: context, verdict: verdict, showInfo: showInfo, to: output)
+    case .text:
+      TextReport.write(summary, context: context, verdict: verdict, showInfo: showInfo, to: output)
     case .json: json?.finish(summary: summary, context: context, verdict: verdict)
     case .junit: JUnitReport.write(summary, context: context, verdict: verdict, to: output)
     }

@@ -12,10 +12,13 @@ struct SSHOptions: ParsableArguments {
       valueName: "command"))
   var ssh = "ssh"
 
-  @Option(help: ArgumentHelp("Path of cyrus-failover on the remote host (default: found on its PATH).", valueName: "path"))
+  @Option(
+    help: ArgumentHelp(
+      "Path of cyrus-failover on the remote host (default: found on its PATH).", valueName: "path"))
   var remoteCommand = "cyrus-failover"
 
-  @Flag(help: "Bytes sent and received over SSH, and segments matched or fetched, on standard error.")
+  @Flag(
+    help: "Bytes sent and received over SSH, and segments matched or fetched, on standard error.")
   var stats = false
 
   func validate() throws {
@@ -28,16 +31,22 @@ struct SSHOptions: ParsableArguments {
   }
 
   /// Starts ssh and the agent on `target`, and opens the instance there.
-  func connect(_ target: RemoteTarget, root: String?, level: VerifyLevel, includeRuntime: Bool, everything: Bool = false)
+  func connect(
+    _ target: RemoteTarget, root: String?, level: VerifyLevel, includeRuntime: Bool,
+    everything: Bool = false
+  )
     throws -> RemoteSession
   {
     let words = try ShellWords.split(ssh)
     let transport = try SSHTransport(
-      program: try Self.resolve(words[0]), sshWords: words, target: target, remoteCommand: remoteCommand)
+      program: try Self.resolve(words[0]), sshWords: words, target: target,
+      remoteCommand: remoteCommand)
     do {
       let connection = try AgentConnection(
         channel: transport.channel,
-        request: OpenRequest(instance: target.path, root: root, level: level, includeRuntime: includeRuntime, everything: everything),
+        request: OpenRequest(
+          instance: target.path, root: root, level: level, includeRuntime: includeRuntime,
+          everything: everything),
         toolVersion: CyrusFailover.toolVersion, where: target.destination,
         explainEnd: { transport.failure(during: $0) })
       return RemoteSession(target: target, transport: transport, connection: connection)
@@ -55,7 +64,9 @@ struct SSHOptions: ParsableArguments {
       let candidate = "\(directory)/\(program)"
       if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
     }
-    throw RemoteError(.transport, "'\(program)' (from --ssh) is not on PATH; install openssh-client or give its full path")
+    throw RemoteError(
+      .transport,
+      "'\(program)' (from --ssh) is not on PATH; install openssh-client or give its full path")
   }
 }
 
@@ -70,7 +81,8 @@ struct RemoteSession {
     let channel = connection.channel
     Console.err(
       "cyrus-failover: \(role) \(target.destination): \(channel.bytesSent) bytes sent, \(channel.bytesReceived) bytes "
-        + "received; segments: \(connection.segmentsSkipped) settled by digest, \(connection.segmentsSent) fetched\n")
+        + "received; segments: \(connection.segmentsSkipped) settled by digest, \(connection.segmentsSent) fetched\n"
+    )
   }
 
   /// Waits for ssh to exit after a complete session.

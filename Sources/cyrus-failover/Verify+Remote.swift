@@ -11,7 +11,8 @@ extension CyrusFailover.Verify {
       if let saved { return .manifest(try ManifestReader(path: saved)) }
       guard let live else { preconditionFailure("validate() requires a side or a manifest") }
       if let target = try RemoteTarget.parse(live) {
-        let session = try ssh.connect(target, root: root, level: options.level, includeRuntime: options.includeRuntime)
+        let session = try ssh.connect(
+          target, root: root, level: options.level, includeRuntime: options.includeRuntime)
         sessions.append((role, session))
         for diagnostic in session.connection.instance.diagnostics {
           Console.err("cyrus-failover: warning: \(target.destination): \(diagnostic)\n")
@@ -19,14 +20,17 @@ extension CyrusFailover.Verify {
         return .remote(session.connection, label: target.description)
       }
       let instance = try CyrusInstance.locate(live, root: root)
-      for diagnostic in instance.conf.diagnostics { Console.err("cyrus-failover: warning: \(diagnostic)\n") }
+      for diagnostic in instance.conf.diagnostics {
+        Console.err("cyrus-failover: warning: \(diagnostic)\n")
+      }
       return .local(instance)
     }
     let verdict: Verdict
     do {
       let primarySide = try side(primary, primaryManifest, root: primaryRoot, role: "primary")
       let failoverSide = try side(failover, failoverManifest, root: failoverRoot, role: "failover")
-      verdict = try report.run(verifier: try SideVerifier(primary: primarySide, failover: failoverSide, options: options))
+      verdict = try report.run(
+        verifier: try SideVerifier(primary: primarySide, failover: failoverSide, options: options))
     } catch {
       for (_, session) in sessions {
         session.connection.abandon("the local side stopped: \(error)")

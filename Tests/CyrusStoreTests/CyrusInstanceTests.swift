@@ -17,7 +17,8 @@ import Testing
   @Test func configFileWithExplicitRoot() throws {
     let tree = try TemporaryTree()
     try tree.makeInstance()
-    let instance = try CyrusInstance.locate(tree.path + "/etc/imapd.conf", root: "/opt/backup-cyrus")
+    let instance = try CyrusInstance.locate(
+      tree.path + "/etc/imapd.conf", root: "/opt/backup-cyrus")
     #expect(instance.areas.first?.path == "/opt/backup-cyrus/var/lib/cyrus")
   }
 
@@ -59,8 +60,11 @@ import Testing
   @Test func nestedAreaIsExcludedFromTheOuterWalk() {
     let areas = CyrusInstance.arrange([
       StoreArea(name: "config", role: .config, configuredPath: "/c", path: "/c"),
-      StoreArea(name: "partition-default", role: .partition, configuredPath: "/c/spool", path: "/c/spool"),
-      StoreArea(name: "metapartition-default", role: .metapartition, configuredPath: "/c/spool/", path: "/c/spool/"),
+      StoreArea(
+        name: "partition-default", role: .partition, configuredPath: "/c/spool", path: "/c/spool"),
+      StoreArea(
+        name: "metapartition-default", role: .metapartition, configuredPath: "/c/spool/",
+        path: "/c/spool/"),
     ])
     #expect(areas.map(\.name) == ["config", "partition-default"])
     #expect(areas[0].excluded == [EntryPath("spool")])

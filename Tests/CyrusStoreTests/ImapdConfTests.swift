@@ -2,7 +2,9 @@ import CyrusFormats
 import Testing
 
 @Suite struct ImapdConfTests {
-  func parse(_ text: String) -> ImapdConf { ImapdConf(parsing: Array(text.utf8), source: "imapd.conf") }
+  func parse(_ text: String) -> ImapdConf {
+    ImapdConf(parsing: Array(text.utf8), source: "imapd.conf")
+  }
 
   @Test func readsKeysValuesCommentsAndBlanks() {
     let conf = parse(

@@ -18,8 +18,10 @@ import Testing
     ("DELETED.user.fred.4B3C1A2F", "DELETED/user/fred/4B3C1A2F", "u/DELETED/user/fred/4B3C1A2F"),
   ])
   func legacyDirectories(name: String, plain: String, hashed: String) {
-    #expect(SpoolLocation(hashed: false, fullHash: false).legacyDirectory(of: name) == EntryPath(plain))
-    #expect(SpoolLocation(hashed: true, fullHash: false).legacyDirectory(of: name) == EntryPath(hashed))
+    #expect(
+      SpoolLocation(hashed: false, fullHash: false).legacyDirectory(of: name) == EntryPath(plain))
+    #expect(
+      SpoolLocation(hashed: true, fullHash: false).legacyDirectory(of: name) == EntryPath(hashed))
   }
 
   @Test func fullDirHashIsTheShiftXorHashOfTheFirstComponent() {
@@ -27,14 +29,18 @@ import Testing
     var n: UInt32 = 0
     for byte in "fred".utf8 { n = ((n << 3) ^ (n >> 5)) ^ UInt32(byte) }
     let letter = String(UnicodeScalar(UInt8(0x41 + n % 23)))
-    #expect(SpoolLocation(hashed: true, fullHash: true).legacyDirectory(of: "user.fred.Sent") == EntryPath("\(letter)/user/fred/Sent"))
+    #expect(
+      SpoolLocation(hashed: true, fullHash: true).legacyDirectory(of: "user.fred.Sent")
+        == EntryPath("\(letter)/user/fred/Sent"))
   }
 
   @Test func uniqueIDLayoutOnlyForThe36KeyspacesWithoutLegacyFlag() throws {
     var entry = MailboxEntry(name: MailboxName("user.anna"))
     entry.uniqueID = "3ql0wq0fpcbwrrgbpl8nylu3"
     let location = SpoolLocation(hashed: true, fullHash: false)
-    #expect(location.directory(of: entry, layout: .keyspaces36) == EntryPath("uuid/3/q/3ql0wq0fpcbwrrgbpl8nylu3"))
+    #expect(
+      location.directory(of: entry, layout: .keyspaces36)
+        == EntryPath("uuid/3/q/3ql0wq0fpcbwrrgbpl8nylu3"))
     #expect(location.directory(of: entry, layout: .byName) == EntryPath("a/user/anna"))
     entry.type = try MailboxType(letters: "el")
     #expect(location.directory(of: entry, layout: .keyspaces36) == EntryPath("a/user/anna"))
@@ -43,6 +49,7 @@ import Testing
   @Test(arguments: ["user...", "user.a/b", "user.x\u{1}y", "../etc"])
   func unsafeNamesGetNoPath(name: String) {
     let entry = MailboxEntry(name: MailboxName(name))
-    #expect(SpoolLocation(hashed: false, fullHash: false).directory(of: entry, layout: .byName) == nil)
+    #expect(
+      SpoolLocation(hashed: false, fullHash: false).directory(of: entry, layout: .byName) == nil)
   }
 }

@@ -23,11 +23,13 @@ final class TemporaryTree {
   }
 
   func mkdir(_ relative: String) throws {
-    try FileManager.default.createDirectory(atPath: path + "/" + relative, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: path + "/" + relative, withIntermediateDirectories: true)
   }
 
   func symlink(_ relative: String, to target: String) throws {
-    try FileManager.default.createSymbolicLink(atPath: path + "/" + relative, withDestinationPath: target)
+    try FileManager.default.createSymbolicLink(
+      atPath: path + "/" + relative, withDestinationPath: target)
   }
 
   func hardlink(_ relative: String, to existing: String) throws {

@@ -3,9 +3,12 @@ import Testing
 @testable import CyrusStore
 
 @Suite struct WalkerTests {
-  func walk(_ tree: TemporaryTree, level: VerifyLevel = .full, runtime: Bool = false) throws -> [ManifestEntry] {
+  func walk(_ tree: TemporaryTree, level: VerifyLevel = .full, runtime: Bool = false) throws
+    -> [ManifestEntry]
+  {
     let instance = try CyrusInstance.locate(tree.path)
-    let walker = InstanceWalker(instance: instance, options: WalkOptions(level: level, includeRuntime: runtime))
+    let walker = InstanceWalker(
+      instance: instance, options: WalkOptions(level: level, includeRuntime: runtime))
     var entries: [ManifestEntry] = []
     while let entry = walker.next() { entries.append(entry) }
     return entries
@@ -15,7 +18,10 @@ import Testing
     let tree = try TemporaryTree()
     try tree.makeInstance()
     let spool = "var/spool/cyrus/mail/"
-    for name in ["a/user/anna/1.", "a/user/anna/cyrus.header", "a/user/anna/Sent/1.", "a/user/anna/Sent/cyrus.header", "a/user/anna.x/9."] {
+    for name in [
+      "a/user/anna/1.", "a/user/anna/cyrus.header", "a/user/anna/Sent/1.",
+      "a/user/anna/Sent/cyrus.header", "a/user/anna.x/9.",
+    ] {
       try tree.write(spool + name, "x")
     }
     let entries = try walk(tree)

@@ -13,7 +13,10 @@ final class Corpus {
   init() throws {
     directory = NSTemporaryDirectory() + "cyrus-failover-corpus-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    try Tool.must(["tar", "-xzpf", Tool.repository + "/corpora/example.tar.gz", "-C", directory, "--same-owner", "--numeric-owner"])
+    try Tool.must([
+      "tar", "-xzpf", Tool.repository + "/corpora/example.tar.gz", "-C", directory, "--same-owner",
+      "--numeric-owner",
+    ])
   }
 
   deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -22,7 +25,9 @@ final class Corpus {
   /// `-aH` keeps hard links (a faithful copy), plain `-a` is what the seed procedure does.
   func copyFailover(keepHardLinks: Bool = true) throws {
     try? FileManager.default.removeItem(atPath: failover)
-    try Tool.must(["rsync", keepHardLinks ? "-aH" : "-a", "--delete", primary + "/", failover + "/"])
+    try Tool.must([
+      "rsync", keepHardLinks ? "-aH" : "-a", "--delete", primary + "/", failover + "/",
+    ])
   }
 
   /// Spool files of the primary whose name is a message file (`<uid>.`), relative to the
@@ -34,7 +39,8 @@ final class Corpus {
       let name = (relative as NSString).lastPathComponent
       guard name.hasSuffix("."), Int(name.dropLast()) != nil else { continue }
       var info = stat()
-      guard lstat(primarySpool + "/" + relative, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+      guard lstat(primarySpool + "/" + relative, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG
+      else { continue }
       if let linked, linked != (info.st_nlink > 1) { continue }
       result.append(relative)
     }
@@ -43,7 +49,10 @@ final class Corpus {
 
   /// The mailbox name in a 3.6 cyrus.header (`N` field) of a spool directory.
   func headerName(of directory: String) -> String? {
-    guard let data = FileManager.default.contents(atPath: primarySpool + "/" + directory + "/cyrus.header") else { return nil }
+    guard
+      let data = FileManager.default.contents(
+        atPath: primarySpool + "/" + directory + "/cyrus.header")
+    else { return nil }
     let text = String(decoding: data, as: UTF8.self)
     guard let range = text.range(of: " N ") else { return nil }
     let rest = text[range.upperBound...]
@@ -57,7 +66,8 @@ final class Corpus {
   func mailboxDirectories() throws -> [String] {
     guard let enumerator = FileManager.default.enumerator(atPath: primarySpool) else { return [] }
     var result: [String] = []
-    for case let relative as String in enumerator where (relative as NSString).lastPathComponent == "cyrus.header" {
+    for case let relative as String in enumerator
+    where (relative as NSString).lastPathComponent == "cyrus.header" {
       result.append((relative as NSString).deletingLastPathComponent)
     }
     return result.sorted()

@@ -11,7 +11,9 @@ import Testing
   /// The primary's mailboxes.db records, read with our own reader.
   func records(_ corpus: Corpus) throws -> [CyrusDBRecord] {
     var records: [CyrusDBRecord] = []
-    try CyrusDatabaseFile(path: corpus.primary + "/var/lib/cyrus/mailboxes.db").forEachRecord { records.append($0) }
+    try CyrusDatabaseFile(path: corpus.primary + "/var/lib/cyrus/mailboxes.db").forEachRecord {
+      records.append($0)
+    }
     return records
   }
 
@@ -19,7 +21,9 @@ import Testing
   func writeFlat(_ records: [CyrusDBRecord], to path: String) throws {
     var bytes: [UInt8] = []
     for record in records {
-      bytes += FlatReader<[UInt8]>.encode(record.key) + [0x09] + FlatReader<[UInt8]>.encode(record.value) + [0x0A]
+      bytes +=
+        FlatReader<[UInt8]>.encode(record.key) + [0x09] + FlatReader<[UInt8]>.encode(record.value)
+        + [0x0A]
     }
     try overwrite(path, with: bytes)
   }
@@ -42,7 +46,8 @@ import Testing
     let corpus = try Corpus()
     try corpus.copyFailover()
     var all = try records(corpus)
-    let index = try #require(liveMailbox(all, named: "user.carla.Projects"), "corpus lacks user.carla.Projects")
+    let index = try #require(
+      liveMailbox(all, named: "user.carla.Projects"), "corpus lacks user.carla.Projects")
     let removed = all.remove(at: index)
     let dlist = try Dlist.parse(removed.value)
     let uniqueID = try #require(dlist["I"]?.text)
@@ -50,12 +55,13 @@ import Testing
     try writeFlat(all, to: failoverDatabase(corpus))
     let result = try Tool.verify(["--primary", corpus.primary, "--failover", corpus.failover])
     #expect(
-      result.findings == [
-        "file.size-mismatch config:mailboxes.db",
-        "mailbox.directory-orphan user.carla.Projects [failover]",
-        "mailbox.missing user.carla.Projects [failover]",
-        "mailboxlist.stale user.carla.Projects [failover]",
-      ].sorted())
+      result.findings
+        == [
+          "file.size-mismatch config:mailboxes.db",
+          "mailbox.directory-orphan user.carla.Projects [failover]",
+          "mailbox.missing user.carla.Projects [failover]",
+          "mailboxlist.stale user.carla.Projects [failover]",
+        ].sorted())
     #expect(result.status == 1)
   }
 
@@ -65,17 +71,21 @@ import Testing
     var all = try records(corpus)
     let index = try #require(liveMailbox(all, named: "user.anna"))
     let text = String(decoding: all[index].value, as: UTF8.self)
-    let changed = text.replacingOccurrences(of: "A %(anna ", with: "A %(intruder lrswipkxtecdan anna ")
+    let changed = text.replacingOccurrences(
+      of: "A %(anna ", with: "A %(intruder lrswipkxtecdan anna ")
     try #require(changed != text, "user.anna's ACL did not have the expected form: \(text)")
     all[index].value = Array(changed.utf8)
     try writeFlat(all, to: failoverDatabase(corpus))
     let result = try Tool.verify(["--primary", corpus.primary, "--failover", corpus.failover])
     #expect(
-      result.findings == [
-        "file.size-mismatch config:mailboxes.db", "mailbox.acl-mismatch user.anna [both]",
-        "mailboxlist.stale user.anna [failover]",
-      ].sorted())
-    let finding = (result.json["findings"] as? [[String: Any]])?.first { $0["code"] as? String == "mailbox.acl-mismatch" }
+      result.findings
+        == [
+          "file.size-mismatch config:mailboxes.db", "mailbox.acl-mismatch user.anna [both]",
+          "mailboxlist.stale user.anna [failover]",
+        ].sorted())
+    let finding = (result.json["findings"] as? [[String: Any]])?.first {
+      $0["code"] as? String == "mailbox.acl-mismatch"
+    }
     #expect((finding?["failover"] as? String)?.contains("intruder") == true)
   }
 
@@ -93,7 +103,9 @@ import Testing
     let codes = result.findings.map { String($0.split(separator: " ")[0]) }
     #expect(codes.contains("mailbox.name-unsafe"))
     #expect(codes.contains("mailbox.extra"))
-    #expect(!codes.contains("mailbox.directory-missing"), "an unsafe name must never be turned into a path")
+    #expect(
+      !codes.contains("mailbox.directory-missing"),
+      "an unsafe name must never be turned into a path")
     #expect(result.status == 1)
   }
 
@@ -111,14 +123,21 @@ import Testing
     let corpus = try Corpus()
     let dump = corpus.primary + "/var/lib/cyrus/mailboxlist.txt"
     var lines = try String(contentsOfFile: dump, encoding: .utf8).components(separatedBy: "\n")
-    let index = try #require(lines.firstIndex { $0.hasPrefix("\"user.bert.Archive") || $0.hasPrefix("\"user.bert\"") })
+    let index = try #require(
+      lines.firstIndex { $0.hasPrefix("\"user.bert.Archive") || $0.hasPrefix("\"user.bert\"") })
     lines.remove(at: index)
-    if lines[index - 1].hasSuffix(","), lines[index].hasPrefix("}") { lines[index - 1].removeLast() }
+    if lines[index - 1].hasSuffix(","), lines[index].hasPrefix("}") {
+      lines[index - 1].removeLast()
+    }
     try overwrite(dump, with: Array(lines.joined(separator: "\n").utf8))
     try corpus.copyFailover()
     let result = try Tool.verify(["--primary", corpus.primary, "--failover", corpus.failover])
-    #expect(result.findings == ["mailboxlist.stale user.bert [failover]", "mailboxlist.stale user.bert [primary]"])
-    let sides = (result.json["findings"] as? [[String: Any]])?.compactMap { $0["side"] as? String }.sorted()
+    #expect(
+      result.findings == [
+        "mailboxlist.stale user.bert [failover]", "mailboxlist.stale user.bert [primary]",
+      ])
+    let sides = (result.json["findings"] as? [[String: Any]])?.compactMap { $0["side"] as? String }
+      .sorted()
     #expect(sides == ["failover", "primary"])
     #expect(result.status == 1)
   }
@@ -130,9 +149,15 @@ import Testing
     let data = try Data(contentsOf: URL(fileURLWithPath: path))
     try overwrite(path, with: [UInt8](data.prefix(data.count / 2)))
     let result = try Tool.verify(["--primary", corpus.primary, "--failover", corpus.failover])
-    #expect(result.findings == ["file.size-mismatch config:mailboxes.db", "mailboxes-db.unreadable - [failover]"])
+    #expect(
+      result.findings == [
+        "file.size-mismatch config:mailboxes.db", "mailboxes-db.unreadable - [failover]",
+      ])
     #expect(result.status == 2)
-    let detail = (result.json["findings"] as? [[String: Any]])?.first { $0["code"] as? String == "mailboxes-db.unreadable" }?["detail"] as? String
+    let detail =
+      (result.json["findings"] as? [[String: Any]])?.first {
+        $0["code"] as? String == "mailboxes-db.unreadable"
+      }?["detail"] as? String
     #expect(detail?.contains("mailboxes.db") == true)
   }
 }

@@ -27,7 +27,8 @@ final class SSHServer {
     try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
     try Tool.must(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", directory + "/host_key"])
     try Tool.must(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", directory + "/user_key"])
-    try FileManager.default.copyItem(atPath: directory + "/user_key.pub", toPath: directory + "/authorized_keys")
+    try FileManager.default.copyItem(
+      atPath: directory + "/user_key.pub", toPath: directory + "/authorized_keys")
     port = try Self.freePort()
     let config = """
       Port \(port)
@@ -44,7 +45,9 @@ final class SSHServer {
 
       """
     try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/sshd_config"))
-    let hostKey = try String(contentsOfFile: directory + "/host_key.pub", encoding: .utf8).split(separator: " ").prefix(2)
+    let hostKey = try String(contentsOfFile: directory + "/host_key.pub", encoding: .utf8).split(
+      separator: " "
+    ).prefix(2)
       .joined(separator: " ")
     try Data("[127.0.0.1]:\(port) \(hostKey)\n".utf8).write(to: URL(fileURLWithPath: knownHosts))
     var actions = posix_spawn_file_actions_t()
@@ -52,13 +55,16 @@ final class SSHServer {
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, directory + "/sshd.log", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(
+      &actions, 2, directory + "/sshd.log", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let words: [String] = ["/usr/sbin/sshd", "-D", "-e", "-f", directory + "/sshd_config"]
     var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
     argv.append(nil)
     defer { argv.forEach { free($0) } }
     let status = posix_spawn(&pid, "/usr/sbin/sshd", &actions, nil, argv, environ)
-    guard status == 0 else { throw ToolError(message: "cannot start sshd: \(String(cString: strerror(status)))") }
+    guard status == 0 else {
+      throw ToolError(message: "cannot start sshd: \(String(cString: strerror(status)))")
+    }
     try waitUntilListening()
   }
 
@@ -74,7 +80,8 @@ final class SSHServer {
   /// A known_hosts file holding another key for this server's address.
   func wrongKnownHosts() throws -> String {
     let path = directory + "/wrong_known_hosts"
-    let other = try String(contentsOfFile: userKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+    let other = try String(contentsOfFile: userKey + ".pub", encoding: .utf8).split(separator: " ")
+      .prefix(2).joined(separator: " ")
     try Data("[127.0.0.1]:\(port) \(other)\n".utf8).write(to: URL(fileURLWithPath: path))
     return path
   }
@@ -84,13 +91,18 @@ final class SSHServer {
       let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
       var address = Self.loopback(port)
       let status = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
       }
       close(fd)
       if status == 0 { return }
       usleep(50_000)
     }
-    throw ToolError(message: "sshd did not start: \((try? String(contentsOfFile: directory + "/sshd.log", encoding: .utf8)) ?? "")")
+    throw ToolError(
+      message:
+        "sshd did not start: \((try? String(contentsOfFile: directory + "/sshd.log", encoding: .utf8)) ?? "")"
+    )
   }
 
   static func loopback(_ port: Int) -> sockaddr_in {
@@ -108,7 +120,9 @@ final class SSHServer {
     var address = loopback(0)
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+      }
     }
     guard bound else { throw ToolError(message: "no free port") }
     return Int(UInt16(bigEndian: address.sin_port))

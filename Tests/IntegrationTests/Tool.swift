@@ -26,13 +26,17 @@ enum Tool {
 
   /// Runs `cyrus-failover verify … --format json` and returns the exit status and the findings
   /// as `code area:path` strings.
-  static func verify(_ arguments: [String]) throws -> (status: Int32, findings: [String], json: [String: Any]) {
+  static func verify(_ arguments: [String]) throws -> (
+    status: Int32, findings: [String], json: [String: Any]
+  ) {
     let result = try run([executable, "verify", "--format", "json", "--no-progress"] + arguments)
     guard
-      let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+      let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        as? [String: Any],
       let findings = object["findings"] as? [[String: Any]]
     else {
-      throw ToolError(message: "no JSON report (exit \(result.status)): \(result.stdout) \(result.stderr)")
+      throw ToolError(
+        message: "no JSON report (exit \(result.status)): \(result.stdout) \(result.stderr)")
     }
     let lines = findings.map { finding -> String in
       let code = finding["code"] as? String ?? "?"

@@ -4,7 +4,9 @@ import Testing
 /// End to end: the real-Cyrus example pair, failover copies made with real rsync, one fault
 /// injected per test, and the complete set of findings asserted.
 @Suite(.serialized) struct VerifyCorpusTests {
-  func verify(_ corpus: Corpus, _ extra: [String] = []) throws -> (status: Int32, findings: [String], json: [String: Any]) {
+  func verify(_ corpus: Corpus, _ extra: [String] = []) throws -> (
+    status: Int32, findings: [String], json: [String: Any]
+  ) {
     try Tool.verify(["--primary", corpus.primary, "--failover", corpus.failover] + extra)
   }
 
@@ -38,7 +40,10 @@ import Testing
     bytes[bytes.count / 2] ^= 0x20
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     try FileManager.default.setAttributes(
-      [.modificationDate: before[.modificationDate] as Any, .posixPermissions: before[.posixPermissions] as Any],
+      [
+        .modificationDate: before[.modificationDate] as Any,
+        .posixPermissions: before[.posixPermissions] as Any,
+      ],
       ofItemAtPath: path)
     #expect(try verify(corpus).findings == ["file.content-mismatch partition-default:\(victim)"])
     // What --level meta cannot see, by design: it reads no content.
@@ -49,7 +54,8 @@ import Testing
     let corpus = try Corpus()
     try corpus.copyFailover()
     let mailbox = try #require(try corpus.mailboxDirectories().first)
-    try Data("stray".utf8).write(to: URL(fileURLWithPath: corpus.failoverSpool + "/" + mailbox + "/999999."))
+    try Data("stray".utf8).write(
+      to: URL(fileURLWithPath: corpus.failoverSpool + "/" + mailbox + "/999999."))
     #expect(try verify(corpus).findings == ["file.extra partition-default:\(mailbox)/999999."])
   }
 
@@ -58,12 +64,17 @@ import Testing
     try corpus.copyFailover()
     // A leaf mailbox, so that no other mailbox lives below it.
     let mailboxes = try corpus.mailboxDirectories()
-    let leaf = try #require(mailboxes.last { candidate in !mailboxes.contains { $0.hasPrefix(candidate + "/") } })
+    let leaf = try #require(
+      mailboxes.last { candidate in !mailboxes.contains { $0.hasPrefix(candidate + "/") } })
     try FileManager.default.removeItem(atPath: corpus.failoverSpool + "/" + leaf)
     let result = try verify(corpus)
     // The mailbox-list stage names the mailbox whose directory is gone.
     let mailbox = try #require(corpus.headerName(of: leaf))
-    #expect(result.findings == ["directory.missing partition-default:\(leaf)", "mailbox.directory-missing \(mailbox) [failover]"])
+    #expect(
+      result.findings == [
+        "directory.missing partition-default:\(leaf)",
+        "mailbox.directory-missing \(mailbox) [failover]",
+      ])
     let detail = ((result.json["findings"] as? [[String: Any]])?.first?["detail"] as? String) ?? ""
     #expect(detail.contains("entries below"))
   }
@@ -72,7 +83,8 @@ import Testing
     let corpus = try Corpus()
     try corpus.copyFailover()
     let victim = try #require(try corpus.messageFiles(linked: false).first)
-    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: corpus.failoverSpool + "/" + victim)
+    try FileManager.default.setAttributes(
+      [.posixPermissions: 0o644], ofItemAtPath: corpus.failoverSpool + "/" + victim)
     let result = try verify(corpus)
     #expect(result.findings == ["file.mode-mismatch partition-default:\(victim)"])
     let finding = (result.json["findings"] as? [[String: Any]])?.first
@@ -89,7 +101,8 @@ import Testing
     let result = try verify(corpus)
     #expect(
       result.findings == [
-        "file.extra partition-default:\(mailbox)/1000.", "symlink.outside-area partition-default:\(mailbox)/1000.",
+        "file.extra partition-default:\(mailbox)/1000.",
+        "symlink.outside-area partition-default:\(mailbox)/1000.",
       ])
   }
 
@@ -106,13 +119,20 @@ import Testing
       groups[UInt64(info.st_ino), default: []].append(path)
     }
     let expected = groups.values.flatMap { members in
-      members.sorted { $0.utf8.map { $0 == 0x2F ? 0 : Int($0) + 1 }.lexicographicallyPrecedes($1.utf8.map { $0 == 0x2F ? 0 : Int($0) + 1 }) }
-        .dropFirst().map { "file.hardlink-mismatch partition-default:\($0)" }
+      members.sorted {
+        $0.utf8.map { $0 == 0x2F ? 0 : Int($0) + 1 }.lexicographicallyPrecedes(
+          $1.utf8.map { $0 == 0x2F ? 0 : Int($0) + 1 })
+      }
+      .dropFirst().map { "file.hardlink-mismatch partition-default:\($0)" }
     }
     let result = try verify(corpus)
     #expect(result.findings == expected.sorted())
     #expect(result.status == 1)
-    #expect(try Tool.run([Tool.executable, "verify", "--primary", corpus.primary, "--failover", corpus.failover, "--fail-on", "error", "--no-progress"]).status == 0)
+    #expect(
+      try Tool.run([
+        Tool.executable, "verify", "--primary", corpus.primary, "--failover", corpus.failover,
+        "--fail-on", "error", "--no-progress",
+      ]).status == 0)
   }
 
   @Test func backupUnderARootVerifiesAgainstTheLiveInstance() throws {
@@ -120,9 +140,12 @@ import Testing
     let backup = corpus.directory + "/opt/backup-cyrus"
     try FileManager.default.createDirectory(atPath: backup, withIntermediateDirectories: true)
     // The seed's section 4 backup: rsync -aR of the two directories (plus sievedir) into one folder.
-    try Tool.must(["rsync", "-aHR", "var/lib/cyrus", "var/spool/cyrus/mail", "var/spool/sieve", backup + "/"], in: corpus.primary)
+    try Tool.must(
+      ["rsync", "-aHR", "var/lib/cyrus", "var/spool/cyrus/mail", "var/spool/sieve", backup + "/"],
+      in: corpus.primary)
     let result = try Tool.verify([
-      "--primary", corpus.primary + "/etc/imapd.conf", "--primary-root", backup, "--failover", corpus.primary,
+      "--primary", corpus.primary + "/etc/imapd.conf", "--primary-root", backup, "--failover",
+      corpus.primary,
     ])
     #expect(result.findings == [])
     #expect(result.status == 0)
@@ -131,7 +154,9 @@ import Testing
 
 @Suite struct CommandLineTests {
   @Test func missingConfigIsExitTwoNamingThePath() throws {
-    let result = try Tool.run([Tool.executable, "verify", "--primary", "/nonexistent/imapd.conf", "--failover", "/tmp"])
+    let result = try Tool.run([
+      Tool.executable, "verify", "--primary", "/nonexistent/imapd.conf", "--failover", "/tmp",
+    ])
     #expect(result.status == 2)
     #expect(result.stderr.contains("/nonexistent/imapd.conf"))
     #expect(result.stdout.isEmpty)
@@ -143,7 +168,8 @@ import Testing
     try FileManager.default.removeItem(atPath: corpus.failoverSpool)
     try Data("not a directory".utf8).write(to: URL(fileURLWithPath: corpus.failoverSpool))
     let result = try Tool.run([
-      Tool.executable, "verify", "--primary", corpus.primary, "--failover", corpus.failover, "--no-progress",
+      Tool.executable, "verify", "--primary", corpus.primary, "--failover", corpus.failover,
+      "--no-progress",
     ])
     #expect(result.status == 2)
     #expect(result.stdout.contains("COULD NOT VERIFY COMPLETELY"))

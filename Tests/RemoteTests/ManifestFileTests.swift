@@ -26,17 +26,24 @@ struct ArraySource: ManifestSource {
 
 @Suite struct ManifestFileTests {
   static let header = ManifestFile.Header(
-    toolVersion: "0.1.0", level: .full, includeRuntime: false, created: 1_700_000_000, origin: "test",
-    instance: InstanceDescription(configFile: "/etc/imapd.conf", root: nil, areas: [AreaDescription(name: "config", path: "/var/lib/cyrus")], diagnostics: []))
+    toolVersion: "0.1.0", level: .full, includeRuntime: false, created: 1_700_000_000,
+    origin: "test",
+    instance: InstanceDescription(
+      configFile: "/etc/imapd.conf", root: nil,
+      areas: [AreaDescription(name: "config", path: "/var/lib/cyrus")], diagnostics: []))
 
   /// Mailbox files larger than one chunk, so the codec's chunking is exercised.
   static let mailboxFiles = MailboxFiles(
     databasePath: "/var/lib/cyrus/mailboxes.db",
-    database: .bytes((0..<(MailboxFilesCodec.chunkBytes + 12345)).map { UInt8(truncatingIfNeeded: $0 &* 7) }),
-    dumpPath: "/var/lib/cyrus/mailboxlist.txt", dump: .unreadable("Permission denied"), hashImapSpool: true,
+    database: .bytes(
+      (0..<(MailboxFilesCodec.chunkBytes + 12345)).map { UInt8(truncatingIfNeeded: $0 &* 7) }),
+    dumpPath: "/var/lib/cyrus/mailboxlist.txt", dump: .unreadable("Permission denied"),
+    hashImapSpool: true,
     fullDirHash: false, deletedPrefix: "DELETED")
 
-  func write(_ entries: [ManifestEntry], mailboxFiles: MailboxFiles = Self.mailboxFiles) throws -> String {
+  func write(_ entries: [ManifestEntry], mailboxFiles: MailboxFiles = Self.mailboxFiles) throws
+    -> String
+  {
     let path = NSTemporaryDirectory() + "manifest-" + UUID().uuidString
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     defer { close(fd) }
@@ -49,7 +56,11 @@ struct ArraySource: ManifestSource {
   /// Many entries, across batches.
   static func tree(_ count: Int) -> [ManifestEntry] {
     [ManifestEntry(area: "config", path: .root, kind: .directory)]
-      + (0..<count).map { ManifestEntry(area: "config", path: EntryPath(String(format: "f%06d", $0)), kind: .file, size: UInt64($0)) }
+      + (0..<count).map {
+        ManifestEntry(
+          area: "config", path: EntryPath(String(format: "f%06d", $0)), kind: .file,
+          size: UInt64($0))
+      }
   }
 
   @Test func roundTrip() throws {
@@ -94,20 +105,26 @@ struct ArraySource: ManifestSource {
     var live = ArraySource(Self.tree(3))
     let findings = Findings()
     try ManifestDiff(sink: findings).run(primary: &reader, failover: &live)
-    #expect(findings.lines.sorted() == ["file.extra config:f000000", "manifest.out-of-order config:f000000"])
+    #expect(
+      findings.lines.sorted() == [
+        "file.extra config:f000000", "manifest.out-of-order config:f000000",
+      ])
   }
 }
 
 /// Segment pairing gives the diff exactly what a full transfer would have, and fetches only the
 /// segments that differ.
 @Suite struct SegmentPairingTests {
-  func compare(_ left: [ManifestEntry], _ right: [ManifestEntry]) throws -> (direct: [String], paired: [String], pairing: SegmentPairing) {
+  func compare(_ left: [ManifestEntry], _ right: [ManifestEntry]) throws -> (
+    direct: [String], paired: [String], pairing: SegmentPairing
+  ) {
     let direct = Findings()
     var a = ArraySource(left)
     var b = ArraySource(right)
     try ManifestDiff(sink: direct).run(primary: &a, failover: &b)
     let paired = Findings()
-    let pairing = SegmentPairing(primary: LocalSegments(ArraySource(left)), failover: LocalSegments(ArraySource(right)))
+    let pairing = SegmentPairing(
+      primary: LocalSegments(ArraySource(left)), failover: LocalSegments(ArraySource(right)))
     var (p, f) = pairing.sources()
     try ManifestDiff(sink: paired).run(primary: &p, failover: &f)
     return (direct.lines, paired.lines, pairing)

@@ -9,18 +9,31 @@ import Verification
 /// that must be refused with a typed error before anything is allocated.
 @Suite struct ProtocolTests {
   static let sample: [ManifestEntry] = [
-    ManifestEntry(area: "config", path: .root, kind: .directory, mode: 0o750, uid: 100, gid: 8, owner: "cyrus", group: "mail",
+    ManifestEntry(
+      area: "config", path: .root, kind: .directory, mode: 0o750, uid: 100, gid: 8, owner: "cyrus",
+      group: "mail",
       mtime: Timestamp(seconds: 1_700_000_000, nanoseconds: 5)),
-    ManifestEntry(area: "config", path: EntryPath("mailboxes.db"), kind: .file, size: 65536, mode: 0o600, uid: 100, gid: 8,
-      owner: "cyrus", group: "mail", mtime: Timestamp(seconds: -3), digest: [UInt8](repeating: 0xAB, count: 32)),
-    ManifestEntry(area: "partition-default", path: EntryPath("user/anna/1."), kind: .file, size: 12, hardLinkLeader: "partition-default:user/anna/1.",
+    ManifestEntry(
+      area: "config", path: EntryPath("mailboxes.db"), kind: .file, size: 65536, mode: 0o600,
+      uid: 100, gid: 8,
+      owner: "cyrus", group: "mail", mtime: Timestamp(seconds: -3),
+      digest: [UInt8](repeating: 0xAB, count: 32)),
+    ManifestEntry(
+      area: "partition-default", path: EntryPath("user/anna/1."), kind: .file, size: 12,
+      hardLinkLeader: "partition-default:user/anna/1.",
       mailbox: "user.anna"),
-    ManifestEntry(area: "partition-default", path: EntryPath("user/anna/2."), kind: .file, size: 12, hardLinkLeader: "partition-default:user/anna/1.",
+    ManifestEntry(
+      area: "partition-default", path: EntryPath("user/anna/2."), kind: .file, size: 12,
+      hardLinkLeader: "partition-default:user/anna/1.",
       mailbox: "user.anna", problem: .unreadable("Permission denied")),
-    ManifestEntry(area: "partition-default", path: EntryPath(bytes: [0x75, 0xFF, 0x2F, 0x00]), kind: .symlink, linkTarget: Array("/etc/shadow".utf8),
+    ManifestEntry(
+      area: "partition-default", path: EntryPath(bytes: [0x75, 0xFF, 0x2F, 0x00]), kind: .symlink,
+      linkTarget: Array("/etc/shadow".utf8),
       problem: .vanished),
-    ManifestEntry(area: "sieve", path: EntryPath("x"), kind: .fifo, owner: "u", problem: .unlistable("EIO")),
-    ManifestEntry(area: "sieve", path: EntryPath("y"), kind: .unknown, problem: .changedWhileReading),
+    ManifestEntry(
+      area: "sieve", path: EntryPath("x"), kind: .fifo, owner: "u", problem: .unlistable("EIO")),
+    ManifestEntry(
+      area: "sieve", path: EntryPath("y"), kind: .unknown, problem: .changedWhileReading),
   ]
 
   static func encode(_ entries: [ManifestEntry]) -> [UInt8] {
@@ -32,7 +45,8 @@ import Verification
 
   @Test func entriesRoundTrip() throws {
     let bytes = Self.encode(Self.sample)
-    #expect(try EntryDecoder.decodeAll(bytes, baseOffset: 0, count: Self.sample.count) == Self.sample)
+    #expect(
+      try EntryDecoder.decodeAll(bytes, baseOffset: 0, count: Self.sample.count) == Self.sample)
     // Same entries, fresh encoder: same bytes (what a segment digest relies on).
     #expect(Self.encode(Self.sample) == bytes)
   }
@@ -41,7 +55,8 @@ import Verification
     let bytes = Self.encode(Self.sample)
     for cut in [1, bytes.count / 2, bytes.count - 1] {
       #expect(throws: RemoteProtocolError.self) {
-        try EntryDecoder.decodeAll(Array(bytes.prefix(cut)), baseOffset: 0, count: Self.sample.count)
+        try EntryDecoder.decodeAll(
+          Array(bytes.prefix(cut)), baseOffset: 0, count: Self.sample.count)
       }
     }
   }
@@ -67,14 +82,19 @@ import Verification
   @Test func framesRoundTripThroughAPipe() throws {
     let pipe = Pipe()
     let writer = ByteChannel(input: -1, output: pipe.fileHandleForWriting.fileDescriptor)
-    let frames = [Hello(toolVersion: "9.9").frame, Frame(.answer, [1]), Frame(.detail, Self.encode(Self.sample))]
+    let frames = [
+      Hello(toolVersion: "9.9").frame, Frame(.answer, [1]),
+      Frame(.detail, Self.encode(Self.sample)),
+    ]
     writer.sendRaw(AgentProtocol.agentMagic)
     for frame in frames { try writer.send(frame) }
     try writer.flush()
     try pipe.fileHandleForWriting.close()
     let reader = ByteChannel(input: pipe.fileHandleForReading.fileDescriptor, output: -1)
     #expect(try reader.readMagic(AgentProtocol.agentMagic) == nil)
-    for frame in frames { #expect(try reader.receive().map { Frame($0.kind, $0.payload) } == frame) }
+    for frame in frames {
+      #expect(try reader.receive().map { Frame($0.kind, $0.payload) } == frame)
+    }
     #expect(try reader.receive() == nil)
     #expect(reader.bytesReceived == writer.bytesSent)
   }
@@ -95,7 +115,10 @@ import Verification
 
   @Test func oversizedFrameLengthIsRefused() throws {
     // 0x7FFFFFFF bytes announced: refused from the header alone.
-    #expect(throws: RemoteProtocolError(.tooLarge, offset: 0, detail: "frame of 2147483647 bytes is over the limit of 8388608")) {
+    #expect(
+      throws: RemoteProtocolError(
+        .tooLarge, offset: 0, detail: "frame of 2147483647 bytes is over the limit of 8388608")
+    ) {
       try receive([0x7F, 0xFF, 0xFF, 0xFF, Frame.Kind.detail.rawValue])
     }
   }
@@ -108,9 +131,14 @@ import Verification
     var encoder = SummaryEncoder()
     var decoder = SummaryDecoder()
     let summaries = [
-      SegmentSummary(area: "config", path: .root, count: 3, digest: [UInt8](repeating: 1, count: 32)),
-      SegmentSummary(area: "partition-default", path: EntryPath("uuid/a/b/abc"), count: 4096, digest: [UInt8](repeating: 2, count: 32)),
-      SegmentSummary(area: "partition-default", path: EntryPath("uuid/a/b/abd/7."), count: 1, digest: [UInt8](repeating: 3, count: 32)),
+      SegmentSummary(
+        area: "config", path: .root, count: 3, digest: [UInt8](repeating: 1, count: 32)),
+      SegmentSummary(
+        area: "partition-default", path: EntryPath("uuid/a/b/abc"), count: 4096,
+        digest: [UInt8](repeating: 2, count: 32)),
+      SegmentSummary(
+        area: "partition-default", path: EntryPath("uuid/a/b/abd/7."), count: 1,
+        digest: [UInt8](repeating: 3, count: 32)),
     ]
     for summary in summaries {
       var frame = encoder.frame(summary)
@@ -131,11 +159,16 @@ import Verification
       _ = try? agent.serve(agentChannel)
     }
     thread.start()
-    let client = ByteChannel(input: fromAgent.fileHandleForReading.fileDescriptor, output: toAgent.fileHandleForWriting.fileDescriptor)
+    let client = ByteChannel(
+      input: fromAgent.fileHandleForReading.fileDescriptor,
+      output: toAgent.fileHandleForWriting.fileDescriptor)
     do {
       _ = try AgentConnection(
-        channel: client, request: OpenRequest(instance: "/etc/imapd.conf", root: nil, level: .full, includeRuntime: false),
-        toolVersion: "0.1.0", where: "failover.example", explainEnd: { RemoteError(.dropped, "ended \($0.rawValue)") })
+        channel: client,
+        request: OpenRequest(
+          instance: "/etc/imapd.conf", root: nil, level: .full, includeRuntime: false),
+        toolVersion: "0.1.0", where: "failover.example",
+        explainEnd: { RemoteError(.dropped, "ended \($0.rawValue)") })
       Issue.record("a version mismatch must throw")
     } catch let error as RemoteError {
       #expect(error.kind == .versionMismatch)

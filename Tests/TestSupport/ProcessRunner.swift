@@ -34,10 +34,14 @@ public enum ProcessRunner {
 
   /// Runs `arguments[0]` (a path, or a name found in /usr/bin or /bin) and waits for it.
   /// Standard error goes to a file so that the two streams cannot block each other.
-  public static func run(_ arguments: [String], stdin: String? = nil, in directory: String? = nil) throws -> Result {
+  public static func run(_ arguments: [String], stdin: String? = nil, in directory: String? = nil)
+    throws -> Result
+  {
     let process = Process()
     let name = arguments[0]
-    let found = ["/usr/bin/", "/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    let found = ["/usr/bin/", "/bin/"].map { $0 + name }.first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
     process.executableURL = URL(fileURLWithPath: name.contains("/") ? name : (found ?? name))
     process.arguments = Array(arguments.dropFirst())
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -49,21 +53,28 @@ public enum ProcessRunner {
     process.standardOutput = out
     process.standardError = err
     process.standardInput =
-      try stdin.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) } ?? FileHandle.nullDevice
+      try stdin.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) }
+      ?? FileHandle.nullDevice
     try process.run()
     let data = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     try err.close()
     let errData = FileManager.default.contents(atPath: errPath) ?? Data()
-    return Result(status: process.terminationStatus, output: Array(data), stderr: String(decoding: errData, as: UTF8.self))
+    return Result(
+      status: process.terminationStatus, output: Array(data),
+      stderr: String(decoding: errData, as: UTF8.self))
   }
 
   /// Runs a program that must exit 0.
   @discardableResult
-  public static func must(_ arguments: [String], stdin: String? = nil, in directory: String? = nil) throws -> Result {
+  public static func must(_ arguments: [String], stdin: String? = nil, in directory: String? = nil)
+    throws -> Result
+  {
     let result = try run(arguments, stdin: stdin, in: directory)
     guard result.status == 0 else {
-      throw ProcessFailure(description: "\(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+      throw ProcessFailure(
+        description: "\(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)"
+      )
     }
     return result
   }

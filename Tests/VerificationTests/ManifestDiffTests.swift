@@ -20,14 +20,19 @@ final class CollectingSink: FindingSink {
   func emit(_ finding: Finding) { findings.append(finding) }
 }
 
-func file(_ path: String, size: UInt64 = 10, digest: UInt8 = 1, area: String = "partition-default") -> ManifestEntry {
+func file(_ path: String, size: UInt64 = 10, digest: UInt8 = 1, area: String = "partition-default")
+  -> ManifestEntry
+{
   ManifestEntry(
-    area: area, path: EntryPath(path), kind: .file, size: size, mode: 0o600, uid: 100, gid: 8, owner: "cyrus",
+    area: area, path: EntryPath(path), kind: .file, size: size, mode: 0o600, uid: 100, gid: 8,
+    owner: "cyrus",
     group: "mail", mtime: Timestamp(seconds: 1000), digest: [digest])
 }
 
 func directory(_ path: String, area: String = "partition-default") -> ManifestEntry {
-  ManifestEntry(area: area, path: EntryPath(path), kind: .directory, mode: 0o700, uid: 100, gid: 8, owner: "cyrus", group: "mail")
+  ManifestEntry(
+    area: area, path: EntryPath(path), kind: .directory, mode: 0o700, uid: 100, gid: 8,
+    owner: "cyrus", group: "mail")
 }
 
 /// `code area:path` strings, the form tests compare complete finding sets in.
@@ -50,7 +55,10 @@ func diff(_ primary: [ManifestEntry], _ failover: [ManifestEntry]) throws -> [Fi
   }
 
   @Test func missingDirectoryIsOneFindingWithCounts() throws {
-    let primary = [directory(""), directory("a"), file("a/1.", size: 5), file("a/2.", size: 7), directory("b"), file("b/1.")]
+    let primary = [
+      directory(""), directory("a"), file("a/1.", size: 5), file("a/2.", size: 7), directory("b"),
+      file("b/1."),
+    ]
     let failover = [directory(""), directory("b"), file("b/1.")]
     let findings = try diff(primary, failover)
     #expect(summary(findings) == ["directory.missing partition-default:a"])
@@ -60,7 +68,8 @@ func diff(_ primary: [ManifestEntry], _ failover: [ManifestEntry]) throws -> [Fi
 
   @Test func extraFileAndMissingFile() throws {
     let findings = try diff([directory(""), file("x")], [directory(""), file("y")])
-    #expect(summary(findings) == ["file.missing partition-default:x", "file.extra partition-default:y"])
+    #expect(
+      summary(findings) == ["file.missing partition-default:x", "file.extra partition-default:y"])
   }
 
   @Test func contentSizeModeOwnerDifferences() throws {
@@ -93,7 +102,10 @@ func diff(_ primary: [ManifestEntry], _ failover: [ManifestEntry]) throws -> [Fi
     var lateConfig = file("mailboxes.db", area: "config")
     lateConfig.mtime = Timestamp(seconds: 2000)
     let findings = try diff(
-      [directory("", area: "config"), file("mailboxes.db", area: "config"), directory(""), file("1.")],
+      [
+        directory("", area: "config"), file("mailboxes.db", area: "config"), directory(""),
+        file("1."),
+      ],
       [directory("", area: "config"), lateConfig, directory(""), late])
     #expect(findings.map(\.severity) == [.info, .warning])
   }
@@ -117,12 +129,15 @@ func diff(_ primary: [ManifestEntry], _ failover: [ManifestEntry]) throws -> [Fi
   }
 
   @Test func symlinkEscapingItsAreaIsReported() throws {
-    var link = ManifestEntry(area: "partition-default", path: EntryPath("a/evil"), kind: .symlink, linkTarget: Array("../../etc".utf8))
+    var link = ManifestEntry(
+      area: "partition-default", path: EntryPath("a/evil"), kind: .symlink,
+      linkTarget: Array("../../etc".utf8))
     link.mode = 0o777
     var inside = link
     inside.path = EntryPath("a/fine")
     inside.linkTarget = Array("1.".utf8)
-    let findings = try diff([directory(""), directory("a")], [directory(""), directory("a"), link, inside])
+    let findings = try diff(
+      [directory(""), directory("a")], [directory(""), directory("a"), link, inside])
     #expect(
       summary(findings) == [
         "symlink.outside-area partition-default:a/evil", "file.extra partition-default:a/evil",

@@ -1,14 +1,16 @@
 import Foundation
-#if canImport(FoundationXML)
-  import FoundationXML
-#endif
 import Testing
 
 @testable import Verification
 
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
 @Suite struct ReportTests {
   let context = VerifyContext(
-    primary: .init(configFile: "/p/etc/imapd.conf", root: "/p", areas: [("config", "/p/var/lib/cyrus")]),
+    primary: .init(
+      configFile: "/p/etc/imapd.conf", root: "/p", areas: [("config", "/p/var/lib/cyrus")]),
     failover: .init(configFile: "/f/etc/imapd.conf", root: nil, areas: []), level: "full")
 
   @Test func jsonReportIsValidJSONWithEveryField() throws {
@@ -16,7 +18,8 @@ import Testing
     let report = JSONReport(output: output, context: context)
     let summary = FindingSummary()
     let finding = Finding(
-      .sizeMismatch, side: .both, area: "partition-default", path: "a/\"q\"\n", mailbox: "user.anna", primary: "1",
+      .sizeMismatch, side: .both, area: "partition-default", path: "a/\"q\"\n",
+      mailbox: "user.anna", primary: "1",
       failover: "2")
     report.emit(finding)
     summary.emit(finding)
@@ -43,7 +46,10 @@ import Testing
   @Test func textReportCapsDetailPerGroup() {
     let summary = FindingSummary(detailLimit: 2)
     for index in 0..<5 {
-      summary.emit(Finding(.fileMissing, side: .failover, area: "partition-default", path: "\(index).", mailbox: "user.a"))
+      summary.emit(
+        Finding(
+          .fileMissing, side: .failover, area: "partition-default", path: "\(index).",
+          mailbox: "user.a"))
     }
     let output = StringOutput()
     TextReport.write(summary, context: context, verdict: .differences, showInfo: false, to: output)
@@ -61,7 +67,8 @@ import Testing
   }
 
   @Test func everyCodeIsDocumented() throws {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("docs/findings.md")
     let text = try String(contentsOf: url, encoding: .utf8)
     for code in FindingCode.all {
