@@ -15,7 +15,8 @@ per_user=${2:-500}
 [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
 swift build -c release >&2
 bin="$(swift build -c release --show-bin-path)/cyrus-failover"
-work=$(mktemp -d /var/tmp/cyrus-failover-remote-bench.XXXXXX)
+# BENCH_DIR picks the file system (default /var/tmp; /dev/shm takes the disk out of the measure).
+work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/cyrus-failover-remote-bench.XXXXXX")
 sshd_pid=
 cleanup() { [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT

@@ -14,7 +14,8 @@ command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -
 [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
 swift build -c release >&2
 bin="$(swift build -c release --show-bin-path)/cyrus-failover"
-work=$(mktemp -d /var/tmp/cyrus-failover-bench.XXXXXX)
+# BENCH_DIR picks the file system (default /var/tmp; /dev/shm takes the disk out of the measure).
+work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/cyrus-failover-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 measure() {  # label, command...: prints "label  seconds  peak-KiB"
