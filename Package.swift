@@ -40,13 +40,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     /** Test helpers shared by the end-to-end test targets: running the built tool and real programs. */
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["CyrusStore"], path: "Tests/TestSupport"),
     .testTarget(name: "CyrusFormatsTests", dependencies: ["CyrusFormats"]),
     .testTarget(name: "MailboxFormatTests", dependencies: ["CyrusFormats"]),
     .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
     .testTarget(name: "CyrusStoreTests", dependencies: ["CyrusStore", "CyrusFormats"]),
-    .testTarget(name: "VerificationTests", dependencies: ["Verification", "CyrusStore"]),
-    .testTarget(name: "RemoteTests", dependencies: ["Remote", "Verification", "CyrusStore"]),
+    .testTarget(name: "VerificationTests", dependencies: ["Verification", "CyrusStore", "TestSupport"]),
+    .testTarget(name: "RemoteTests", dependencies: ["Remote", "Verification", "CyrusStore", "TestSupport"]),
     .testTarget(
       name: "MailboxListTests",
       dependencies: ["cyrus-failover", "CyrusStore", "CyrusFormats", "BerkeleyDB", "TestSupport"]),

@@ -1,5 +1,6 @@
 import CyrusStore
 import Foundation
+import TestSupport
 import Testing
 import Verification
 
@@ -12,17 +13,7 @@ final class Findings: FindingSink {
   var lines: [String] { all.map { "\($0.code.rawValue) \($0.location ?? "-")" } }
 }
 
-/// Entries from an array.
-struct ArraySource: ManifestSource {
-  var entries: [ManifestEntry]
-  var index = 0
-  init(_ entries: [ManifestEntry]) { self.entries = entries }
-  mutating func next() throws -> ManifestEntry? {
-    guard index < entries.count else { return nil }
-    defer { index += 1 }
-    return entries[index]
-  }
-}
+typealias ArraySource = ArrayManifestSource
 
 @Suite struct ManifestFileTests {
   static let header = ManifestFile.Header(

@@ -1,19 +1,10 @@
 import CyrusStore
+import TestSupport
 import Testing
 
 @testable import Verification
 
-/// A manifest source over an array, for feeding the merge-join exactly what a test needs.
-struct ArraySource: ManifestSource {
-  var entries: [ManifestEntry]
-  var index = 0
-  init(_ entries: [ManifestEntry]) { self.entries = entries }
-  mutating func next() throws -> ManifestEntry? {
-    guard index < entries.count else { return nil }
-    defer { index += 1 }
-    return entries[index]
-  }
-}
+typealias ArraySource = ArrayManifestSource
 
 final class CollectingSink: FindingSink {
   var findings: [Finding] = []
