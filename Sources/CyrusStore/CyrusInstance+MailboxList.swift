@@ -58,7 +58,13 @@ extension CyrusInstance {
     let directory = SpoolLocation(self).legacyDirectory(of: name.internalName)
     let path = Self.join(root, String(decoding: directory.bytes, as: UTF8.self)) + "/cyrus.header"
     let bytes = try SystemFiles.readFile(path, limit: Self.mailboxHeaderSizeLimit)
-    guard let id = HeaderNameScanner.fields(in: bytes).uniqueID, !id.isEmpty else {
+    let header: MailboxHeader
+    do {
+      header = try MailboxHeader.parse(bytes)
+    } catch {
+      throw CyrusStoreError(.badOption, path: path, detail: "cannot parse: \(error)")
+    }
+    guard let id = header.uniqueID, !id.isEmpty else {
       throw CyrusStoreError(.badOption, path: path, detail: "no uniqueid in this cyrus.header")
     }
     return id
