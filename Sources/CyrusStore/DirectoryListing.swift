@@ -19,6 +19,8 @@ final class DirectoryListing {
   var index = 0
   /// The mailbox the directory holds or belongs to.
   let mailbox: String?
+  /// What the directory's cyrus.index says about its message files (for the cyrus.header entry).
+  var notes: [MailboxNote] = []
 
   /// Lists an already-open directory; takes ownership of `fd`.
   init(fd: Int32, path: EntryPath, mailbox: String?, names: [[UInt8]]) {

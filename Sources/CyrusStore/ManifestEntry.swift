@@ -72,6 +72,9 @@ public struct ManifestEntry: Sendable, Equatable {
   public var mailbox: String?
   /// What went wrong examining this entry, if anything.
   public var problem: EntryProblem?
+  /// On a mailbox directory's `cyrus.header`: what its `cyrus.index` says about the message
+  /// files beside it (``MailboxContentCheck``).
+  public var notes: [MailboxNote] = []
 
   /// Makes an entry.
   public init(

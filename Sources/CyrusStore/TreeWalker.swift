@@ -79,6 +79,7 @@ final class TreeWalker {
         problem: code == ENOENT ? .vanished : .unreadable(SystemFiles.errorText(code)))
     }
     var entry = describe(info, path: path, mailbox: directory.mailbox)
+    if entry.kind == .file, name == Array("cyrus.header".utf8) { entry.notes = directory.notes }
     switch entry.kind {
     case .directory:
       let fd = name.withCString {
@@ -122,7 +123,12 @@ final class TreeWalker {
     case .success(let names):
       let mailbox = mailboxName(directory: path, fd: fd, names: names) ?? entry.mailbox
       entry.mailbox = mailbox
-      stack.append(DirectoryListing(fd: fd, path: path, mailbox: mailbox, names: names))
+      let listing = DirectoryListing(fd: fd, path: path, mailbox: mailbox, names: names)
+      if area.role == .partition, names.contains(Array("cyrus.header".utf8)) {
+        let absolute = path.bytes.isEmpty ? area.path : area.path + "/" + String(decoding: path.bytes, as: UTF8.self)
+        listing.notes = MailboxContentCheck.notes(directoryFD: fd, path: absolute, names: names)
+      }
+      stack.append(listing)
     }
   }
 

@@ -31,7 +31,8 @@ struct EntryEncoder {
     static let mailbox: UInt64 = 1 << 9
     static let mailboxSame: UInt64 = 1 << 10
     static let problem: UInt64 = 1 << 11
-    static let known: UInt64 = (1 << 12) - 1
+    static let notes: UInt64 = 1 << 12
+    static let known: UInt64 = (1 << 13) - 1
   }
 
   mutating func encode(_ entry: ManifestEntry, into out: inout ByteWriter) {
@@ -52,6 +53,7 @@ struct EntryEncoder {
       flags |= mailbox == self.mailbox ? Flag.mailbox | Flag.mailboxSame : Flag.mailbox
     }
     if entry.problem != nil { flags |= Flag.problem }
+    if !entry.notes.isEmpty { flags |= Flag.notes }
     out.varint(flags)
     if flags & Flag.area != 0 {
       out.string(entry.area)
@@ -104,6 +106,14 @@ struct EntryEncoder {
       case .unlistable(let text):
         out.byte(4)
         out.string(text)
+      }
+    }
+    if !entry.notes.isEmpty {
+      out.varint(entry.notes.count)
+      for note in entry.notes {
+        out.byte(note.kind.rawValue)
+        out.varint(note.uid.map { UInt64($0) + 1 } ?? 0)
+        out.string(note.detail)
       }
     }
   }
@@ -180,6 +190,17 @@ struct EntryDecoder {
       case 3: entry.problem = .changedWhileReading
       case 4: entry.problem = .unlistable(try input.readString("problem text"))
       default: throw input.error(.unexpected, "unknown problem code")
+      }
+    }
+    if flags & Flag.notes != 0 {
+      let count = try input.readCount(limit: MailboxNote.limitPerMailbox + MailboxNote.Kind.allCases.count, "note count")
+      for _ in 0..<count {
+        guard let kind = MailboxNote.Kind(rawValue: try input.readByte()) else {
+          throw input.error(.unexpected, "unknown mailbox note kind")
+        }
+        let uid = try input.readVarint()
+        guard uid <= UInt64(UInt32.max) + 1 else { throw input.error(.unexpected, "note UID out of range") }
+        entry.notes.append(MailboxNote(kind, uid: uid == 0 ? nil : UInt32(uid - 1), detail: try input.readString("note")))
       }
     }
     return entry

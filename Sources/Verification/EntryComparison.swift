@@ -6,6 +6,7 @@ enum EntryComparison {
   /// Findings for a path that exists on both sides.
   static func compare(_ primary: ManifestEntry, _ failover: ManifestEntry) -> [Finding] {
     var findings = problems(of: primary, side: .primary) + problems(of: failover, side: .failover)
+    findings += notes(of: primary, side: .primary) + notes(of: failover, side: .failover)
     guard primary.problem == nil, failover.problem == nil else { return findings }
     func finding(_ code: FindingCode, _ left: String, _ right: String, severity: Severity? = nil)
       -> Finding
@@ -90,7 +91,7 @@ enum EntryComparison {
 
   /// Findings about one entry on its own (used for one-sided entries as well).
   static func observations(of entry: ManifestEntry, side: Side) -> [Finding] {
-    var findings = problems(of: entry, side: side)
+    var findings = problems(of: entry, side: side) + notes(of: entry, side: side)
     if escapesArea(entry) {
       findings.append(
         Finding(
@@ -106,6 +107,24 @@ enum EntryComparison {
           detail: entry.kind.rawValue))
     }
     return findings
+  }
+
+  /// The findings for the mailbox notes a side's walker attached to a `cyrus.header` entry.
+  static func notes(of entry: ManifestEntry, side: Side) -> [Finding] {
+    let directory = entry.path.parent
+    return entry.notes.map { note in
+      let code: FindingCode
+      switch note.kind {
+      case .fileMissing: code = .messageFileMissing
+      case .sizeMismatch: code = .messageSizeMismatch
+      case .fileOrphan: code = .messageFileOrphan
+      case .indexDamaged: code = .indexDamaged
+      case .indexUnreadable: code = .indexUnreadable
+      }
+      let path = note.uid.map { directory.appending(Array("\($0).".utf8)) } ?? directory.appending(Array("cyrus.index".utf8))
+      return Finding(
+        code, side: side, area: entry.area, path: path.description, mailbox: entry.mailbox, detail: note.detail)
+    }
   }
 
   static func problems(of entry: ManifestEntry, side: Side) -> [Finding] {

@@ -13,7 +13,7 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   public var meansIncomplete: Bool {
     [
       "file.unreadable", "directory.unlistable", "manifest.out-of-order", "mailboxes-db.unreadable",
-      "mailboxes-db.record-invalid",
+      "mailboxes-db.record-invalid", "index.unreadable",
     ].contains(rawValue)
   }
 
@@ -129,6 +129,18 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   public static let mailboxListMalformed = FindingCode(
     "mailboxlist.malformed", .warning, "mailboxlist.txt could not be read or parsed")
 
+  // MARK: Inside a mailbox (its cyrus.index against the message files beside it, per side)
+  public static let messageFileMissing = FindingCode(
+    "message.file-missing", .error, "a live cyrus.index record whose message file is not there")
+  public static let messageSizeMismatch = FindingCode(
+    "message.size-mismatch", .error, "a message file whose size differs from its cyrus.index record")
+  public static let messageFileOrphan = FindingCode(
+    "message.file-orphan", .warning, "a message file with no cyrus.index record (or an unlinked one)")
+  public static let indexDamaged = FindingCode(
+    "index.damaged", .error, "cyrus.index has damage a reader can see (CRC, UID order, truncation, counters)")
+  public static let indexUnreadable = FindingCode(
+    "index.unreadable", .error, "cyrus.index could not be read; the mailbox's messages were not checked against it")
+
   /// Every code, in documentation order.
   public static let all: [FindingCode] = [
     fileMissing, fileExtra, directoryMissing, directoryExtra, typeMismatch, sizeMismatch,
@@ -139,5 +151,6 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
     mailboxMissing, mailboxExtra, mailboxPartitionMismatch, mailboxTypeMismatch, mailboxACLMismatch,
     mailboxUniqueIDMismatch, mailboxDirectoryMissing, mailboxDirectoryOrphan, mailboxNameUnsafe,
     mailboxesDBUnreadable, mailboxesDBRecordInvalid, mailboxListStale, mailboxListMalformed,
+    messageFileMissing, messageSizeMismatch, messageFileOrphan, indexDamaged, indexUnreadable,
   ]
 }

@@ -96,7 +96,11 @@ public final class ManifestDiff {
   }
 
   private func onlyOn(_ side: Side, _ entry: ManifestEntry) {
-    if absorb(entry, side: side) { return }
+    if absorb(entry, side: side) {
+      // A side's own damage inside a one-sided directory is still that side's finding.
+      for finding in EntryComparison.notes(of: entry, side: side) { sink.emit(finding) }
+      return
+    }
     for finding in EntryComparison.observations(of: entry, side: side) { sink.emit(finding) }
     if entry.problem == .vanished { return }
     let value = EntryComparison.describe(entry)

@@ -26,7 +26,10 @@ import Testing
     let victim = try #require(try corpus.messageFiles(linked: false).first)
     try FileManager.default.removeItem(atPath: corpus.failoverSpool + "/" + victim)
     let result = try verify(corpus)
-    #expect(result.findings == ["file.missing partition-default:\(victim)"])
+    // The failover's own cyrus.index still lists the message: its Cyrus would serve a message
+    // without its file.
+    #expect(
+      result.findings == ["file.missing partition-default:\(victim)", "message.file-missing partition-default:\(victim)"])
     #expect(result.status == 1)
   }
 
@@ -50,13 +53,49 @@ import Testing
     #expect(try verify(corpus, ["--level", "meta"]).findings == [])
   }
 
+  @Test func messageFileCutShortOnTheFailover() throws {
+    let corpus = try Corpus()
+    try corpus.copyFailover()
+    let victim = try #require(try corpus.messageFiles(linked: false).first)
+    let handle = try #require(FileHandle(forWritingAtPath: corpus.failoverSpool + "/" + victim))
+    try handle.truncate(atOffset: 10)
+    try handle.close()
+    let result = try verify(corpus)
+    #expect(
+      result.findings == [
+        "file.size-mismatch partition-default:\(victim)", "message.size-mismatch partition-default:\(victim)",
+      ])
+  }
+
+  @Test func damagedIndexOnTheFailover() throws {
+    let corpus = try Corpus()
+    try corpus.copyFailover()
+    let message = try #require(try corpus.messageFiles(linked: false).first)
+    let mailbox = (message as NSString).deletingLastPathComponent
+    let index = corpus.failoverSpool + "/" + mailbox + "/cyrus.index"
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: index)))
+    try #require(bytes.count > 170)
+    bytes[165] ^= 0x01  // inside the first record: its CRC no longer matches
+    let handle = try #require(FileHandle(forWritingAtPath: index))
+    try handle.write(contentsOf: Data(bytes))
+    try handle.close()
+    let result = try verify(corpus)
+    #expect(
+      result.findings == [
+        "file.content-mismatch partition-default:\(mailbox)/cyrus.index", "index.damaged partition-default:\(mailbox)/cyrus.index",
+      ])
+  }
+
   @Test func extraFile() throws {
     let corpus = try Corpus()
     try corpus.copyFailover()
     let mailbox = try #require(try corpus.mailboxDirectories().first)
     try Data("stray".utf8).write(
       to: URL(fileURLWithPath: corpus.failoverSpool + "/" + mailbox + "/999999."))
-    #expect(try verify(corpus).findings == ["file.extra partition-default:\(mailbox)/999999."])
+    #expect(
+      try verify(corpus).findings == [
+        "file.extra partition-default:\(mailbox)/999999.", "message.file-orphan partition-default:\(mailbox)/999999.",
+      ])
   }
 
   @Test func wholeMailboxDirectoryMissing() throws {
@@ -102,6 +141,7 @@ import Testing
     #expect(
       result.findings == [
         "file.extra partition-default:\(mailbox)/1000.",
+        "message.file-orphan partition-default:\(mailbox)/1000.",
         "symlink.outside-area partition-default:\(mailbox)/1000.",
       ])
   }

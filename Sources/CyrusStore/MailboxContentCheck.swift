@@ -1,0 +1,94 @@
+import CyrusFormats
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reads one mailbox directory's `cyrus.index` (and a 2.3 `cyrus.expunge`) against the message
+/// files listed beside it: every live record has its `<uid>.` file of the recorded size, and
+/// every message file has a record (§7.4 of the formats reference: 2.2 removes expunged
+/// records; 2.3 may move them to cyrus.expunge with their files kept; 2.4+ keeps them flagged
+/// EXPUNGED, and UNLINKED once the file is gone).
+///
+/// Memory: the directory's names (already listed by the walk) and one record at a time.
+enum MailboxContentCheck {
+  /// The notes for the directory open at `fd` (at `path` on this host), whose entry names are
+  /// `names`; empty when the directory holds no cyrus.index (a metapartition layout keeps it
+  /// elsewhere).
+  static func notes(directoryFD fd: Int32, path: String, names: [[UInt8]]) -> [MailboxNote] {
+    guard names.contains(Array("cyrus.index".utf8)) else { return [] }
+    var files: Set<UInt32> = []
+    for name in names {
+      if let uid = messageUID(name) { files.insert(uid) }
+    }
+    var collector = NoteCollector()
+    var expungedKept: Set<UInt32> = []
+    if names.contains(Array("cyrus.expunge".utf8)), let reader = try? IndexReader(FileBytes(path: path + "/cyrus.expunge")) {
+      _ = try? reader.forEachRecord { expungedKept.insert($0.uid) }
+    }
+    do {
+      let reader = try IndexReader(FileBytes(path: path + "/cyrus.index"))
+      let summary = try reader.forEachRecord { record in
+        let present = files.remove(record.uid) != nil
+        if record.isExpunged {
+          if present && record.isUnlinked {
+            collector.add(MailboxNote(.fileOrphan, uid: record.uid, detail: "its record is expunged and unlinked"))
+          }
+          return
+        }
+        guard present else {
+          collector.add(MailboxNote(.fileMissing, uid: record.uid, detail: "index records \(record.size) bytes"))
+          return
+        }
+        var info = stat()
+        let status = Array("\(record.uid).".utf8).withCString { fstatat(fd, $0, &info, AT_SYMLINK_NOFOLLOW) }
+        if status == 0, (info.st_mode & S_IFMT) == S_IFREG, UInt64(info.st_size) != UInt64(record.size) {
+          collector.add(
+            MailboxNote(.sizeMismatch, uid: record.uid, detail: "index \(record.size) bytes, file \(info.st_size) bytes"))
+        }
+      }
+      for problem in summary.problems { collector.add(MailboxNote(.indexDamaged, detail: "\(problem)")) }
+    } catch {
+      collector.add(MailboxNote(.indexUnreadable, detail: "\(error)"))
+      return collector.notes
+    }
+    for uid in files.sorted() where !expungedKept.contains(uid) {
+      collector.add(MailboxNote(.fileOrphan, uid: uid, detail: "no index record"))
+    }
+    return collector.notes
+  }
+
+  /// The UID of a message file name `<digits>.`.
+  static func messageUID(_ name: [UInt8]) -> UInt32? {
+    guard name.count >= 2, name.count <= 11, name.last == 0x2E else { return nil }
+    var value: UInt64 = 0
+    for byte in name.dropLast() {
+      guard byte >= 0x30 && byte <= 0x39 else { return nil }
+      value = value * 10 + UInt64(byte - 0x30)
+    }
+    return value <= UInt64(UInt32.max) ? UInt32(value) : nil
+  }
+}
+
+/// Keeps ``MailboxNote/limitPerMailbox`` notes and counts the rest per kind.
+struct NoteCollector {
+  private(set) var kept: [MailboxNote] = []
+  private var dropped: [MailboxNote.Kind: Int] = [:]
+
+  mutating func add(_ note: MailboxNote) {
+    if kept.count < MailboxNote.limitPerMailbox {
+      kept.append(note)
+    } else {
+      dropped[note.kind, default: 0] += 1
+    }
+  }
+
+  var notes: [MailboxNote] {
+    kept
+      + MailboxNote.Kind.allCases.compactMap { kind in
+        dropped[kind].map { MailboxNote(kind, detail: "and \($0) more in this mailbox") }
+      }
+  }
+}
