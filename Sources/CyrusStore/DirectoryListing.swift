@@ -21,6 +21,8 @@ final class DirectoryListing {
   let mailbox: String?
   /// What the directory's cyrus.index says about its message files (for the cyrus.header entry).
   var notes: [MailboxNote] = []
+  /// The directory's cyrus.index reduced to what copies must agree on (for the cyrus.index entry).
+  var indexSummary: IndexSummary?
 
   /// Lists an already-open directory; takes ownership of `fd`.
   init(fd: Int32, path: EntryPath, mailbox: String?, names: [[UInt8]]) {

@@ -1,3 +1,4 @@
+import Crypto
 import CyrusFormats
 
 #if canImport(Glibc)
@@ -17,8 +18,12 @@ enum MailboxContentCheck {
   /// The notes for the directory open at `fd` (at `path` on this host), whose entry names are
   /// `names`; empty when the directory holds no cyrus.index (a metapartition layout keeps it
   /// elsewhere).
-  static func notes(directoryFD fd: Int32, path: String, names: [[UInt8]]) -> [MailboxNote] {
-    guard names.contains(Array("cyrus.index".utf8)) else { return [] }
+  static func notes(directoryFD fd: Int32, path: String, names: [[UInt8]]) -> (
+    notes: [MailboxNote], summary: IndexSummary?
+  ) {
+    guard names.contains(Array("cyrus.index".utf8)) else { return ([], nil) }
+    let flagNames = (try? MailboxHeader.read(FileBytes(path: path + "/cyrus.header")))?.userFlags ?? []
+    var digests = IndexDigests()
     var files: Set<UInt32> = []
     for name in names {
       if let uid = messageUID(name) { files.insert(uid) }
@@ -32,6 +37,7 @@ enum MailboxContentCheck {
       let reader = try IndexReader(FileBytes(path: path + "/cyrus.index"))
       let summary = try reader.forEachRecord { record in
         let present = files.remove(record.uid) != nil
+        if !record.isExpunged { digests.add(record, flagNames: flagNames) }
         if record.isExpunged {
           if present && record.isUnlinked {
             collector.add(MailboxNote(.fileOrphan, uid: record.uid, detail: "its record is expunged and unlinked"))
@@ -50,14 +56,23 @@ enum MailboxContentCheck {
         }
       }
       for problem in summary.problems { collector.add(MailboxNote(.indexDamaged, detail: "\(problem)")) }
+      for uid in files.sorted() where !expungedKept.contains(uid) {
+        collector.add(MailboxNote(.fileOrphan, uid: uid, detail: "no index record"))
+      }
+      let header = reader.header
+      return (
+        collector.notes,
+        IndexSummary(
+          minorVersion: header.version.minor, uidValidity: header.uidValidity, lastUID: header.lastUID,
+          liveMessages: digests.count, messagesDigest: digests.messages,
+          seenDigest: header.version.minor >= 12 ? digests.seen : nil,
+          guidDigest: digests.allGUIDs && header.version.minor >= 10 ? digests.guids : nil,
+          clean: summary.isClean)
+      )
     } catch {
       collector.add(MailboxNote(.indexUnreadable, detail: "\(error)"))
-      return collector.notes
+      return (collector.notes, nil)
     }
-    for uid in files.sorted() where !expungedKept.contains(uid) {
-      collector.add(MailboxNote(.fileOrphan, uid: uid, detail: "no index record"))
-    }
-    return collector.notes
   }
 
   /// The UID of a message file name `<digits>.`.
@@ -69,6 +84,34 @@ enum MailboxContentCheck {
       value = value * 10 + UInt64(byte - 0x30)
     }
     return value <= UInt64(UInt32.max) ? UInt32(value) : nil
+  }
+}
+
+/// The running digests of an ``IndexSummary``, over live records in file (UID) order.
+struct IndexDigests {
+  private var messageHasher = SHA256()
+  private var seenHasher = SHA256()
+  private var guidHasher = SHA256()
+  private(set) var count: UInt32 = 0
+  private(set) var allGUIDs = true
+
+  mutating func add(_ record: IndexRecord, flagNames: [String?]) {
+    count += 1
+    var line = "\(record.uid) \(record.size) \(record.systemFlags.rawValue & 0xF)"
+    let names = record.userFlagSlots.map { slot in slot < flagNames.count ? flagNames[slot] ?? "#\(slot)" : "#\(slot)" }
+    line += " " + names.sorted().joined(separator: " ") + "\n"
+    messageHasher.update(data: Array(line.utf8))
+    seenHasher.update(data: Array("\(record.uid) \(record.systemFlags.contains(.seen) ? 1 : 0)\n".utf8))
+    if record.guid.isZero { allGUIDs = false }
+    guidHasher.update(data: Array("\(record.uid) \(record.guid.hex)\n".utf8))
+  }
+
+  var messages: String { Self.short(messageHasher) }
+  var seen: String { Self.short(seenHasher) }
+  var guids: String { Self.short(guidHasher) }
+
+  static func short(_ hasher: SHA256) -> String {
+    hasher.finalize().prefix(8).map { String($0 >> 4, radix: 16) + String($0 & 0xF, radix: 16) }.joined()
   }
 }
 

@@ -75,6 +75,8 @@ public struct ManifestEntry: Sendable, Equatable {
   /// On a mailbox directory's `cyrus.header`: what its `cyrus.index` says about the message
   /// files beside it (``MailboxContentCheck``).
   public var notes: [MailboxNote] = []
+  /// On a mailbox's `cyrus.index`: what it says, reduced to what copies must agree on.
+  public var indexSummary: IndexSummary?
 
   /// Makes an entry.
   public init(

@@ -80,6 +80,7 @@ final class TreeWalker {
     }
     var entry = describe(info, path: path, mailbox: directory.mailbox)
     if entry.kind == .file, name == Array("cyrus.header".utf8) { entry.notes = directory.notes }
+    if entry.kind == .file, name == Array("cyrus.index".utf8) { entry.indexSummary = directory.indexSummary }
     switch entry.kind {
     case .directory:
       let fd = name.withCString {
@@ -126,7 +127,7 @@ final class TreeWalker {
       let listing = DirectoryListing(fd: fd, path: path, mailbox: mailbox, names: names)
       if area.role == .partition, names.contains(Array("cyrus.header".utf8)) {
         let absolute = path.bytes.isEmpty ? area.path : area.path + "/" + String(decoding: path.bytes, as: UTF8.self)
-        listing.notes = MailboxContentCheck.notes(directoryFD: fd, path: absolute, names: names)
+        (listing.notes, listing.indexSummary) = MailboxContentCheck.notes(directoryFD: fd, path: absolute, names: names)
       }
       stack.append(listing)
     }

@@ -32,7 +32,8 @@ struct EntryEncoder {
     static let mailboxSame: UInt64 = 1 << 10
     static let problem: UInt64 = 1 << 11
     static let notes: UInt64 = 1 << 12
-    static let known: UInt64 = (1 << 13) - 1
+    static let indexSummary: UInt64 = 1 << 13
+    static let known: UInt64 = (1 << 14) - 1
   }
 
   mutating func encode(_ entry: ManifestEntry, into out: inout ByteWriter) {
@@ -54,6 +55,7 @@ struct EntryEncoder {
     }
     if entry.problem != nil { flags |= Flag.problem }
     if !entry.notes.isEmpty { flags |= Flag.notes }
+    if entry.indexSummary != nil { flags |= Flag.indexSummary }
     out.varint(flags)
     if flags & Flag.area != 0 {
       out.string(entry.area)
@@ -115,6 +117,16 @@ struct EntryEncoder {
         out.varint(note.uid.map { UInt64($0) + 1 } ?? 0)
         out.string(note.detail)
       }
+    }
+    if let summary = entry.indexSummary {
+      out.varint(UInt64(summary.minorVersion))
+      out.varint(UInt64(summary.uidValidity))
+      out.varint(UInt64(summary.lastUID))
+      out.varint(UInt64(summary.liveMessages))
+      out.string(summary.messagesDigest)
+      out.optionalString(summary.seenDigest)
+      out.optionalString(summary.guidDigest)
+      out.byte(summary.clean ? 1 : 0)
     }
   }
 }
@@ -202,6 +214,13 @@ struct EntryDecoder {
         guard uid <= UInt64(UInt32.max) + 1 else { throw input.error(.unexpected, "note UID out of range") }
         entry.notes.append(MailboxNote(kind, uid: uid == 0 ? nil : UInt32(uid - 1), detail: try input.readString("note")))
       }
+    }
+    if flags & Flag.indexSummary != 0 {
+      entry.indexSummary = IndexSummary(
+        minorVersion: try input.readUInt32(), uidValidity: try input.readUInt32(), lastUID: try input.readUInt32(),
+        liveMessages: try input.readUInt32(), messagesDigest: try input.readString("index digest"),
+        seenDigest: try input.readOptionalString("seen digest"), guidDigest: try input.readOptionalString("GUID digest"),
+        clean: try input.readByte() == 1)
     }
     return entry
   }

@@ -38,6 +38,22 @@ enum EntryComparison {
     default:
       break
     }
+    if let left = primary.indexSummary, let right = failover.indexSummary {
+      let differences = left.differences(from: right)
+      if !differences.isEmpty {
+        findings.append(
+          finding(
+            .indexMismatch, differences.map { "\($0.field) \($0.mine)" }.joined(separator: ", "),
+            differences.map { "\($0.field) \($0.theirs)" }.joined(separator: ", ")))
+      } else if contentDiffers, left.clean, right.clean {
+        // Same messages in a rewritten file (another minor version, a repack): not a difference.
+        findings.removeAll { $0.code == .sizeMismatch || $0.code == .contentMismatch }
+        findings.append(
+          finding(
+            .indexRewritten, "minor \(left.minorVersion), \(primary.size) bytes",
+            "minor \(right.minorVersion), \(failover.size) bytes"))
+      }
+    }
     if primary.kind != .symlink, primary.mode != failover.mode {
       findings.append(finding(.modeMismatch, octal(primary.mode), octal(failover.mode)))
     }

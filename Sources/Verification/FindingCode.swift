@@ -141,6 +141,11 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   public static let indexUnreadable = FindingCode(
     "index.unreadable", .error, "cyrus.index could not be read; the mailbox's messages were not checked against it")
 
+  public static let indexMismatch = FindingCode(
+    "index.mismatch", .error, "the two copies of a mailbox's cyrus.index disagree on its messages")
+  public static let indexRewritten = FindingCode(
+    "index.rewritten", .info, "cyrus.index bytes differ, its messages do not (an upgraded or rewritten index)")
+
   /// Every code, in documentation order.
   public static let all: [FindingCode] = [
     fileMissing, fileExtra, directoryMissing, directoryExtra, typeMismatch, sizeMismatch,
@@ -151,6 +156,7 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
     mailboxMissing, mailboxExtra, mailboxPartitionMismatch, mailboxTypeMismatch, mailboxACLMismatch,
     mailboxUniqueIDMismatch, mailboxDirectoryMissing, mailboxDirectoryOrphan, mailboxNameUnsafe,
     mailboxesDBUnreadable, mailboxesDBRecordInvalid, mailboxListStale, mailboxListMalformed,
-    messageFileMissing, messageSizeMismatch, messageFileOrphan, indexDamaged, indexUnreadable,
+    messageFileMissing, messageSizeMismatch, messageFileOrphan, indexDamaged, indexUnreadable, indexMismatch,
+    indexRewritten,
   ]
 }
