@@ -1,3 +1,4 @@
+import CyrusFormats
 import Foundation
 
 /// The example pair made by a real Cyrus 3.6 (`scripts/make-corpus.sh`), extracted into a fresh
@@ -60,6 +61,28 @@ final class Corpus {
       return rest.dropFirst().split(separator: "\"", maxSplits: 1).first.map(String.init)
     }
     return rest.split(separator: " ", maxSplits: 1).first.map(String.init)
+  }
+
+  /// Sets \Flagged on the first record of the failover's index of the first mailbox with a
+  /// message, with a valid record CRC (a change a copy could carry, not damage to the record).
+  /// Returns that mailbox directory, relative to the spool.
+  @discardableResult
+  func toggleFlaggedInFailoverIndex() throws -> String {
+    guard let message = try messageFiles(linked: false).first else { throw ToolError(message: "no message") }
+    let mailbox = (message as NSString).deletingLastPathComponent
+    let index = failoverSpool + "/" + mailbox + "/cyrus.index"
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: index)))
+    // Minor 17: records of 112 bytes from offset 160; system_flags at +32, record CRC at +108.
+    guard bytes.count >= 160 + 112, bytes[8..<12] == [0, 0, 0, 17] else {
+      throw ToolError(message: "\(index) is not a minor-17 index with records")
+    }
+    bytes[160 + 35] ^= 0x02
+    let crc = CRC32.checksum(Array(bytes[160..<(160 + 108)]))
+    bytes.replaceSubrange((160 + 108)..<(160 + 112), with: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: crc >> $0) })
+    guard let handle = FileHandle(forWritingAtPath: index) else { throw ToolError(message: "cannot write \(index)") }
+    try handle.write(contentsOf: Data(bytes))
+    try handle.close()
+    return mailbox
   }
 
   /// Mailbox directories (holding cyrus.header) of the primary spool, relative, sorted.

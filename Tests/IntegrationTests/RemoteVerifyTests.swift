@@ -38,6 +38,9 @@ struct Scenario: Sendable, CustomStringConvertible {
         mailboxes.last { candidate in !mailboxes.contains { $0.hasPrefix(candidate + "/") } })
       try FileManager.default.removeItem(atPath: corpus.failoverSpool + "/" + leaf)
     },
+    Scenario(description: "a flag changed in the failover's cyrus.index") { corpus in
+      try corpus.toggleFlaggedInFailoverIndex()
+    },
     Scenario(description: "mode changed") { corpus in
       let victim = try #require(try corpus.messageFiles(linked: false).first)
       try FileManager.default.setAttributes(

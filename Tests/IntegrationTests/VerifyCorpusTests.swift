@@ -1,4 +1,3 @@
-import CyrusFormats
 import Foundation
 import Testing
 
@@ -90,18 +89,7 @@ import Testing
   @Test func flagChangedInTheFailoverIndex() throws {
     let corpus = try Corpus()
     try corpus.copyFailover()
-    let message = try #require(try corpus.messageFiles(linked: false).first)
-    let mailbox = (message as NSString).deletingLastPathComponent
-    let index = corpus.failoverSpool + "/" + mailbox + "/cyrus.index"
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: index)))
-    // Minor 17: records of 112 bytes from offset 160; system_flags at +32, record CRC at +108.
-    try #require(bytes.count >= 160 + 112 && bytes[8..<12] == [0, 0, 0, 17])
-    bytes[160 + 35] ^= 0x02  // \Flagged
-    let crc = CRC32.checksum(Array(bytes[160..<(160 + 108)]))
-    bytes.replaceSubrange((160 + 108)..<(160 + 112), with: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: crc >> $0) })
-    let handle = try #require(FileHandle(forWritingAtPath: index))
-    try handle.write(contentsOf: Data(bytes))
-    try handle.close()
+    let mailbox = try corpus.toggleFlaggedInFailoverIndex()
     let result = try verify(corpus)
     // The messages differ (index.mismatch); the header's \Flagged counter no longer matches the
     // records, which a reader sees on the failover (index.damaged).
