@@ -20,6 +20,17 @@ final class ContentHasher {
   /// Hashes the file `name` in the directory `fd`, checking that it is still the file that was
   /// examined (`expected`) and that it did not change while it was read.
   func digest(name: [UInt8], in directory: Int32, expected: stat) -> Result<[UInt8], EntryProblem> {
+    digest(name: name, in: directory, expected: expected, using: SHA256())
+  }
+
+  /// SHA-1 of the file, the function Cyrus 2.4+ records as a message's GUID.
+  func messageGUID(name: [UInt8], in directory: Int32, expected: stat) -> Result<[UInt8], EntryProblem> {
+    digest(name: name, in: directory, expected: expected, using: Insecure.SHA1())
+  }
+
+  private func digest<Hash: HashFunction>(name: [UInt8], in directory: Int32, expected: stat, using start: Hash)
+    -> Result<[UInt8], EntryProblem>
+  {
     var fd = name.withCString {
       openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | Self.noAccessTime)
     }
@@ -36,7 +47,7 @@ final class ContentHasher {
     guard before.st_ino == expected.st_ino, before.st_dev == expected.st_dev else {
       return .failure(.changedWhileReading)
     }
-    var hasher = SHA256()
+    var hasher = start
     var total: Int64 = 0
     while true {
       let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

@@ -1,3 +1,5 @@
+import CyrusFormats
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -23,6 +25,10 @@ final class DirectoryListing {
   var notes: [MailboxNote] = []
   /// The directory's cyrus.index reduced to what copies must agree on (for the cyrus.index entry).
   var indexSummary: IndexSummary?
+  /// Index GUIDs by UID (`--level guid` only): what each message file's SHA-1 must be.
+  var guids: [UInt32: MessageGUID] = [:]
+  /// GUID mismatches past the per-mailbox note limit.
+  var droppedGUIDMismatches = 0
 
   /// Lists an already-open directory; takes ownership of `fd`.
   init(fd: Int32, path: EntryPath, mailbox: String?, names: [[UInt8]]) {

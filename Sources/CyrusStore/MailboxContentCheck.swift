@@ -18,10 +18,11 @@ enum MailboxContentCheck {
   /// The notes for the directory open at `fd` (at `path` on this host), whose entry names are
   /// `names`; empty when the directory holds no cyrus.index (a metapartition layout keeps it
   /// elsewhere).
-  static func notes(directoryFD fd: Int32, path: String, names: [[UInt8]]) -> (
-    notes: [MailboxNote], summary: IndexSummary?
+  static func notes(directoryFD fd: Int32, path: String, names: [[UInt8]], keepGUIDs: Bool = false) -> (
+    notes: [MailboxNote], summary: IndexSummary?, guids: [UInt32: MessageGUID]
   ) {
-    guard names.contains(Array("cyrus.index".utf8)) else { return ([], nil) }
+    guard names.contains(Array("cyrus.index".utf8)) else { return ([], nil, [:]) }
+    var guids: [UInt32: MessageGUID] = [:]
     let flagNames = (try? MailboxHeader.read(FileBytes(path: path + "/cyrus.header")))?.userFlags ?? []
     var digests = IndexDigests()
     var files: Set<UInt32> = []
@@ -38,6 +39,7 @@ enum MailboxContentCheck {
       let summary = try reader.forEachRecord { record in
         let present = files.remove(record.uid) != nil
         if !record.isExpunged { digests.add(record, flagNames: flagNames) }
+        if keepGUIDs, !record.guid.isZero { guids[record.uid] = record.guid }
         if record.isExpunged {
           if present && record.isUnlinked {
             collector.add(MailboxNote(.fileOrphan, uid: record.uid, detail: "its record is expunged and unlinked"))
@@ -67,11 +69,12 @@ enum MailboxContentCheck {
           liveMessages: digests.count, messagesDigest: digests.messages,
           seenDigest: header.version.minor >= 12 ? digests.seen : nil,
           guidDigest: digests.allGUIDs && header.version.minor >= 10 ? digests.guids : nil,
-          clean: summary.isClean)
+          clean: summary.isClean),
+        guids
       )
     } catch {
       collector.add(MailboxNote(.indexUnreadable, detail: "\(error)"))
-      return (collector.notes, nil)
+      return (collector.notes, nil, [:])
     }
   }
 

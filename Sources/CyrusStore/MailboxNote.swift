@@ -15,6 +15,8 @@ public struct MailboxNote: Sendable, Equatable {
     case indexDamaged = 4
     /// cyrus.index could not be read at all.
     case indexUnreadable = 5
+    /// A message file whose SHA-1 is not the GUID its index record holds (`--level guid`).
+    case guidMismatch = 6
   }
 
   /// What was found.

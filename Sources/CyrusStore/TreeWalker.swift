@@ -1,3 +1,5 @@
+import CyrusFormats
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -79,7 +81,12 @@ final class TreeWalker {
         problem: code == ENOENT ? .vanished : .unreadable(SystemFiles.errorText(code)))
     }
     var entry = describe(info, path: path, mailbox: directory.mailbox)
-    if entry.kind == .file, name == Array("cyrus.header".utf8) { entry.notes = directory.notes }
+    if entry.kind == .file, name == Array("cyrus.header".utf8) {
+      entry.notes = directory.notes
+      if directory.droppedGUIDMismatches > 0 {
+        entry.notes.append(MailboxNote(.guidMismatch, detail: "and \(directory.droppedGUIDMismatches) more in this mailbox"))
+      }
+    }
     if entry.kind == .file, name == Array("cyrus.index".utf8) { entry.indexSummary = directory.indexSummary }
     switch entry.kind {
     case .directory:
@@ -102,7 +109,9 @@ final class TreeWalker {
         entry.hardLinkLeader = shared.leader(
           device: UInt64(info.st_dev), inode: UInt64(info.st_ino), location: entry.location)
       }
-      if options.level == .full {
+      if options.level == .guid, area.role == .partition, let uid = MailboxContentCheck.messageUID(name) {
+        checkGUID(uid: uid, name: name, in: directory, info: info, entry: &entry)
+      } else if options.level != .meta {
         switch shared.hasher.digest(name: name, in: directory.fd, expected: info) {
         case .success(let digest): entry.digest = digest
         case .failure(let problem): entry.problem = problem
@@ -127,7 +136,8 @@ final class TreeWalker {
       let listing = DirectoryListing(fd: fd, path: path, mailbox: mailbox, names: names)
       if area.role == .partition, names.contains(Array("cyrus.header".utf8)) {
         let absolute = path.bytes.isEmpty ? area.path : area.path + "/" + String(decoding: path.bytes, as: UTF8.self)
-        (listing.notes, listing.indexSummary) = MailboxContentCheck.notes(directoryFD: fd, path: absolute, names: names)
+        (listing.notes, listing.indexSummary, listing.guids) = MailboxContentCheck.notes(
+          directoryFD: fd, path: absolute, names: names, keepGUIDs: options.level == .guid)
       }
       stack.append(listing)
     }
@@ -142,6 +152,26 @@ final class TreeWalker {
       return name ?? header.uniqueID.map { "uniqueid \($0)" }
     case .config, .sieve:
       return nil
+    }
+  }
+
+  /// `--level guid`: a message file's SHA-1 against the GUID its index records. Message files
+  /// sort before `cyrus.header` (digits before letters), so a mismatch joins the notes that
+  /// entry carries.
+  private func checkGUID(uid: UInt32, name: [UInt8], in directory: DirectoryListing, info: stat, entry: inout ManifestEntry) {
+    guard let expected = directory.guids[uid] else { return }
+    switch shared.hasher.messageGUID(name: name, in: directory.fd, expected: info) {
+    case .success(let sha1):
+      if sha1 != expected.bytes {
+        if directory.notes.count < MailboxNote.limitPerMailbox {
+          directory.notes.append(
+            MailboxNote(.guidMismatch, uid: uid, detail: "index GUID \(expected.hex), file SHA-1 \(MessageGUID(sha1).hex)"))
+        } else {
+          directory.droppedGUIDMismatches += 1
+        }
+      }
+    case .failure(let problem):
+      entry.problem = problem
     }
   }
 

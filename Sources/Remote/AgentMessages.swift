@@ -65,7 +65,7 @@ public struct OpenRequest: Sendable, Equatable {
     var out = ByteWriter()
     out.string(instance)
     out.optionalString(root)
-    out.byte(level == .full ? 1 : 0)
+    out.byte(level.code)
     out.byte((includeRuntime ? 1 : 0) | (everything ? 2 : 0))
     return Frame(.open, out.bytes)
   }
@@ -74,7 +74,9 @@ public struct OpenRequest: Sendable, Equatable {
     var input = frame.reader
     instance = try input.readString("instance path")
     root = try input.readOptionalString("root")
-    level = try input.readByte() == 1 ? .full : .meta
+    let levelCode = try input.readByte()
+    guard let decoded = VerifyLevel(code: levelCode) else { throw input.error(.unexpected, "unknown level \(levelCode)") }
+    level = decoded
     let bits = try input.readByte()
     includeRuntime = bits & 1 != 0
     everything = bits & 2 != 0

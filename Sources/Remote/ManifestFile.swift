@@ -42,7 +42,7 @@ public enum ManifestFile {
       var out = ByteWriter()
       out.varint(ManifestFile.formatVersion)
       out.string(toolVersion)
-      out.byte(level == .full ? 1 : 0)
+      out.byte(level.code)
       out.byte(includeRuntime ? 1 : 0)
       out.varint(UInt64(max(0, created)))
       out.string(origin)
@@ -59,7 +59,9 @@ public enum ManifestFile {
           "manifest format version \(version); this build reads \(ManifestFile.formatVersion)")
       }
       toolVersion = try input.readString("tool version")
-      level = try input.readByte() == 1 ? .full : .meta
+      let levelCode = try input.readByte()
+      guard let decoded = VerifyLevel(code: levelCode) else { throw input.error(.unexpected, "unknown level \(levelCode)") }
+      level = decoded
       includeRuntime = try input.readByte() == 1
       created = Int64(clamping: try input.readVarint())
       origin = try input.readString("origin")

@@ -136,6 +136,7 @@ enum EntryComparison {
       case .fileOrphan: code = .messageFileOrphan
       case .indexDamaged: code = .indexDamaged
       case .indexUnreadable: code = .indexUnreadable
+      case .guidMismatch: code = .messageGUIDMismatch
       }
       let path = note.uid.map { directory.appending(Array("\($0).".utf8)) } ?? directory.appending(Array("cyrus.index".utf8))
       return Finding(

@@ -141,6 +141,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   public static let indexUnreadable = FindingCode(
     "index.unreadable", .error, "cyrus.index could not be read; the mailbox's messages were not checked against it")
 
+  public static let messageGUIDMismatch = FindingCode(
+    "message.guid-mismatch", .error, "a message file whose SHA-1 is not the GUID its cyrus.index records (--level guid)")
   public static let indexMismatch = FindingCode(
     "index.mismatch", .error, "the two copies of a mailbox's cyrus.index disagree on its messages")
   public static let indexRewritten = FindingCode(
@@ -156,7 +158,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
     mailboxMissing, mailboxExtra, mailboxPartitionMismatch, mailboxTypeMismatch, mailboxACLMismatch,
     mailboxUniqueIDMismatch, mailboxDirectoryMissing, mailboxDirectoryOrphan, mailboxNameUnsafe,
     mailboxesDBUnreadable, mailboxesDBRecordInvalid, mailboxListStale, mailboxListMalformed,
-    messageFileMissing, messageSizeMismatch, messageFileOrphan, indexDamaged, indexUnreadable, indexMismatch,
+    messageFileMissing, messageSizeMismatch, messageFileOrphan, messageGUIDMismatch, indexDamaged, indexUnreadable,
+    indexMismatch,
     indexRewritten,
   ]
 }

@@ -4,8 +4,14 @@ import Verification
 
 /// How deep `verify` looks.
 enum LevelOption: String, ExpressibleByArgument, CaseIterable {
-  case meta, full
-  var walkLevel: VerifyLevel { self == .meta ? .meta : .full }
+  case meta, guid, full
+  var walkLevel: VerifyLevel {
+    switch self {
+    case .meta: .meta
+    case .guid: .guid
+    case .full: .full
+    }
+  }
 }
 
 /// Report formats.
@@ -21,7 +27,7 @@ enum FailOnOption: String, ExpressibleByArgument, CaseIterable {
 
 /// Options shared by the commands that verify and report.
 struct ReportOptions: ParsableArguments {
-  @Option(help: "meta: metadata only, no content read; full: also SHA-256 of every file.")
+  @Option(help: "meta: metadata only, no content read; guid: each message file's SHA-1 checked against its cyrus.index GUID on its own host, GUIDs compared across sides, other files SHA-256; full: SHA-256 of every file.")
   var level: LevelOption = .full
 
   @Option(help: "Report format on standard output.")

@@ -76,7 +76,7 @@ struct Scenario: Sendable, CustomStringConvertible {
     let corpus = try Corpus()
     try corpus.copyFailover()
     try scenario.inject(corpus)
-    for level in ["full", "meta"] {
+    for level in ["full", "guid", "meta"] {
       let local = try Tool.verify([
         "--primary", corpus.primary, "--failover", corpus.failover, "--level", level,
       ])

@@ -18,6 +18,9 @@ import Testing
     #expect(result.status == 0)
     let meta = try verify(corpus, ["--level", "meta"])
     #expect(meta.status == 0 && meta.findings.isEmpty)
+    // Every message file's SHA-1 equals the GUID real Cyrus recorded for it.
+    let guid = try verify(corpus, ["--level", "guid"])
+    #expect(guid.status == 0 && guid.findings.isEmpty)
   }
 
   @Test func missingMessageFile() throws {
@@ -51,6 +54,10 @@ import Testing
     #expect(try verify(corpus).findings == ["file.content-mismatch partition-default:\(victim)"])
     // What --level meta cannot see, by design: it reads no content.
     #expect(try verify(corpus, ["--level", "meta"]).findings == [])
+    // --level guid finds it on the failover's own host: the file's SHA-1 is not its index GUID.
+    let guid = try verify(corpus, ["--level", "guid"])
+    #expect(guid.findings == ["message.guid-mismatch partition-default:\(victim)"])
+    #expect(guid.status == 1)
   }
 
   @Test func messageFileCutShortOnTheFailover() throws {
