@@ -35,6 +35,7 @@ echo "pair: $files files per side, $bytes bytes per side ($(nproc) cores)"
 measure "rsync -a -n --delete" rsync -a -n --delete "$work/p/" "$work/f/"
 measure "rsync -a -n -c --delete" rsync -a -n -c --delete "$work/p/" "$work/f/"
 measure "cyrus-failover verify --level meta" "$bin" verify --level meta --no-progress --primary "$work/p" --failover "$work/f"
+measure "cyrus-failover verify --level guid" "$bin" verify --level guid --no-progress --primary "$work/p" --failover "$work/f"
 measure "cyrus-failover verify --level full" "$bin" verify --level full --no-progress --primary "$work/p" --failover "$work/f"
 
 small_users=$(( users / 5 > 0 ? users / 5 : 1 ))
