@@ -77,6 +77,8 @@ public struct ManifestEntry: Sendable, Equatable {
   public var notes: [MailboxNote] = []
   /// On a mailbox's `cyrus.index`: what it says, reduced to what copies must agree on.
   public var indexSummary: IndexSummary?
+  /// On a seen database or subscription list: what it means, for comparison by content.
+  public var stateSummary: StateSummary?
 
   /// Makes an entry.
   public init(

@@ -88,6 +88,9 @@ final class TreeWalker {
       }
     }
     if entry.kind == .file, name == Array("cyrus.index".utf8) { entry.indexSummary = directory.indexSummary }
+    if entry.kind == .file, area.role == .config, let kind = StateSummary.kind(ofFileNamed: name) {
+      entry.stateSummary = StateSummary.read(path: area.path + "/" + String(decoding: path.bytes, as: UTF8.self), kind: kind)
+    }
     switch entry.kind {
     case .directory:
       let fd = name.withCString {

@@ -33,7 +33,8 @@ struct EntryEncoder {
     static let problem: UInt64 = 1 << 11
     static let notes: UInt64 = 1 << 12
     static let indexSummary: UInt64 = 1 << 13
-    static let known: UInt64 = (1 << 14) - 1
+    static let stateSummary: UInt64 = 1 << 14
+    static let known: UInt64 = (1 << 15) - 1
   }
 
   mutating func encode(_ entry: ManifestEntry, into out: inout ByteWriter) {
@@ -56,6 +57,7 @@ struct EntryEncoder {
     if entry.problem != nil { flags |= Flag.problem }
     if !entry.notes.isEmpty { flags |= Flag.notes }
     if entry.indexSummary != nil { flags |= Flag.indexSummary }
+    if entry.stateSummary != nil { flags |= Flag.stateSummary }
     out.varint(flags)
     if flags & Flag.area != 0 {
       out.string(entry.area)
@@ -127,6 +129,12 @@ struct EntryEncoder {
       out.optionalString(summary.seenDigest)
       out.optionalString(summary.guidDigest)
       out.byte(summary.clean ? 1 : 0)
+    }
+    if let state = entry.stateSummary {
+      out.byte(state.kind.rawValue)
+      out.varint(UInt64(state.records))
+      out.string(state.digest)
+      out.optionalString(state.problem)
     }
   }
 }
@@ -221,6 +229,14 @@ struct EntryDecoder {
         liveMessages: try input.readUInt32(), messagesDigest: try input.readString("index digest"),
         seenDigest: try input.readOptionalString("seen digest"), guidDigest: try input.readOptionalString("GUID digest"),
         clean: try input.readByte() == 1)
+    }
+    if flags & Flag.stateSummary != 0 {
+      guard let kind = StateSummary.Kind(rawValue: try input.readByte()) else {
+        throw input.error(.unexpected, "unknown state kind")
+      }
+      entry.stateSummary = StateSummary(
+        kind: kind, records: try input.readUInt32(), digest: try input.readString("state digest"),
+        problem: try input.readOptionalString("state problem"))
     }
     return entry
   }

@@ -148,6 +148,16 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   public static let indexRewritten = FindingCode(
     "index.rewritten", .info, "cyrus.index bytes differ, its messages do not (an upgraded or rewritten index)")
 
+  // MARK: Per-user state in the config directory
+  public static let seenMismatch = FindingCode(
+    "seen.mismatch", .error, "a user's seen state differs (compared as seen sets, not bytes)")
+  public static let subscriptionsMismatch = FindingCode(
+    "subscriptions.mismatch", .error, "a user's subscriptions differ (compared as a set of names)")
+  public static let stateRewritten = FindingCode(
+    "state.rewritten", .info, "a seen or subscription file differs in bytes, not in meaning (another backend, a repack)")
+  public static let stateDamaged = FindingCode(
+    "state.damaged", .error, "a seen or subscription file could not be read or a record did not parse")
+
   /// Every code, in documentation order.
   public static let all: [FindingCode] = [
     fileMissing, fileExtra, directoryMissing, directoryExtra, typeMismatch, sizeMismatch,
@@ -160,6 +170,6 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
     mailboxesDBUnreadable, mailboxesDBRecordInvalid, mailboxListStale, mailboxListMalformed,
     messageFileMissing, messageSizeMismatch, messageFileOrphan, messageGUIDMismatch, indexDamaged, indexUnreadable,
     indexMismatch,
-    indexRewritten,
+    indexRewritten, seenMismatch, subscriptionsMismatch, stateRewritten, stateDamaged,
   ]
 }

@@ -1,4 +1,5 @@
 import CyrusFormats
+import CyrusStore
 import Foundation
 
 /// The example pair made by a real Cyrus 3.6 (`scripts/make-corpus.sh`), extracted into a fresh
@@ -83,6 +84,30 @@ final class Corpus {
     try handle.write(contentsOf: Data(bytes))
     try handle.close()
     return mailbox
+  }
+
+  /// Drops the last subscription of the first `sub.db` in the failover's config directory,
+  /// rewriting it as a flat file in place. Returns its path relative to the config directory.
+  @discardableResult
+  func dropFailoverSubscription() throws -> String {
+    let root = failover + "/var/lib/cyrus"
+    guard let enumerator = FileManager.default.enumerator(atPath: root) else { throw ToolError(message: "no config dir") }
+    for case let relative as String in enumerator where (relative as NSString).lastPathComponent == "sub.db" {
+      var records: [CyrusDBRecord] = []
+      try CyrusDatabaseFile(path: root + "/" + relative).forEachRecord { records.append($0) }
+      guard records.count >= 2 else { continue }
+      records.removeLast()
+      var bytes: [UInt8] = []
+      for record in records {
+        bytes += FlatReader<[UInt8]>.encode(record.key) + [0x09] + FlatReader<[UInt8]>.encode(record.value) + [0x0A]
+      }
+      guard let handle = FileHandle(forWritingAtPath: root + "/" + relative) else { throw ToolError(message: "cannot write") }
+      try handle.truncate(atOffset: 0)
+      try handle.write(contentsOf: Data(bytes))
+      try handle.close()
+      return relative
+    }
+    throw ToolError(message: "no sub.db with two subscriptions")
   }
 
   /// Mailbox directories (holding cyrus.header) of the primary spool, relative, sorted.

@@ -41,6 +41,9 @@ struct Scenario: Sendable, CustomStringConvertible {
     Scenario(description: "a flag changed in the failover's cyrus.index") { corpus in
       try corpus.toggleFlaggedInFailoverIndex()
     },
+    Scenario(description: "a subscription dropped on the failover") { corpus in
+      try corpus.dropFailoverSubscription()
+    },
     Scenario(description: "mode changed") { corpus in
       let victim = try #require(try corpus.messageFiles(linked: false).first)
       try FileManager.default.setAttributes(
