@@ -24,11 +24,15 @@ final class ContentHasher {
   }
 
   /// SHA-1 of the file, the function Cyrus 2.4+ records as a message's GUID.
-  func messageGUID(name: [UInt8], in directory: Int32, expected: stat) -> Result<[UInt8], EntryProblem> {
+  func messageGUID(name: [UInt8], in directory: Int32, expected: stat) -> Result<
+    [UInt8], EntryProblem
+  > {
     digest(name: name, in: directory, expected: expected, using: Insecure.SHA1())
   }
 
-  private func digest<Hash: HashFunction>(name: [UInt8], in directory: Int32, expected: stat, using start: Hash)
+  private func digest<Hash: HashFunction>(
+    name: [UInt8], in directory: Int32, expected: stat, using start: Hash
+  )
     -> Result<[UInt8], EntryProblem>
   {
     var fd = name.withCString {

@@ -25,7 +25,8 @@ public struct IndexSummary: Sendable, Equatable {
 
   /// Makes a summary.
   public init(
-    minorVersion: UInt32, uidValidity: UInt32, lastUID: UInt32, liveMessages: UInt32, messagesDigest: String,
+    minorVersion: UInt32, uidValidity: UInt32, lastUID: UInt32, liveMessages: UInt32,
+    messagesDigest: String,
     seenDigest: String?, guidDigest: String?, clean: Bool
   ) {
     self.minorVersion = minorVersion
@@ -40,16 +41,26 @@ public struct IndexSummary: Sendable, Equatable {
 
   /// The fields in which two summaries of the same mailbox differ, with both values; optional
   /// digests are compared only when both sides have them.
-  public func differences(from other: IndexSummary) -> [(field: String, mine: String, theirs: String)] {
+  public func differences(from other: IndexSummary) -> [(
+    field: String, mine: String, theirs: String
+  )] {
     var result: [(String, String, String)] = []
-    if uidValidity != other.uidValidity { result.append(("uidvalidity", "\(uidValidity)", "\(other.uidValidity)")) }
+    if uidValidity != other.uidValidity {
+      result.append(("uidvalidity", "\(uidValidity)", "\(other.uidValidity)"))
+    }
     if lastUID != other.lastUID { result.append(("last_uid", "\(lastUID)", "\(other.lastUID)")) }
-    if liveMessages != other.liveMessages { result.append(("messages", "\(liveMessages)", "\(other.liveMessages)")) }
+    if liveMessages != other.liveMessages {
+      result.append(("messages", "\(liveMessages)", "\(other.liveMessages)"))
+    }
     if messagesDigest != other.messagesDigest {
       result.append(("uids/sizes/flags", messagesDigest, other.messagesDigest))
     }
-    if let mine = seenDigest, let theirs = other.seenDigest, mine != theirs { result.append(("\\Seen", mine, theirs)) }
-    if let mine = guidDigest, let theirs = other.guidDigest, mine != theirs { result.append(("GUIDs", mine, theirs)) }
+    if let mine = seenDigest, let theirs = other.seenDigest, mine != theirs {
+      result.append(("\\Seen", mine, theirs))
+    }
+    if let mine = guidDigest, let theirs = other.guidDigest, mine != theirs {
+      result.append(("GUIDs", mine, theirs))
+    }
     return result
   }
 }

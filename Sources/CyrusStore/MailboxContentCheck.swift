@@ -18,12 +18,15 @@ enum MailboxContentCheck {
   /// The notes for the directory open at `fd` (at `path` on this host), whose entry names are
   /// `names`; empty when the directory holds no cyrus.index (a metapartition layout keeps it
   /// elsewhere).
-  static func notes(directoryFD fd: Int32, path: String, names: [[UInt8]], keepGUIDs: Bool = false) -> (
-    notes: [MailboxNote], summary: IndexSummary?, guids: [UInt32: MessageGUID]
-  ) {
+  static func notes(directoryFD fd: Int32, path: String, names: [[UInt8]], keepGUIDs: Bool = false)
+    -> (
+      notes: [MailboxNote], summary: IndexSummary?, guids: [UInt32: MessageGUID]
+    )
+  {
     guard names.contains(Array("cyrus.index".utf8)) else { return ([], nil, [:]) }
     var guids: [UInt32: MessageGUID] = [:]
-    let flagNames = (try? MailboxHeader.read(FileBytes(path: path + "/cyrus.header")))?.userFlags ?? []
+    let flagNames =
+      (try? MailboxHeader.read(FileBytes(path: path + "/cyrus.header")))?.userFlags ?? []
     var digests = IndexDigests()
     var files: Set<UInt32> = []
     for name in names {
@@ -31,7 +34,9 @@ enum MailboxContentCheck {
     }
     var collector = NoteCollector()
     var expungedKept: Set<UInt32> = []
-    if names.contains(Array("cyrus.expunge".utf8)), let reader = try? IndexReader(FileBytes(path: path + "/cyrus.expunge")) {
+    if names.contains(Array("cyrus.expunge".utf8)),
+      let reader = try? IndexReader(FileBytes(path: path + "/cyrus.expunge"))
+    {
       _ = try? reader.forEachRecord { expungedKept.insert($0.uid) }
     }
     do {
@@ -42,22 +47,34 @@ enum MailboxContentCheck {
         if keepGUIDs, !record.guid.isZero { guids[record.uid] = record.guid }
         if record.isExpunged {
           if present && record.isUnlinked {
-            collector.add(MailboxNote(.fileOrphan, uid: record.uid, detail: "its record is expunged and unlinked"))
+            collector.add(
+              MailboxNote(
+                .fileOrphan, uid: record.uid, detail: "its record is expunged and unlinked"))
           }
           return
         }
         guard present else {
-          collector.add(MailboxNote(.fileMissing, uid: record.uid, detail: "index records \(record.size) bytes"))
+          collector.add(
+            MailboxNote(.fileMissing, uid: record.uid, detail: "index records \(record.size) bytes")
+          )
           return
         }
         var info = stat()
-        let status = Array("\(record.uid).".utf8).withCString { fstatat(fd, $0, &info, AT_SYMLINK_NOFOLLOW) }
-        if status == 0, (info.st_mode & S_IFMT) == S_IFREG, UInt64(info.st_size) != UInt64(record.size) {
+        let status = Array("\(record.uid).".utf8).withCString {
+          fstatat(fd, $0, &info, AT_SYMLINK_NOFOLLOW)
+        }
+        if status == 0, (info.st_mode & S_IFMT) == S_IFREG,
+          UInt64(info.st_size) != UInt64(record.size)
+        {
           collector.add(
-            MailboxNote(.sizeMismatch, uid: record.uid, detail: "index \(record.size) bytes, file \(info.st_size) bytes"))
+            MailboxNote(
+              .sizeMismatch, uid: record.uid,
+              detail: "index \(record.size) bytes, file \(info.st_size) bytes"))
         }
       }
-      for problem in summary.problems { collector.add(MailboxNote(.indexDamaged, detail: "\(problem)")) }
+      for problem in summary.problems {
+        collector.add(MailboxNote(.indexDamaged, detail: "\(problem)"))
+      }
       for uid in files.sorted() where !expungedKept.contains(uid) {
         collector.add(MailboxNote(.fileOrphan, uid: uid, detail: "no index record"))
       }
@@ -65,7 +82,8 @@ enum MailboxContentCheck {
       return (
         collector.notes,
         IndexSummary(
-          minorVersion: header.version.minor, uidValidity: header.uidValidity, lastUID: header.lastUID,
+          minorVersion: header.version.minor, uidValidity: header.uidValidity,
+          lastUID: header.lastUID,
           liveMessages: digests.count, messagesDigest: digests.messages,
           seenDigest: header.version.minor >= 12 ? digests.seen : nil,
           guidDigest: digests.allGUIDs && header.version.minor >= 10 ? digests.guids : nil,
@@ -101,10 +119,13 @@ struct IndexDigests {
   mutating func add(_ record: IndexRecord, flagNames: [String?]) {
     count += 1
     var line = "\(record.uid) \(record.size) \(record.systemFlags.rawValue & 0xF)"
-    let names = record.userFlagSlots.map { slot in slot < flagNames.count ? flagNames[slot] ?? "#\(slot)" : "#\(slot)" }
+    let names = record.userFlagSlots.map { slot in
+      slot < flagNames.count ? flagNames[slot] ?? "#\(slot)" : "#\(slot)"
+    }
     line += " " + names.sorted().joined(separator: " ") + "\n"
     messageHasher.update(data: Array(line.utf8))
-    seenHasher.update(data: Array("\(record.uid) \(record.systemFlags.contains(.seen) ? 1 : 0)\n".utf8))
+    seenHasher.update(
+      data: Array("\(record.uid) \(record.systemFlags.contains(.seen) ? 1 : 0)\n".utf8))
     if record.guid.isZero { allGUIDs = false }
     guidHasher.update(data: Array("\(record.uid) \(record.guid.hex)\n".utf8))
   }
@@ -114,7 +135,8 @@ struct IndexDigests {
   var guids: String { Self.short(guidHasher) }
 
   static func short(_ hasher: SHA256) -> String {
-    hasher.finalize().prefix(8).map { String($0 >> 4, radix: 16) + String($0 & 0xF, radix: 16) }.joined()
+    hasher.finalize().prefix(8).map { String($0 >> 4, radix: 16) + String($0 & 0xF, radix: 16) }
+      .joined()
   }
 }
 

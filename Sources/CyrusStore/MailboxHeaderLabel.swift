@@ -17,7 +17,8 @@ enum MailboxHeaderLabel {
     guard fd >= 0 else { return (nil, nil) }
     defer { close(fd) }
     guard
-      let bytes = try? SystemFiles.readAll(fd: fd, path: "cyrus.header", limit: MailboxHeader.maxFileSize),
+      let bytes = try? SystemFiles.readAll(
+        fd: fd, path: "cyrus.header", limit: MailboxHeader.maxFileSize),
       let header = try? MailboxHeader.parse(bytes)
     else { return (nil, nil) }
     return (header.name, header.uniqueID)

@@ -12,6 +12,9 @@ public struct StateSummary: Sendable, Equatable {
     case seen = 1
     /// `*.sub` / `sub.db`: the set of subscribed mailbox names (§9).
     case subscriptions = 2
+    /// A quotalegacy file `quota/<h>/<root>` (§10.1): limits in ``digest``, usage in
+    /// ``usageDigest``.
+    case quota = 3
   }
 
   /// Which kind of state.
@@ -24,13 +27,55 @@ public struct StateSummary: Sendable, Equatable {
   public var digest: String
   /// Why the file could not be read or a record not parsed, if so.
   public var problem: String?
+  /// Quota only: the usage (which `quota -f` can recompute), apart from the limits (which it
+  /// cannot).
+  public var usageDigest: String?
 
   /// Makes a summary.
-  public init(kind: Kind, records: UInt32, digest: String, problem: String?) {
+  public init(
+    kind: Kind, records: UInt32, digest: String, problem: String?, usageDigest: String? = nil
+  ) {
     self.kind = kind
     self.records = records
     self.digest = digest
     self.problem = problem
+    self.usageDigest = usageDigest
+  }
+
+  /// The state kind of a config-directory path: quota files by place, the others by name.
+  public static func kind(of path: EntryPath) -> Kind? {
+    let parts = path.components
+    if parts.count == 3, parts[0].elementsEqual("quota".utf8) { return .quota }
+    if parts.count == 6, parts[0].elementsEqual("domain".utf8), parts[3].elementsEqual("quota".utf8)
+    {
+      return .quota
+    }
+    return kind(ofFileNamed: Array(path.lastComponent))
+  }
+
+  /// Reads a quota file: limits and usage as sorted `resource value` lines.
+  static func readQuota(path: String) -> StateSummary {
+    do {
+      let record = try QuotaRecord.parse(
+        try SystemFiles.readFile(path, limit: QuotaRecord.maxLength))
+      func digest(_ values: [QuotaRecord.Resource: Int64]) -> String {
+        short(values.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)\n" }.joined())
+      }
+      let limits = record.limits.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }
+        .joined(separator: ", ")
+      return StateSummary(
+        kind: .quota, records: UInt32(record.limits.count),
+        digest: limits.isEmpty ? "no limits" : limits, problem: nil,
+        usageDigest: digest(record.usage))
+    } catch {
+      return StateSummary(kind: .quota, records: 0, digest: "", problem: "\(error)")
+    }
+  }
+
+  static func short(_ text: String) -> String {
+    SHA256.hash(data: Array(text.utf8)).prefix(8).map {
+      String($0 >> 4, radix: 16) + String($0 & 0xF, radix: 16)
+    }.joined()
   }
 
   /// The kind of state a config-directory file holds, by its name (§8.1, §9.1, 3.6 uuid layout).
@@ -43,6 +88,7 @@ public struct StateSummary: Sendable, Equatable {
 
   /// Reads the state file at `path`.
   static func read(path: String, kind: Kind) -> StateSummary {
+    if kind == .quota { return readQuota(path: path) }
     var hasher = SHA256()
     var records: UInt32 = 0
     var problem: String?
@@ -60,13 +106,17 @@ public struct StateSummary: Sendable, Equatable {
         case .subscriptions:
           if record.key.first == 0x1F { return }  // the 3.6 version record
           hasher.update(data: record.key + [0x0A])
+        case .quota:
+          return
         }
         records += 1
       }
     } catch {
       problem = "\(error)"
     }
-    let digest = hasher.finalize().prefix(8).map { String($0 >> 4, radix: 16) + String($0 & 0xF, radix: 16) }.joined()
+    let digest = hasher.finalize().prefix(8).map {
+      String($0 >> 4, radix: 16) + String($0 & 0xF, radix: 16)
+    }.joined()
     return StateSummary(kind: kind, records: records, digest: digest, problem: problem)
   }
 }

@@ -84,12 +84,17 @@ final class TreeWalker {
     if entry.kind == .file, name == Array("cyrus.header".utf8) {
       entry.notes = directory.notes
       if directory.droppedGUIDMismatches > 0 {
-        entry.notes.append(MailboxNote(.guidMismatch, detail: "and \(directory.droppedGUIDMismatches) more in this mailbox"))
+        entry.notes.append(
+          MailboxNote(
+            .guidMismatch, detail: "and \(directory.droppedGUIDMismatches) more in this mailbox"))
       }
     }
-    if entry.kind == .file, name == Array("cyrus.index".utf8) { entry.indexSummary = directory.indexSummary }
-    if entry.kind == .file, area.role == .config, let kind = StateSummary.kind(ofFileNamed: name) {
-      entry.stateSummary = StateSummary.read(path: area.path + "/" + String(decoding: path.bytes, as: UTF8.self), kind: kind)
+    if entry.kind == .file, name == Array("cyrus.index".utf8) {
+      entry.indexSummary = directory.indexSummary
+    }
+    if entry.kind == .file, area.role == .config, let kind = StateSummary.kind(of: path) {
+      entry.stateSummary = StateSummary.read(
+        path: area.path + "/" + String(decoding: path.bytes, as: UTF8.self), kind: kind)
     }
     switch entry.kind {
     case .directory:
@@ -112,7 +117,9 @@ final class TreeWalker {
         entry.hardLinkLeader = shared.leader(
           device: UInt64(info.st_dev), inode: UInt64(info.st_ino), location: entry.location)
       }
-      if options.level == .guid, area.role == .partition, let uid = MailboxContentCheck.messageUID(name) {
+      if options.level == .guid, area.role == .partition,
+        let uid = MailboxContentCheck.messageUID(name)
+      {
         checkGUID(uid: uid, name: name, in: directory, info: info, entry: &entry)
       } else if options.level != .meta {
         switch shared.hasher.digest(name: name, in: directory.fd, expected: info) {
@@ -138,7 +145,9 @@ final class TreeWalker {
       entry.mailbox = mailbox
       let listing = DirectoryListing(fd: fd, path: path, mailbox: mailbox, names: names)
       if area.role == .partition, names.contains(Array("cyrus.header".utf8)) {
-        let absolute = path.bytes.isEmpty ? area.path : area.path + "/" + String(decoding: path.bytes, as: UTF8.self)
+        let absolute =
+          path.bytes.isEmpty
+          ? area.path : area.path + "/" + String(decoding: path.bytes, as: UTF8.self)
         (listing.notes, listing.indexSummary, listing.guids) = MailboxContentCheck.notes(
           directoryFD: fd, path: absolute, names: names, keepGUIDs: options.level == .guid)
       }
@@ -161,14 +170,19 @@ final class TreeWalker {
   /// `--level guid`: a message file's SHA-1 against the GUID its index records. Message files
   /// sort before `cyrus.header` (digits before letters), so a mismatch joins the notes that
   /// entry carries.
-  private func checkGUID(uid: UInt32, name: [UInt8], in directory: DirectoryListing, info: stat, entry: inout ManifestEntry) {
+  private func checkGUID(
+    uid: UInt32, name: [UInt8], in directory: DirectoryListing, info: stat,
+    entry: inout ManifestEntry
+  ) {
     guard let expected = directory.guids[uid] else { return }
     switch shared.hasher.messageGUID(name: name, in: directory.fd, expected: info) {
     case .success(let sha1):
       if sha1 != expected.bytes {
         if directory.notes.count < MailboxNote.limitPerMailbox {
           directory.notes.append(
-            MailboxNote(.guidMismatch, uid: uid, detail: "index GUID \(expected.hex), file SHA-1 \(MessageGUID(sha1).hex)"))
+            MailboxNote(
+              .guidMismatch, uid: uid,
+              detail: "index GUID \(expected.hex), file SHA-1 \(MessageGUID(sha1).hex)"))
         } else {
           directory.droppedGUIDMismatches += 1
         }

@@ -75,7 +75,9 @@ public struct OpenRequest: Sendable, Equatable {
     instance = try input.readString("instance path")
     root = try input.readOptionalString("root")
     let levelCode = try input.readByte()
-    guard let decoded = VerifyLevel(code: levelCode) else { throw input.error(.unexpected, "unknown level \(levelCode)") }
+    guard let decoded = VerifyLevel(code: levelCode) else {
+      throw input.error(.unexpected, "unknown level \(levelCode)")
+    }
     level = decoded
     let bits = try input.readByte()
     includeRuntime = bits & 1 != 0

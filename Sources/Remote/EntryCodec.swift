@@ -135,6 +135,7 @@ struct EntryEncoder {
       out.varint(UInt64(state.records))
       out.string(state.digest)
       out.optionalString(state.problem)
+      out.optionalString(state.usageDigest)
     }
   }
 }
@@ -213,21 +214,28 @@ struct EntryDecoder {
       }
     }
     if flags & Flag.notes != 0 {
-      let count = try input.readCount(limit: MailboxNote.limitPerMailbox + MailboxNote.Kind.allCases.count, "note count")
+      let count = try input.readCount(
+        limit: MailboxNote.limitPerMailbox + MailboxNote.Kind.allCases.count, "note count")
       for _ in 0..<count {
         guard let kind = MailboxNote.Kind(rawValue: try input.readByte()) else {
           throw input.error(.unexpected, "unknown mailbox note kind")
         }
         let uid = try input.readVarint()
-        guard uid <= UInt64(UInt32.max) + 1 else { throw input.error(.unexpected, "note UID out of range") }
-        entry.notes.append(MailboxNote(kind, uid: uid == 0 ? nil : UInt32(uid - 1), detail: try input.readString("note")))
+        guard uid <= UInt64(UInt32.max) + 1 else {
+          throw input.error(.unexpected, "note UID out of range")
+        }
+        entry.notes.append(
+          MailboxNote(
+            kind, uid: uid == 0 ? nil : UInt32(uid - 1), detail: try input.readString("note")))
       }
     }
     if flags & Flag.indexSummary != 0 {
       entry.indexSummary = IndexSummary(
-        minorVersion: try input.readUInt32(), uidValidity: try input.readUInt32(), lastUID: try input.readUInt32(),
+        minorVersion: try input.readUInt32(), uidValidity: try input.readUInt32(),
+        lastUID: try input.readUInt32(),
         liveMessages: try input.readUInt32(), messagesDigest: try input.readString("index digest"),
-        seenDigest: try input.readOptionalString("seen digest"), guidDigest: try input.readOptionalString("GUID digest"),
+        seenDigest: try input.readOptionalString("seen digest"),
+        guidDigest: try input.readOptionalString("GUID digest"),
         clean: try input.readByte() == 1)
     }
     if flags & Flag.stateSummary != 0 {
@@ -236,7 +244,8 @@ struct EntryDecoder {
       }
       entry.stateSummary = StateSummary(
         kind: kind, records: try input.readUInt32(), digest: try input.readString("state digest"),
-        problem: try input.readOptionalString("state problem"))
+        problem: try input.readOptionalString("state problem"),
+        usageDigest: try input.readOptionalString("usage digest"))
     }
     return entry
   }

@@ -60,7 +60,9 @@ public enum ManifestFile {
       }
       toolVersion = try input.readString("tool version")
       let levelCode = try input.readByte()
-      guard let decoded = VerifyLevel(code: levelCode) else { throw input.error(.unexpected, "unknown level \(levelCode)") }
+      guard let decoded = VerifyLevel(code: levelCode) else {
+        throw input.error(.unexpected, "unknown level \(levelCode)")
+      }
       level = decoded
       includeRuntime = try input.readByte() == 1
       created = Int64(clamping: try input.readVarint())

@@ -7,7 +7,8 @@ enum EntryComparison {
   static func compare(_ primary: ManifestEntry, _ failover: ManifestEntry) -> [Finding] {
     var findings = problems(of: primary, side: .primary) + problems(of: failover, side: .failover)
     findings += notes(of: primary, side: .primary) + notes(of: failover, side: .failover)
-    findings += stateProblems(of: primary, side: .primary) + stateProblems(of: failover, side: .failover)
+    findings +=
+      stateProblems(of: primary, side: .primary) + stateProblems(of: failover, side: .failover)
     guard primary.problem == nil, failover.problem == nil else { return findings }
     func finding(_ code: FindingCode, _ left: String, _ right: String, severity: Severity? = nil)
       -> Finding
@@ -55,11 +56,30 @@ enum EntryComparison {
             "minor \(right.minorVersion), \(failover.size) bytes"))
       }
     }
-    if let left = primary.stateSummary, let right = failover.stateSummary, left.kind == right.kind {
+    if let left = primary.stateSummary, let right = failover.stateSummary, left.kind == .quota,
+      right.kind == .quota,
+      left.problem == nil, right.problem == nil
+    {
+      if left.digest != right.digest {
+        findings.append(finding(.quotaMismatch, left.digest, right.digest))
+      } else if left.usageDigest != right.usageDigest {
+        findings.append(
+          finding(
+            .quotaUsageMismatch, "usage \(left.usageDigest ?? "-")",
+            "usage \(right.usageDigest ?? "-")"))
+      } else if contentDiffers {
+        findings.removeAll { $0.code == .sizeMismatch || $0.code == .contentMismatch }
+        findings.append(finding(.stateRewritten, "\(primary.size) bytes", "\(failover.size) bytes"))
+      }
+    } else if let left = primary.stateSummary, let right = failover.stateSummary,
+      left.kind == right.kind,
+      left.kind != .quota
+    {
       if left.records != right.records || left.digest != right.digest {
         findings.append(
           finding(
-            left.kind == .seen ? .seenMismatch : .subscriptionsMismatch, "\(left.records) records, \(left.digest)",
+            left.kind == .seen ? .seenMismatch : .subscriptionsMismatch,
+            "\(left.records) records, \(left.digest)",
             "\(right.records) records, \(right.digest)"))
       } else if contentDiffers, left.problem == nil, right.problem == nil {
         findings.removeAll { $0.code == .sizeMismatch || $0.code == .contentMismatch }
@@ -119,7 +139,9 @@ enum EntryComparison {
 
   /// Findings about one entry on its own (used for one-sided entries as well).
   static func observations(of entry: ManifestEntry, side: Side) -> [Finding] {
-    var findings = problems(of: entry, side: side) + notes(of: entry, side: side) + stateProblems(of: entry, side: side)
+    var findings =
+      problems(of: entry, side: side) + notes(of: entry, side: side)
+      + stateProblems(of: entry, side: side)
     if escapesArea(entry) {
       findings.append(
         Finding(
@@ -150,16 +172,22 @@ enum EntryComparison {
       case .indexUnreadable: code = .indexUnreadable
       case .guidMismatch: code = .messageGUIDMismatch
       }
-      let path = note.uid.map { directory.appending(Array("\($0).".utf8)) } ?? directory.appending(Array("cyrus.index".utf8))
+      let path =
+        note.uid.map { directory.appending(Array("\($0).".utf8)) }
+        ?? directory.appending(Array("cyrus.index".utf8))
       return Finding(
-        code, side: side, area: entry.area, path: path.description, mailbox: entry.mailbox, detail: note.detail)
+        code, side: side, area: entry.area, path: path.description, mailbox: entry.mailbox,
+        detail: note.detail)
     }
   }
 
   /// A state file that could not be read to its meaning, on its side.
   static func stateProblems(of entry: ManifestEntry, side: Side) -> [Finding] {
     guard let problem = entry.stateSummary?.problem else { return [] }
-    return [Finding(.stateDamaged, side: side, area: entry.area, path: entry.path.description, detail: problem)]
+    return [
+      Finding(
+        .stateDamaged, side: side, area: entry.area, path: entry.path.description, detail: problem)
+    ]
   }
 
   static func problems(of entry: ManifestEntry, side: Side) -> [Finding] {

@@ -133,30 +133,43 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   public static let messageFileMissing = FindingCode(
     "message.file-missing", .error, "a live cyrus.index record whose message file is not there")
   public static let messageSizeMismatch = FindingCode(
-    "message.size-mismatch", .error, "a message file whose size differs from its cyrus.index record")
+    "message.size-mismatch", .error, "a message file whose size differs from its cyrus.index record"
+  )
   public static let messageFileOrphan = FindingCode(
-    "message.file-orphan", .warning, "a message file with no cyrus.index record (or an unlinked one)")
+    "message.file-orphan", .warning,
+    "a message file with no cyrus.index record (or an unlinked one)")
   public static let indexDamaged = FindingCode(
-    "index.damaged", .error, "cyrus.index has damage a reader can see (CRC, UID order, truncation, counters)")
+    "index.damaged", .error,
+    "cyrus.index has damage a reader can see (CRC, UID order, truncation, counters)")
   public static let indexUnreadable = FindingCode(
-    "index.unreadable", .error, "cyrus.index could not be read; the mailbox's messages were not checked against it")
+    "index.unreadable", .error,
+    "cyrus.index could not be read; the mailbox's messages were not checked against it")
 
   public static let messageGUIDMismatch = FindingCode(
-    "message.guid-mismatch", .error, "a message file whose SHA-1 is not the GUID its cyrus.index records (--level guid)")
+    "message.guid-mismatch", .error,
+    "a message file whose SHA-1 is not the GUID its cyrus.index records (--level guid)")
   public static let indexMismatch = FindingCode(
     "index.mismatch", .error, "the two copies of a mailbox's cyrus.index disagree on its messages")
   public static let indexRewritten = FindingCode(
-    "index.rewritten", .info, "cyrus.index bytes differ, its messages do not (an upgraded or rewritten index)")
+    "index.rewritten", .info,
+    "cyrus.index bytes differ, its messages do not (an upgraded or rewritten index)")
 
   // MARK: Per-user state in the config directory
   public static let seenMismatch = FindingCode(
     "seen.mismatch", .error, "a user's seen state differs (compared as seen sets, not bytes)")
   public static let subscriptionsMismatch = FindingCode(
     "subscriptions.mismatch", .error, "a user's subscriptions differ (compared as a set of names)")
+  public static let quotaMismatch = FindingCode(
+    "quota.mismatch", .error, "a quota root's limits differ (administrator state: not recomputable)"
+  )
+  public static let quotaUsageMismatch = FindingCode(
+    "quota.usage-mismatch", .warning, "a quota root's usage differs (recomputable with quota -f)")
   public static let stateRewritten = FindingCode(
-    "state.rewritten", .info, "a seen or subscription file differs in bytes, not in meaning (another backend, a repack)")
+    "state.rewritten", .info,
+    "a seen or subscription file differs in bytes, not in meaning (another backend, a repack)")
   public static let stateDamaged = FindingCode(
-    "state.damaged", .error, "a seen or subscription file could not be read or a record did not parse")
+    "state.damaged", .error,
+    "a seen or subscription file could not be read or a record did not parse")
 
   /// Every code, in documentation order.
   public static let all: [FindingCode] = [
@@ -168,8 +181,11 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
     mailboxMissing, mailboxExtra, mailboxPartitionMismatch, mailboxTypeMismatch, mailboxACLMismatch,
     mailboxUniqueIDMismatch, mailboxDirectoryMissing, mailboxDirectoryOrphan, mailboxNameUnsafe,
     mailboxesDBUnreadable, mailboxesDBRecordInvalid, mailboxListStale, mailboxListMalformed,
-    messageFileMissing, messageSizeMismatch, messageFileOrphan, messageGUIDMismatch, indexDamaged, indexUnreadable,
+    messageFileMissing, messageSizeMismatch, messageFileOrphan, messageGUIDMismatch, indexDamaged,
+    indexUnreadable,
     indexMismatch,
-    indexRewritten, seenMismatch, subscriptionsMismatch, stateRewritten, stateDamaged,
+    indexRewritten, seenMismatch, subscriptionsMismatch, quotaMismatch, quotaUsageMismatch,
+    stateRewritten,
+    stateDamaged,
   ]
 }

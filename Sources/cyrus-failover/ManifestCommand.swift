@@ -34,7 +34,10 @@ extension CyrusFailover {
     )
     var output: String
 
-    @Option(help: "meta: metadata only; guid: message files checked against their index GUIDs (SHA-1), other files SHA-256; full: SHA-256 of every file.")
+    @Option(
+      help:
+        "meta: metadata only; guid: message files checked against their index GUIDs (SHA-1), other files SHA-256; full: SHA-256 of every file."
+    )
     var level: LevelOption = .full
 
     @Flag(help: "Also record runtime-only files.")

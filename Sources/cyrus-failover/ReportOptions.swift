@@ -27,7 +27,10 @@ enum FailOnOption: String, ExpressibleByArgument, CaseIterable {
 
 /// Options shared by the commands that verify and report.
 struct ReportOptions: ParsableArguments {
-  @Option(help: "meta: metadata only, no content read; guid: each message file's SHA-1 checked against its cyrus.index GUID on its own host, GUIDs compared across sides, other files SHA-256; full: SHA-256 of every file.")
+  @Option(
+    help:
+      "meta: metadata only, no content read; guid: each message file's SHA-1 checked against its cyrus.index GUID on its own host, GUIDs compared across sides, other files SHA-256; full: SHA-256 of every file."
+  )
   var level: LevelOption = .full
 
   @Option(help: "Report format on standard output.")

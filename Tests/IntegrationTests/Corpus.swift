@@ -69,7 +69,9 @@ final class Corpus {
   /// Returns that mailbox directory, relative to the spool.
   @discardableResult
   func toggleFlaggedInFailoverIndex() throws -> String {
-    guard let message = try messageFiles(linked: false).first else { throw ToolError(message: "no message") }
+    guard let message = try messageFiles(linked: false).first else {
+      throw ToolError(message: "no message")
+    }
     let mailbox = (message as NSString).deletingLastPathComponent
     let index = failoverSpool + "/" + mailbox + "/cyrus.index"
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: index)))
@@ -79,8 +81,11 @@ final class Corpus {
     }
     bytes[160 + 35] ^= 0x02
     let crc = CRC32.checksum(Array(bytes[160..<(160 + 108)]))
-    bytes.replaceSubrange((160 + 108)..<(160 + 112), with: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: crc >> $0) })
-    guard let handle = FileHandle(forWritingAtPath: index) else { throw ToolError(message: "cannot write \(index)") }
+    bytes.replaceSubrange(
+      (160 + 108)..<(160 + 112), with: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: crc >> $0) })
+    guard let handle = FileHandle(forWritingAtPath: index) else {
+      throw ToolError(message: "cannot write \(index)")
+    }
     try handle.write(contentsOf: Data(bytes))
     try handle.close()
     return mailbox
@@ -91,17 +96,24 @@ final class Corpus {
   @discardableResult
   func dropFailoverSubscription() throws -> String {
     let root = failover + "/var/lib/cyrus"
-    guard let enumerator = FileManager.default.enumerator(atPath: root) else { throw ToolError(message: "no config dir") }
-    for case let relative as String in enumerator where (relative as NSString).lastPathComponent == "sub.db" {
+    guard let enumerator = FileManager.default.enumerator(atPath: root) else {
+      throw ToolError(message: "no config dir")
+    }
+    for case let relative as String in enumerator
+    where (relative as NSString).lastPathComponent == "sub.db" {
       var records: [CyrusDBRecord] = []
       try CyrusDatabaseFile(path: root + "/" + relative).forEachRecord { records.append($0) }
       guard records.count >= 2 else { continue }
       records.removeLast()
       var bytes: [UInt8] = []
       for record in records {
-        bytes += FlatReader<[UInt8]>.encode(record.key) + [0x09] + FlatReader<[UInt8]>.encode(record.value) + [0x0A]
+        bytes +=
+          FlatReader<[UInt8]>.encode(record.key) + [0x09] + FlatReader<[UInt8]>.encode(record.value)
+          + [0x0A]
       }
-      guard let handle = FileHandle(forWritingAtPath: root + "/" + relative) else { throw ToolError(message: "cannot write") }
+      guard let handle = FileHandle(forWritingAtPath: root + "/" + relative) else {
+        throw ToolError(message: "cannot write")
+      }
       try handle.truncate(atOffset: 0)
       try handle.write(contentsOf: Data(bytes))
       try handle.close()

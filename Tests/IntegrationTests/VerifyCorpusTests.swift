@@ -32,7 +32,10 @@ import Testing
     // The failover's own cyrus.index still lists the message: its Cyrus would serve a message
     // without its file.
     #expect(
-      result.findings == ["file.missing partition-default:\(victim)", "message.file-missing partition-default:\(victim)"])
+      result.findings == [
+        "file.missing partition-default:\(victim)",
+        "message.file-missing partition-default:\(victim)",
+      ])
     #expect(result.status == 1)
   }
 
@@ -70,7 +73,8 @@ import Testing
     let result = try verify(corpus)
     #expect(
       result.findings == [
-        "file.size-mismatch partition-default:\(victim)", "message.size-mismatch partition-default:\(victim)",
+        "file.size-mismatch partition-default:\(victim)",
+        "message.size-mismatch partition-default:\(victim)",
       ])
   }
 
@@ -89,7 +93,8 @@ import Testing
     let result = try verify(corpus)
     #expect(
       result.findings == [
-        "file.content-mismatch partition-default:\(mailbox)/cyrus.index", "index.damaged partition-default:\(mailbox)/cyrus.index",
+        "file.content-mismatch partition-default:\(mailbox)/cyrus.index",
+        "index.damaged partition-default:\(mailbox)/cyrus.index",
       ])
   }
 
@@ -116,7 +121,8 @@ import Testing
       to: URL(fileURLWithPath: corpus.failoverSpool + "/" + mailbox + "/999999."))
     #expect(
       try verify(corpus).findings == [
-        "file.extra partition-default:\(mailbox)/999999.", "message.file-orphan partition-default:\(mailbox)/999999.",
+        "file.extra partition-default:\(mailbox)/999999.",
+        "message.file-orphan partition-default:\(mailbox)/999999.",
       ])
   }
 

@@ -113,7 +113,9 @@ func diff(_ primary: [ManifestEntry], _ failover: [ManifestEntry]) throws -> [Fi
     #expect(findings.first?.severity == .warning)
   }
 
-  func index(_ digest: UInt8, minor: UInt32 = 17, size: UInt64 = 1000, lastUID: UInt32 = 9) -> ManifestEntry {
+  func index(_ digest: UInt8, minor: UInt32 = 17, size: UInt64 = 1000, lastUID: UInt32 = 9)
+    -> ManifestEntry
+  {
     var entry = file("m/cyrus.index", size: size, digest: digest)
     entry.indexSummary = IndexSummary(
       minorVersion: minor, uidValidity: 1, lastUID: lastUID, liveMessages: 3, messagesDigest: "abc",
@@ -123,17 +125,20 @@ func diff(_ primary: [ManifestEntry], _ failover: [ManifestEntry]) throws -> [Fi
 
   @Test func rewrittenIndexWithTheSameMessagesIsInfoNotADifference() throws {
     let findings = try diff(
-      [directory(""), directory("m"), index(1, minor: 12, size: 900)], [directory(""), directory("m"), index(2)])
+      [directory(""), directory("m"), index(1, minor: 12, size: 900)],
+      [directory(""), directory("m"), index(2)])
     #expect(summary(findings) == ["index.rewritten partition-default:m/cyrus.index"])
     #expect(findings.first?.severity == .info)
   }
 
   @Test func indexesThatDisagreeOnTheirMessagesAreAMismatch() throws {
     let findings = try diff(
-      [directory(""), directory("m"), index(1)], [directory(""), directory("m"), index(2, lastUID: 10)])
+      [directory(""), directory("m"), index(1)],
+      [directory(""), directory("m"), index(2, lastUID: 10)])
     #expect(
       summary(findings) == [
-        "file.content-mismatch partition-default:m/cyrus.index", "index.mismatch partition-default:m/cyrus.index",
+        "file.content-mismatch partition-default:m/cyrus.index",
+        "index.mismatch partition-default:m/cyrus.index",
       ])
     #expect(findings.last?.primary == "last_uid 9")
   }
