@@ -18,15 +18,16 @@ enum MailboxContentCheck {
   /// The notes for the directory open at `fd` (at `path` on this host), whose entry names are
   /// `names`; empty when the directory holds no cyrus.index (a metapartition layout keeps it
   /// elsewhere).
-  static func notes(directoryFD fd: Int32, path: String, names: [[UInt8]], keepGUIDs: Bool = false)
+  static func notes(
+    directoryFD fd: Int32, path: String, names: [[UInt8]], userFlags flagNames: [String?],
+    keepGUIDs: Bool = false
+  )
     -> (
       notes: [MailboxNote], summary: IndexSummary?, guids: [UInt32: MessageGUID]
     )
   {
     guard names.contains(Array("cyrus.index".utf8)) else { return ([], nil, [:]) }
     var guids: [UInt32: MessageGUID] = [:]
-    let flagNames =
-      (try? MailboxHeader.read(FileBytes(path: path + "/cyrus.header")))?.userFlags ?? []
     var digests = IndexDigests()
     var files: Set<UInt32> = []
     for name in names {

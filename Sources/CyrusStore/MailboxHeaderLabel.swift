@@ -6,21 +6,20 @@ import CyrusFormats
   import Darwin
 #endif
 
-/// Reads the mailbox name and uniqueid recorded in a directory's `cyrus.header`, to label
-/// by-uniqueid spool directories (whose path carries no name).
+/// Reads a mailbox directory's `cyrus.header` once per directory: the walker labels by-uniqueid
+/// directories with the name in it, and the content check names user flags with it.
 enum MailboxHeaderLabel {
-  /// The name (3.6 dlist headers only) and uniqueid in `cyrus.header` of the directory open at
-  /// `directoryFD`, as far as the file is readable and well formed; a damaged header only costs
-  /// the label here.
-  static func read(directoryFD: Int32) -> (name: String?, uniqueID: String?) {
+  /// The `cyrus.header` of the directory open at `directoryFD`, if it is readable and well
+  /// formed; a damaged header only costs the label and the flag names here (the file itself is
+  /// still compared byte for byte).
+  static func read(directoryFD: Int32) -> MailboxHeader? {
     let fd = openat(directoryFD, "cyrus.header", O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-    guard fd >= 0 else { return (nil, nil) }
+    guard fd >= 0 else { return nil }
     defer { close(fd) }
     guard
       let bytes = try? SystemFiles.readAll(
-        fd: fd, path: "cyrus.header", limit: MailboxHeader.maxFileSize),
-      let header = try? MailboxHeader.parse(bytes)
-    else { return (nil, nil) }
-    return (header.name, header.uniqueID)
+        fd: fd, path: "cyrus.header", limit: MailboxHeader.maxFileSize)
+    else { return nil }
+    return try? MailboxHeader.parse(bytes)
   }
 }

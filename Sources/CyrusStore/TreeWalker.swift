@@ -141,30 +141,33 @@ final class TreeWalker {
       close(fd)
       entry.problem = problem
     case .success(let names):
-      let mailbox = mailboxName(directory: path, fd: fd, names: names) ?? entry.mailbox
+      // A mailbox directory's cyrus.header is read once: for its name and for its flag names.
+      let hasHeader = isSpool && names.contains(Array("cyrus.header".utf8))
+      let header = hasHeader ? MailboxHeaderLabel.read(directoryFD: fd) : nil
+      let label = hasHeader ? mailboxName(directory: path, header: header) : nil
+      let mailbox = label ?? entry.mailbox
       entry.mailbox = mailbox
       let listing = DirectoryListing(fd: fd, path: path, mailbox: mailbox, names: names)
-      if area.role == .partition, names.contains(Array("cyrus.header".utf8)) {
+      if area.role == .partition, hasHeader {
         let absolute =
           path.bytes.isEmpty
           ? area.path : area.path + "/" + String(decoding: path.bytes, as: UTF8.self)
         (listing.notes, listing.indexSummary, listing.guids) = MailboxContentCheck.notes(
-          directoryFD: fd, path: absolute, names: names, keepGUIDs: options.level == .guid)
+          directoryFD: fd, path: absolute, names: names, userFlags: header?.userFlags ?? [],
+          keepGUIDs: options.level == .guid)
       }
       stack.append(listing)
     }
   }
 
-  private func mailboxName(directory path: EntryPath, fd: Int32, names: [[UInt8]]) -> String? {
-    switch area.role {
-    case .partition, .metapartition, .archivePartition:
-      guard names.contains(Array("cyrus.header".utf8)) else { return nil }
-      let header = MailboxHeaderLabel.read(directoryFD: fd)
-      let name = naming.uniqueID(of: path) != nil ? header.name : naming.legacyName(of: path)
-      return name ?? header.uniqueID.map { "uniqueid \($0)" }
-    case .config, .sieve:
-      return nil
-    }
+  /// Whether the area is a spool (where mailbox directories hold a cyrus.header).
+  private var isSpool: Bool { [.partition, .metapartition, .archivePartition].contains(area.role) }
+
+  /// The mailbox a directory holds: from its path in the name-based layout, from its header in
+  /// the 3.6 uuid layout.
+  private func mailboxName(directory path: EntryPath, header: MailboxHeader?) -> String? {
+    let name = naming.uniqueID(of: path) != nil ? header?.name : naming.legacyName(of: path)
+    return name ?? header?.uniqueID.map { "uniqueid \($0)" }
   }
 
   /// `--level guid`: a message file's SHA-1 against the GUID its index records. Message files
