@@ -32,16 +32,8 @@ public struct SkiplistHeader: Hashable, Sendable {
   /// Parses and checks the header as `read_header` does: magic, version 1, maxlevel ≤ 20,
   /// curlevel ≤ maxlevel.
   public init(_ bytes: [UInt8]) throws {
-    guard bytes.count >= Self.size else {
-      throw CyrusDBError(
-        .truncated, offset: bytes.count,
-        detail: "skiplist header needs \(Self.size) bytes, file has \(bytes.count)")
-    }
-    guard bytes[0..<20].elementsEqual(CyrusDBKind.skiplistMagic) else {
-      throw CyrusDBError(.badMagic, offset: 0, detail: "not a skiplist file")
-    }
-    var c = ByteCursor(Array(bytes[0..<Self.size]))
-    try c.skip(20)
+    var c = try DatabaseHeaderPrologue.cursor(
+      bytes, size: Self.size, magic: CyrusDBKind.skiplistMagic, name: "skiplist")
     version = try c.readUInt32()
     versionMinor = try c.readUInt32()
     maxLevel = try c.readUInt32()

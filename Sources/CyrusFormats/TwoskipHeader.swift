@@ -31,16 +31,8 @@ public struct TwoskipHeader: Hashable, Sendable {
 
   /// Parses and verifies the header: magic, version ≤ 1, CRC.
   public init(_ bytes: [UInt8]) throws {
-    guard bytes.count >= Self.size else {
-      throw CyrusDBError(
-        .truncated, offset: bytes.count,
-        detail: "twoskip header needs \(Self.size) bytes, file has \(bytes.count)")
-    }
-    guard bytes[0..<20].elementsEqual(CyrusDBKind.twoskipMagic) else {
-      throw CyrusDBError(.badMagic, offset: 0, detail: "not a twoskip file")
-    }
-    var c = ByteCursor(Array(bytes[0..<Self.size]))
-    try c.skip(20)
+    var c = try DatabaseHeaderPrologue.cursor(
+      bytes, size: Self.size, magic: CyrusDBKind.twoskipMagic, name: "twoskip")
     version = try c.readUInt32()
     generation = try c.readUInt64()
     numRecords = try c.readUInt64()
