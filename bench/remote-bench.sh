@@ -3,19 +3,29 @@
 # tests), on a consistent pair of synthetic spools. Measures, in the same run:
 #   bytes on the wire:  verify --stats (protocol bytes both ways) vs rsync --stats (bytes sent + received)
 #   wall time:          verify --level meta vs rsync -a -n --delete
-#                       verify --level full vs rsync -a -n -c --delete
+#                       verify --level full --hash-jobs N (each N given) vs rsync -a -n -c --delete
 #
-#   bench/remote-bench.sh [USERS] [MESSAGES_PER_USER]     (default 400 x 500 = 200,000 messages)
+#   bench/remote-bench.sh [USERS] [MESSAGES_PER_USER] [HASH_JOBS...]
+#       default 400 x 500 = 200,000 messages, hash jobs 1 2 4
 #
+# Environment: BENCH_DIR, BUILD_PATH, REPEAT as for bench/verify-bench.sh (rounds of every
+# command in turn, medians shown; the page cache dropped before every run where allowed).
+#   PIN=1  two one-core "hosts" on one machine: the local side (verify, rsync's client) runs on
+#          CPU 0, sshd and so the agent and rsync's remote half on CPU 1 (taskset). The disk
+#          stays shared.
 # Run as root (sshd). The work directory is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users=${1:-400}
 per_user=${2:-500}
+shift $(($# < 2 ? $# : 2))
+hash_jobs=("$@")
+[ ${#hash_jobs[@]} -eq 0 ] && hash_jobs=(1 2 4)
+repeat=${REPEAT:-3}
 [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
-swift build -c release >&2
-bin="$(swift build -c release --show-bin-path)/cyrus-failover"
-# BENCH_DIR picks the file system (default /var/tmp; /dev/shm takes the disk out of the measure).
+build=(swift build -c release --build-path "${BUILD_PATH:-.build}")
+"${build[@]}" >&2
+bin="$("${build[@]}" --show-bin-path)/cyrus-failover"
 work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/cyrus-failover-remote-bench.XXXXXX")
 sshd_pid=
 cleanup() { [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; rm -rf "$work"; }
@@ -40,38 +50,72 @@ UsePAM no
 PidFile $work/ssh/sshd.pid
 CONF
 echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/ssh/host_key.pub")" > "$work/ssh/known_hosts"
-/usr/sbin/sshd -D -e -f "$work/ssh/sshd_config" 2>"$work/ssh/sshd.log" &
+local_cpu=()
+remote_cpu=()
+if [ "${PIN:-0}" = 1 ]; then
+  local_cpu=(taskset -c 0)
+  remote_cpu=(taskset -c 1)
+fi
+"${remote_cpu[@]}" /usr/sbin/sshd -D -e -f "$work/ssh/sshd_config" 2>"$work/ssh/sshd.log" &
 sshd_pid=$!
 sleep 1
 ssh_cmd="ssh -F /dev/null -p $port -i $work/ssh/user_key -o IdentitiesOnly=yes -o UserKnownHostsFile=$work/ssh/known_hosts"
 
-measure() {  # label, command...: prints "label  seconds"; keeps stdout and stderr in $work/out, $work/err
-  local label=$1; shift
-  sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
-  local start end
-  start=$(date +%s.%N)
-  "$@" >"$work/out" 2>"$work/err" || [ $? -le 1 ]
-  end=$(date +%s.%N)
-  printf '%-52s %8.2f s\n' "$label" "$(echo "$end - $start" | bc)"
+labels=()
+commands=()
+add() {  # label, command...: one row of the table
+  labels+=("$1")
+  shift
+  local IFS=$'\x1f'
+  commands+=("$*")
 }
-rsync_bytes() { awk '/^Total bytes sent/ {gsub(",", "", $4); s=$4} /^Total bytes received/ {gsub(",", "", $4); r=$4} END {print s + r}' "$work/out"; }
-verify_bytes() { awk '/bytes sent/ {s=$4; r=$7} END {print s + r}' "$work/err"; }
 
 echo "generating $users x $per_user messages" >&2
 python3 bench/make-spool.py "$work/p" "$users" "$per_user"
 rsync -aH "$work/p/" "$work/f/"
 files=$(find "$work/p" -type f | wc -l)
 bytes=$(du -sb "$work/p" | cut -f1)
-echo "pair: $files files per side, $bytes bytes per side ($(nproc) cores), failover over ssh on 127.0.0.1"
+if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then cache="dropped before every run"; else cache="warm"; fi
+pinned=""
+[ "${PIN:-0}" = 1 ] && pinned=", local side on CPU 0, sshd and the agent on CPU 1"
+echo "pair: $files files per side, $bytes bytes per side ($(nproc) cores, ${BENCH_DIR:-/var/tmp}, page cache $cache, $repeat rounds), failover over ssh on 127.0.0.1$pinned"
 remote=(--failover "127.0.0.1:$work/f" --ssh "$ssh_cmd" --remote-command "$bin" --no-progress --stats)
 
-measure "rsync -a -n --delete --stats (over ssh)" rsync -a -n --delete --stats -e "$ssh_cmd" "$work/p/" "127.0.0.1:$work/f/"
-rsync_meta_bytes=$(rsync_bytes)
-measure "cyrus-failover verify --level meta (over ssh)" "$bin" verify --level meta --primary "$work/p" "${remote[@]}"
-meta_bytes=$(verify_bytes); grep -h "cyrus-failover verify:" "$work/out" || true
-measure "rsync -a -n -c --delete --stats (over ssh)" rsync -a -n -c --delete --stats -e "$ssh_cmd" "$work/p/" "127.0.0.1:$work/f/"
-rsync_full_bytes=$(rsync_bytes)
-measure "cyrus-failover verify --level full (over ssh)" "$bin" verify --level full --primary "$work/p" "${remote[@]}"
-full_bytes=$(verify_bytes); grep -h "cyrus-failover verify:" "$work/out" || true
-echo "bytes on the wire: rsync -n $rsync_meta_bytes, rsync -n -c $rsync_full_bytes,"\
-  "verify meta $meta_bytes, verify full $full_bytes"
+add "rsync -a -n --delete --stats (over ssh)" rsync -a -n --delete --stats -e "$ssh_cmd" "$work/p/" "127.0.0.1:$work/f/"
+add "verify --level meta (over ssh)" "$bin" verify --level meta --primary "$work/p" "${remote[@]}"
+add "rsync -a -n -c --delete --stats (over ssh)" rsync -a -n -c --delete --stats -e "$ssh_cmd" "$work/p/" "127.0.0.1:$work/f/"
+for n in "${hash_jobs[@]}"; do
+  add "verify --level full --hash-jobs $n (over ssh)" "$bin" verify --level full --hash-jobs "$n" --primary "$work/p" "${remote[@]}"
+done
+
+declare -a runs
+for round in $(seq "$repeat"); do
+  echo "round $round of $repeat" >&2
+  for i in "${!commands[@]}"; do
+    IFS=$'\x1f' read -r -a argv <<<"${commands[$i]}"
+    sync
+    echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
+    start=$(date +%s.%N)
+    "${local_cpu[@]}" "${argv[@]}" >"$work/out.$i" 2>"$work/err.$i" || [ $? -le 1 ]
+    end=$(date +%s.%N)
+    runs[i]="${runs[i]:-}$(printf '%.2f' "$(echo "$end - $start" | bc)") "
+  done
+done
+
+rsync_bytes() { awk '/^Total bytes sent/ {gsub(",", "", $4); s=$4} /^Total bytes received/ {gsub(",", "", $4); r=$4} END {print s + r}' "$work/out.$1"; }
+verify_bytes() { awk '/bytes sent/ {s=$4; r=$7} END {print s + r}' "$work/err.$1"; }
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+declare -A medians
+printf '%-50s %9s   %s\n' "command" "median" "runs (s)"
+for i in "${!commands[@]}"; do
+  medians[${labels[i]}]=$(median "${runs[i]}")
+  printf '%-50s %7s s   %s\n' "${labels[i]}" "${medians[${labels[i]}]}" "${runs[i]}"
+  grep -h "cyrus-failover verify:" "$work/out.$i" || true
+done
+echo "bytes on the wire: rsync -n $(rsync_bytes 0), rsync -n -c $(rsync_bytes 2)," \
+  "verify meta $(verify_bytes 1), verify full $(verify_bytes 3)"
+rsync_c=${medians["rsync -a -n -c --delete --stats (over ssh)"]}
+for n in "${hash_jobs[@]}"; do
+  full=${medians["verify --level full --hash-jobs $n (over ssh)"]}
+  echo "--hash-jobs $n: verify --level full $(awk -v a="$full" -v b="$rsync_c" 'BEGIN {printf "%.0f", 100 * a / b}') % of rsync -c"
+done

@@ -1,45 +1,98 @@
 #!/usr/bin/env bash
 # Benchmark: wall time and peak memory of `cyrus-failover verify` against rsync's own dry runs
-# on the same consistent pair of spools, and peak memory at two spool sizes (it must not grow
-# with the number of messages).
+# on the same consistent pair of spools, for each --hash-jobs given; one side alone (`manifest`)
+# against rsync's sender alone (rsync -c into an empty directory hashes the source side only);
+# and peak memory at two spool sizes (it must not grow with the number of messages).
 #
-#   bench/verify-bench.sh [USERS] [MESSAGES_PER_USER]     (default 200 x 500 = 100,000 messages)
+#   bench/verify-bench.sh [USERS] [MESSAGES_PER_USER] [HASH_JOBS...]
+#       default 200 x 500 = 100,000 messages, hash jobs 1 2 4
 #
+# Environment:
+#   BENCH_DIR   the file system for the spools (default /var/tmp; /dev/shm takes the disk out)
+#   BUILD_PATH  swift build --build-path (default .build)
+#   REPEAT      rounds (default 3). Each round runs every command once, in the table's order, so
+#               that load from other processes falls on all of them alike; the median is shown,
+#               then every run.
+# The page cache is dropped before every run where the system allows it (root outside a
+# container); otherwise it is warm and the figures compare CPU and system calls, not the disk.
 # Results go to standard output as a table; the work directory is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users=${1:-200}
 per_user=${2:-500}
+shift $(($# < 2 ? $# : 2))
+hash_jobs=("$@")
+[ ${#hash_jobs[@]} -eq 0 ] && hash_jobs=(1 2 4)
+repeat=${REPEAT:-3}
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
-swift build -c release >&2
-bin="$(swift build -c release --show-bin-path)/cyrus-failover"
-# BENCH_DIR picks the file system (default /var/tmp; /dev/shm takes the disk out of the measure).
+build=(swift build -c release --build-path "${BUILD_PATH:-.build}")
+"${build[@]}" >&2
+bin="$("${build[@]}" --show-bin-path)/cyrus-failover"
 work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/cyrus-failover-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-measure() {  # label, command...: prints "label  seconds  peak-KiB"
-  local label=$1; shift
-  sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || [ $? -le 1 ]
-  read -r seconds kib < "$work/time"
-  printf '%-44s %8s s %10s KiB\n' "$label" "$seconds" "$kib"
+labels=()
+commands=()
+add() {  # label, command...: one row of the table
+  labels+=("$1")
+  shift
+  local IFS=$'\x1f'
+  commands+=("$*")
 }
 
 echo "generating $users x $per_user messages" >&2
 python3 bench/make-spool.py "$work/p" "$users" "$per_user"
 rsync -aH "$work/p/" "$work/f/"
-files=$(find "$work/p" -type f | wc -l)
-bytes=$(du -sb "$work/p" | cut -f1)
-echo "pair: $files files per side, $bytes bytes per side ($(nproc) cores)"
-measure "rsync -a -n --delete" rsync -a -n --delete "$work/p/" "$work/f/"
-measure "rsync -a -n -c --delete" rsync -a -n -c --delete "$work/p/" "$work/f/"
-measure "cyrus-failover verify --level meta" "$bin" verify --level meta --no-progress --primary "$work/p" --failover "$work/f"
-measure "cyrus-failover verify --level guid" "$bin" verify --level guid --no-progress --primary "$work/p" --failover "$work/f"
-measure "cyrus-failover verify --level full" "$bin" verify --level full --no-progress --primary "$work/p" --failover "$work/f"
-
-small_users=$(( users / 5 > 0 ? users / 5 : 1 ))
+mkdir "$work/empty"
+small_users=$((users / 5 > 0 ? users / 5 : 1))
 python3 bench/make-spool.py "$work/sp" "$small_users" "$per_user"
 rsync -aH "$work/sp/" "$work/sf/"
-measure "verify --level full, $((small_users * per_user)) messages" "$bin" verify --no-progress --primary "$work/sp" --failover "$work/sf"
-measure "verify --level full, $((users * per_user)) messages" "$bin" verify --no-progress --primary "$work/p" --failover "$work/f"
+files=$(find "$work/p" -type f | wc -l)
+bytes=$(du -sb "$work/p" | cut -f1)
+if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then cache="dropped before every run"; else cache="warm"; fi
+echo "pair: $files files per side, $bytes bytes per side ($(nproc) cores, ${BENCH_DIR:-/var/tmp}, page cache $cache, $repeat rounds)"
+
+sides=(--no-progress --primary "$work/p" --failover "$work/f")
+add "rsync -a -n --delete" rsync -a -n --delete "$work/p/" "$work/f/"
+add "rsync -a -n -c --delete" rsync -a -n -c --delete "$work/p/" "$work/f/"
+add "rsync -a -n -c, one side (empty destination)" rsync -a -n -c "$work/p/" "$work/empty/"
+add "verify --level meta" "$bin" verify --level meta "${sides[@]}"
+for n in "${hash_jobs[@]}"; do
+  add "verify --level guid --hash-jobs $n" "$bin" verify --level guid --hash-jobs "$n" "${sides[@]}"
+  add "verify --level full --hash-jobs $n" "$bin" verify --level full --hash-jobs "$n" "${sides[@]}"
+  add "manifest --level full --hash-jobs $n (one side)" \
+    "$bin" manifest --level full --hash-jobs "$n" --instance "$work/p" --output /dev/null
+done
+add "verify --level full, $((small_users * per_user)) messages" "$bin" verify --no-progress --primary "$work/sp" --failover "$work/sf"
+add "verify --level full, $((users * per_user)) messages" "$bin" verify --no-progress --primary "$work/p" --failover "$work/f"
+
+declare -a runs peaks
+for round in $(seq "$repeat"); do
+  echo "round $round of $repeat" >&2
+  for i in "${!commands[@]}"; do
+    IFS=$'\x1f' read -r -a argv <<<"${commands[$i]}"
+    sync
+    echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
+    /usr/bin/time -f "%e %M" -o "$work/time" "${argv[@]}" >/dev/null 2>"$work/err" || [ $? -le 1 ]
+    read -r seconds kib <"$work/time"
+    runs[i]="${runs[i]:-}$seconds "
+    ((kib > ${peaks[i]:-0})) && peaks[i]=$kib
+  done
+done
+
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+declare -A medians
+printf '%-50s %9s %12s   %s\n' "command" "median" "peak RSS" "runs (s)"
+for i in "${!commands[@]}"; do
+  medians[${labels[i]}]=$(median "${runs[i]}")
+  printf '%-50s %7s s %8s KiB   %s\n' "${labels[i]}" "${medians[${labels[i]}]}" "${peaks[i]}" "${runs[i]}"
+done
+rsync_c=${medians["rsync -a -n -c --delete"]}
+rsync_side=${medians["rsync -a -n -c, one side (empty destination)"]}
+for n in "${hash_jobs[@]}"; do
+  full=${medians["verify --level full --hash-jobs $n"]}
+  side=${medians["manifest --level full --hash-jobs $n (one side)"]}
+  echo "--hash-jobs $n: verify --level full $(awk -v a="$full" -v b="$rsync_c" 'BEGIN {printf "%.0f", 100 * a / b}') % of rsync -c;" \
+    "one side $(awk -v a="$side" -v b="$rsync_side" 'BEGIN {printf "%.0f", 100 * a / b}') % of rsync -c's one side"
+done

@@ -7,14 +7,27 @@ import Crypto
 #endif
 
 /// SHA-256 of file contents, read with `read(2)` into one reusable buffer (never `mmap`: a file
-/// truncated by a live Cyrus while mapped raises SIGBUS).
+/// truncated by a live Cyrus while mapped raises SIGBUS). One per hashing thread.
 final class ContentHasher {
   private var buffer: [UInt8]
+  /// Test hook: called with a file's name just before it is opened.
+  private let beforeOpening: (@Sendable ([UInt8]) -> Void)?
   /// `O_NOATIME` (Linux): reading must not even touch the primary's access times where allowed.
   private static let noAccessTime: Int32 = 0o1000000
 
-  init(bufferSize: Int) {
+  init(bufferSize: Int, beforeOpening: (@Sendable ([UInt8]) -> Void)? = nil) {
     buffer = [UInt8](repeating: 0, count: max(4096, bufferSize))
+    self.beforeOpening = beforeOpening
+  }
+
+  /// Reads what `request` names with the function it names.
+  func hash(_ request: ContentRead) -> Result<[UInt8], EntryProblem> {
+    switch request.function {
+    case .sha256:
+      digest(name: request.name, in: request.directory.fd, expected: request.expected)
+    case .messageGUID:
+      messageGUID(name: request.name, in: request.directory.fd, expected: request.expected)
+    }
   }
 
   /// Hashes the file `name` in the directory `fd`, checking that it is still the file that was
@@ -35,6 +48,7 @@ final class ContentHasher {
   )
     -> Result<[UInt8], EntryProblem>
   {
+    beforeOpening?(name)
     var fd = name.withCString {
       openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | Self.noAccessTime)
     }
@@ -75,4 +89,28 @@ final class ContentHasher {
     }
     return .success(Array(hasher.finalize()))
   }
+}
+
+/// One file whose content a walk still has to read: where it is, what it was when the walker
+/// examined it, and which function to apply.
+///
+/// It keeps its ``DirectoryListing`` (and so the directory's descriptor) alive until it is read;
+/// a hashing thread only reads the listing's `fd`, which never changes.
+struct ContentRead: @unchecked Sendable {
+  /// The hash functions a walk applies to contents.
+  enum Function {
+    /// SHA-256, the digest entries carry.
+    case sha256
+    /// SHA-1, what Cyrus 2.4+ records as a message's GUID (`--level guid`).
+    case messageGUID
+  }
+
+  /// The directory the file is in.
+  let directory: DirectoryListing
+  /// The file's name in it.
+  let name: [UInt8]
+  /// The file as `fstatat` saw it: it must still be that inode, of that size and mtime.
+  let expected: stat
+  /// The function to apply.
+  let function: Function
 }

@@ -29,6 +29,12 @@ final class DirectoryListing {
   var guids: [UInt32: MessageGUID] = [:]
   /// GUID mismatches past the per-mailbox note limit.
   var droppedGUIDMismatches = 0
+  /// The uniqueid in the directory's cyrus.header (for the cyrus.header entry).
+  var headerUniqueID: String?
+  /// Whether the directory holds a cyrus.header, which carries the mailbox's notes; without one
+  /// (a partition directory whose cyrus.* files are in a metapartition) a message file's GUID
+  /// mismatch goes on the message file's own entry.
+  var hasHeader = false
 
   /// Lists an already-open directory; takes ownership of `fd`.
   init(fd: Int32, path: EntryPath, mailbox: String?, names: [[UInt8]]) {

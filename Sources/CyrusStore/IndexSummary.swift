@@ -22,12 +22,19 @@ public struct IndexSummary: Sendable, Equatable {
   public var guidDigest: String?
   /// Whether the index read without any damage (a damaged index is never excused as rewritten).
   public var clean: Bool
+  /// Cyrus's own per-mailbox sync CRC as stored in the index header (minor ≥ 12), when the
+  /// header's value agrees with the records. Cyrus's replication compares exactly this value to
+  /// decide whether two replicas of a mailbox agree; it covers UIDs, modseqs, flags, internal
+  /// dates and GUIDs, so it catches state (a modseq) the other digests leave out. Its algorithm
+  /// is fixed since 2.4 ("locked in", imap/mailbox.c), so indexes of different minor versions
+  /// compare too; `nil` for older indexes and for damaged ones.
+  public var syncCRC: UInt32?
 
   /// Makes a summary.
   public init(
     minorVersion: UInt32, uidValidity: UInt32, lastUID: UInt32, liveMessages: UInt32,
     messagesDigest: String,
-    seenDigest: String?, guidDigest: String?, clean: Bool
+    seenDigest: String?, guidDigest: String?, clean: Bool, syncCRC: UInt32? = nil
   ) {
     self.minorVersion = minorVersion
     self.uidValidity = uidValidity
@@ -37,6 +44,7 @@ public struct IndexSummary: Sendable, Equatable {
     self.seenDigest = seenDigest
     self.guidDigest = guidDigest
     self.clean = clean
+    self.syncCRC = syncCRC
   }
 
   /// The fields in which two summaries of the same mailbox differ, with both values; optional
@@ -61,6 +69,14 @@ public struct IndexSummary: Sendable, Equatable {
     if let mine = guidDigest, let theirs = other.guidDigest, mine != theirs {
       result.append(("GUIDs", mine, theirs))
     }
+    if let mine = syncCRC, let theirs = other.syncCRC, mine != theirs {
+      result.append(("sync_crc", hex(mine), hex(theirs)))
+    }
     return result
+  }
+
+  private func hex(_ value: UInt32) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 8 - digits.count) + digits
   }
 }

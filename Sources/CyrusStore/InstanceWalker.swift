@@ -1,8 +1,14 @@
 /// Walks every area of a ``CyrusInstance`` in canonical order (areas by name, then paths), as
 /// one ``ManifestSource``.
+///
+/// The walk itself (listing, `fstatat`, the mailbox index checks) runs on the calling thread.
+/// File contents are read there too with ``WalkOptions/hashJobs`` 1; with more, a
+/// ``HashWindow`` reads them on that many threads while the walk goes on, and the entries still
+/// come out in canonical order.
 public final class InstanceWalker: ManifestSource, @unchecked Sendable {
   private var pending: [TreeWalker]
   private let state: WalkState
+  private let window: HashWindow?
   /// How many entries were yielded so far (for progress lines).
   public private(set) var entriesSeen = 0
   /// How many content bytes were yielded so far (file sizes).
@@ -13,21 +19,56 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
     let state = WalkState(options: options)
     let naming = SpoolNaming(hashed: instance.hashImapSpool)
     self.state = state
-    pending = instance.areas.map {
-      TreeWalker(area: $0, options: options, naming: naming, shared: state)
+    let areas = instance.areas
+    pending = areas.map {
+      TreeWalker(
+        area: $0, options: options, naming: naming, shared: state,
+        companion: Self.companion(of: $0, in: areas))
     }
+    window =
+      options.level == .meta || options.hashJobs < 2
+      ? nil : HashWindow(jobs: options.hashJobs, options: options)
+  }
+
+  deinit { window?.stop() }
+
+  /// A metapartition's partition, or a partition's metapartition, of the same name.
+  static func companion(of area: StoreArea, in areas: [StoreArea]) -> CompanionDirectory? {
+    let other: String
+    switch area.role {
+    case .partition: other = "meta" + area.name
+    case .metapartition: other = String(area.name.dropFirst("meta".count))
+    default: return nil
+    }
+    return areas.first { $0.name == other }.map { CompanionDirectory(root: $0.path) }
   }
 
   /// The next entry in canonical order.
   public func next() -> ManifestEntry? {
+    guard let window else {
+      guard let step = nextStep() else { return nil }
+      return yield(step.finished(with: step.read.map { state.hasher.hash($0) }))
+    }
+    while window.hasRoom, let step = nextStep() { window.submit(step) }
+    guard let (step, result) = window.takeFirst() else {
+      window.stop()
+      return nil
+    }
+    return yield(step.finished(with: result))
+  }
+
+  /// The next step of the walk, area after area.
+  private func nextStep() -> WalkStep? {
     while let walker = pending.first {
-      if let entry = walker.next() {
-        entriesSeen += 1
-        if entry.kind == .file { bytesSeen += entry.size }
-        return entry
-      }
+      if let step = walker.next() { return step }
       pending.removeFirst()
     }
     return nil
+  }
+
+  private func yield(_ entry: ManifestEntry) -> ManifestEntry {
+    entriesSeen += 1
+    if entry.kind == .file { bytesSeen += entry.size }
+    return entry
   }
 }

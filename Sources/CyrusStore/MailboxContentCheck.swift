@@ -15,18 +15,18 @@ import CyrusFormats
 ///
 /// Memory: the directory's names (already listed by the walk) and one record at a time.
 enum MailboxContentCheck {
-  /// The notes for the directory open at `fd` (at `path` on this host), whose entry names are
-  /// `names`; empty when the directory holds no cyrus.index (a metapartition layout keeps it
-  /// elsewhere).
+  /// The notes for one mailbox: its `cyrus.index` (and `cyrus.expunge`, if `hasExpunge`) in
+  /// `indexDirectory` (a path on this host) against the message files named `messageNames` in
+  /// the directory open at `fd`. Both directories are the same one unless a metapartition keeps
+  /// the cyrus.* files apart from the messages (then `indexDirectory` is the metapartition's).
   static func notes(
-    directoryFD fd: Int32, path: String, names: [[UInt8]], userFlags flagNames: [String?],
-    keepGUIDs: Bool = false
+    messageDirectoryFD fd: Int32, messageNames names: [[UInt8]], indexDirectory path: String,
+    hasExpunge: Bool, userFlags flagNames: [String?], keepGUIDs: Bool = false
   )
     -> (
       notes: [MailboxNote], summary: IndexSummary?, guids: [UInt32: MessageGUID]
     )
   {
-    guard names.contains(Array("cyrus.index".utf8)) else { return ([], nil, [:]) }
     var guids: [UInt32: MessageGUID] = [:]
     var digests = IndexDigests()
     var files: Set<UInt32> = []
@@ -35,7 +35,7 @@ enum MailboxContentCheck {
     }
     var collector = NoteCollector()
     var expungedKept: Set<UInt32> = []
-    if names.contains(Array("cyrus.expunge".utf8)),
+    if hasExpunge,
       let reader = try? IndexReader(FileBytes(path: path + "/cyrus.expunge"))
     {
       _ = try? reader.forEachRecord { expungedKept.insert($0.uid) }
@@ -88,7 +88,7 @@ enum MailboxContentCheck {
           liveMessages: digests.count, messagesDigest: digests.messages,
           seenDigest: header.version.minor >= 12 ? digests.seen : nil,
           guidDigest: digests.allGUIDs && header.version.minor >= 10 ? digests.guids : nil,
-          clean: summary.isClean),
+          clean: summary.isClean, syncCRC: summary.isClean ? header.syncCRC : nil),
         guids
       )
     } catch {

@@ -79,6 +79,9 @@ public struct ManifestEntry: Sendable, Equatable {
   public var indexSummary: IndexSummary?
   /// On a seen database or subscription list: what it means, for comparison by content.
   public var stateSummary: StateSummary?
+  /// On a mailbox directory's `cyrus.header`: the uniqueid the header records, when it reads
+  /// (compared with mailboxes.db, and used to name mailboxes in seen findings).
+  public var headerUniqueID: String?
 
   /// Makes an entry.
   public init(

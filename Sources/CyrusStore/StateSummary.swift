@@ -30,17 +30,39 @@ public struct StateSummary: Sendable, Equatable {
   /// Quota only: the usage (which `quota -f` can recompute), apart from the limits (which it
   /// cannot).
   public var usageDigest: String?
+  /// Seen state and subscriptions: every record, sorted by key, for itemized findings; `nil`
+  /// for quota, for a file that could not be read to its meaning, and for one over
+  /// ``maxItems`` or ``maxItemBytes`` (then only ``digest`` is compared).
+  public var items: [StateItem]?
+  /// Subscriptions only: whether the file has 3.6's version record (keys `N` + dbname, the
+  /// owner's own mailboxes written `INBOX…`) or the older layout (keys are internal names).
+  public var subscriptionLayout: Subscriptions.Layout?
+
+  /// Most records kept as ``items`` per file. Unit: records.
+  public static let maxItems = 10_000
+  /// Most key and value bytes kept as ``items`` per file. Unit: bytes.
+  public static let maxItemBytes = 1 << 20
+  /// Longest key or value kept as an item (a seen set can be longer; then the file is
+  /// compared by digest only). Unit: bytes.
+  public static let maxItemFieldBytes = 1 << 15
 
   /// Makes a summary.
   public init(
-    kind: Kind, records: UInt32, digest: String, problem: String?, usageDigest: String? = nil
+    kind: Kind, records: UInt32, digest: String, problem: String?, usageDigest: String? = nil,
+    items: [StateItem]? = nil, subscriptionLayout: Subscriptions.Layout? = nil
   ) {
     self.kind = kind
     self.records = records
     self.digest = digest
     self.problem = problem
     self.usageDigest = usageDigest
+    self.items = items
+    self.subscriptionLayout = subscriptionLayout
   }
+
+  /// Whether the records were left out because the file is over the item limits (not because
+  /// it could not be read).
+  public var itemsOverLimit: Bool { kind != .quota && problem == nil && items == nil }
 
   /// The state kind of a config-directory path: quota files by place, the others by name.
   public static func kind(of path: EntryPath) -> Kind? {
@@ -86,26 +108,49 @@ public struct StateSummary: Sendable, Equatable {
     return nil
   }
 
-  /// Reads the state file at `path`.
+  /// Reads the state file at `path`: the digest over every record, and the records themselves
+  /// as long as they stay within the item limits.
   static func read(path: String, kind: Kind) -> StateSummary {
     if kind == .quota { return readQuota(path: path) }
     var hasher = SHA256()
     var records: UInt32 = 0
     var problem: String?
+    var items: [StateItem]? = []
+    var itemBytes = 0
+    var layout = Subscriptions.Layout.legacy
+    func keep(_ item: StateItem) {
+      guard items != nil else { return }
+      itemBytes += item.key.count + item.value.utf8.count
+      if item.key.count > maxItemFieldBytes || item.value.utf8.count > maxItemFieldBytes
+        || itemBytes > maxItemBytes || (items?.count ?? 0) >= maxItems
+      {
+        items = nil
+      } else {
+        items?.append(item)
+      }
+    }
     do {
       try CyrusDatabaseFile(path: path).forEachRecord { record in
         switch kind {
         case .seen:
           do {
             let value = try SeenValue(parsing: record.value)
-            hasher.update(data: record.key + Array(" \(value.lastUID) \(value.seen)\n".utf8))
+            let seen = value.seen.description
+            hasher.update(data: record.key + Array(" \(value.lastUID) \(seen)\n".utf8))
+            keep(
+              StateItem(
+                key: record.key, value: StateItem.seenText(lastUID: value.lastUID, seen: seen)))
           } catch {
             if problem == nil { problem = "record \(EntryPath.escape(record.key)): \(error)" }
             return
           }
         case .subscriptions:
-          if record.key.first == 0x1F { return }  // the 3.6 version record
+          if record.key.first == 0x1F {  // the 3.6 version record
+            if record.key == Subscriptions.versionKey { layout = .version2 }
+            return
+          }
           hasher.update(data: record.key + [0x0A])
+          keep(StateItem(key: record.key, value: ""))
         case .quota:
           return
         }
@@ -117,6 +162,9 @@ public struct StateSummary: Sendable, Equatable {
     let digest = hasher.finalize().prefix(8).map {
       String($0 >> 4, radix: 16) + String($0 & 0xF, radix: 16)
     }.joined()
-    return StateSummary(kind: kind, records: records, digest: digest, problem: problem)
+    return StateSummary(
+      kind: kind, records: records, digest: digest, problem: problem,
+      items: problem == nil ? items?.sorted { $0.key.lexicographicallyPrecedes($1.key) } : nil,
+      subscriptionLayout: kind == .subscriptions ? layout : nil)
   }
 }

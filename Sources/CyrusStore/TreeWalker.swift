@@ -12,27 +12,39 @@ import CyrusFormats
 /// Symlinks are never followed (they are reported as links with their target); directories are
 /// opened with `O_NOFOLLOW`, so a link swapped in during the walk is not followed either. Files
 /// that vanish or change while a live spool is walked become entries with a ``EntryProblem``.
+///
+/// A file's content is not read here: its ``WalkStep`` says what to read, so that the caller
+/// (``InstanceWalker``) can read it on this thread or on a hashing thread, and finish the steps
+/// in canonical order.
 final class TreeWalker {
   let area: StoreArea
   let options: WalkOptions
   let naming: SpoolNaming
   let shared: WalkState
+  /// In a metapartition layout, the same directories in the other area: for a metapartition,
+  /// its partition (where the message files are); for a partition, its metapartition (where
+  /// the cyrus.* files are).
+  let companion: CompanionDirectory?
   private var stack: [DirectoryListing] = []
   private var pendingRoot: ManifestEntry?
   private var started = false
 
-  init(area: StoreArea, options: WalkOptions, naming: SpoolNaming, shared: WalkState) {
+  init(
+    area: StoreArea, options: WalkOptions, naming: SpoolNaming, shared: WalkState,
+    companion: CompanionDirectory? = nil
+  ) {
     self.area = area
     self.options = options
     self.naming = naming
     self.shared = shared
+    self.companion = companion
   }
 
   /// The next entry of the area, or `nil` when it is done.
-  func next() -> ManifestEntry? {
+  func next() -> WalkStep? {
     if !started {
       started = true
-      return openRoot()
+      return openRoot().map { WalkStep(entry: $0) }
     }
     while let top = stack.last {
       guard top.index < top.names.count else {
@@ -70,24 +82,23 @@ final class TreeWalker {
   }
 
   private func examine(name: [UInt8], in directory: DirectoryListing, path: EntryPath)
-    -> ManifestEntry
+    -> WalkStep
   {
     var info = stat()
     let status = name.withCString { fstatat(directory.fd, $0, &info, AT_SYMLINK_NOFOLLOW) }
     guard status == 0 else {
       let code = errno
-      return ManifestEntry(
-        area: area.name, path: path, kind: .unknown, mailbox: directory.mailbox,
-        problem: code == ENOENT ? .vanished : .unreadable(SystemFiles.errorText(code)))
+      return WalkStep(
+        entry: ManifestEntry(
+          area: area.name, path: path, kind: .unknown, mailbox: directory.mailbox,
+          problem: code == ENOENT ? .vanished : .unreadable(SystemFiles.errorText(code))))
     }
     var entry = describe(info, path: path, mailbox: directory.mailbox)
+    var step = WalkStep(entry: entry)
     if entry.kind == .file, name == Array("cyrus.header".utf8) {
-      entry.notes = directory.notes
-      if directory.droppedGUIDMismatches > 0 {
-        entry.notes.append(
-          MailboxNote(
-            .guidMismatch, detail: "and \(directory.droppedGUIDMismatches) more in this mailbox"))
-      }
+      entry.headerUniqueID = directory.headerUniqueID
+      // Its notes (GUID mismatches included) once the message files before it are read.
+      step.notesFrom = directory
     }
     if entry.kind == .file, name == Array("cyrus.index".utf8) {
       entry.indexSummary = directory.indexSummary
@@ -117,20 +128,22 @@ final class TreeWalker {
         entry.hardLinkLeader = shared.leader(
           device: UInt64(info.st_dev), inode: UInt64(info.st_ino), location: entry.location)
       }
+      // Only a message file whose index records a GUID skips SHA-256: before 2.4 (or 2.3
+      // without guid_mode) there is none, and its content must still be compared.
       if options.level == .guid, area.role == .partition,
-        let uid = MailboxContentCheck.messageUID(name)
+        let uid = MailboxContentCheck.messageUID(name), let expected = directory.guids[uid]
       {
-        checkGUID(uid: uid, name: name, in: directory, info: info, entry: &entry)
+        step.read = ContentRead(
+          directory: directory, name: name, expected: info, function: .messageGUID)
+        step.guid = (uid, expected)
       } else if options.level != .meta {
-        switch shared.hasher.digest(name: name, in: directory.fd, expected: info) {
-        case .success(let digest): entry.digest = digest
-        case .failure(let problem): entry.problem = problem
-        }
+        step.read = ContentRead(directory: directory, name: name, expected: info, function: .sha256)
       }
     default:
       break
     }
-    return entry
+    step.entry = entry
+    return step
   }
 
   /// Lists a directory, labels it with its mailbox and pushes it on the stack (or records why
@@ -148,15 +161,41 @@ final class TreeWalker {
       let mailbox = label ?? entry.mailbox
       entry.mailbox = mailbox
       let listing = DirectoryListing(fd: fd, path: path, mailbox: mailbox, names: names)
-      if area.role == .partition, hasHeader {
-        let absolute =
-          path.bytes.isEmpty
-          ? area.path : area.path + "/" + String(decoding: path.bytes, as: UTF8.self)
-        (listing.notes, listing.indexSummary, listing.guids) = MailboxContentCheck.notes(
-          directoryFD: fd, path: absolute, names: names, userFlags: header?.userFlags ?? [],
-          keepGUIDs: options.level == .guid)
-      }
+      listing.headerUniqueID = header?.uniqueID
+      listing.hasHeader = hasHeader
+      checkMailbox(listing, header: header)
       stack.append(listing)
+    }
+  }
+
+  /// Reads a mailbox directory's cyrus.index against its message files (notes and summary for
+  /// its cyrus.* entries, GUIDs for `--level guid`): both in this directory in a partition;
+  /// the index here and the messages in the partition's directory in a metapartition; and in a
+  /// partition directory whose index is in the metapartition, only the GUIDs.
+  private func checkMailbox(_ listing: DirectoryListing, header: MailboxHeader?) {
+    let names = listing.names
+    let hasIndex = names.contains(Array("cyrus.index".utf8))
+    let hasExpunge = names.contains(Array("cyrus.expunge".utf8))
+    let here =
+      listing.path.bytes.isEmpty
+      ? area.path : area.path + "/" + String(decoding: listing.path.bytes, as: UTF8.self)
+    switch area.role {
+    case .partition where hasIndex && listing.hasHeader:
+      (listing.notes, listing.indexSummary, listing.guids) = MailboxContentCheck.notes(
+        messageDirectoryFD: listing.fd, messageNames: names, indexDirectory: here,
+        hasExpunge: hasExpunge, userFlags: header?.userFlags ?? [],
+        keepGUIDs: options.level == .guid)
+    case .partition where !hasIndex && options.level == .guid:
+      if let companion, names.contains(where: { MailboxContentCheck.messageUID($0) != nil }) {
+        listing.guids = companion.guids(of: listing.path)
+      }
+    case .metapartition where hasIndex:
+      guard let companion else { return }
+      (listing.notes, listing.indexSummary) = companion.checkMessages(
+        of: listing.path, indexDirectory: here, hasExpunge: hasExpunge,
+        userFlags: header?.userFlags ?? [])
+    default:
+      break
     }
   }
 
@@ -168,31 +207,6 @@ final class TreeWalker {
   private func mailboxName(directory path: EntryPath, header: MailboxHeader?) -> String? {
     let name = naming.uniqueID(of: path) != nil ? header?.name : naming.legacyName(of: path)
     return name ?? header?.uniqueID.map { "uniqueid \($0)" }
-  }
-
-  /// `--level guid`: a message file's SHA-1 against the GUID its index records. Message files
-  /// sort before `cyrus.header` (digits before letters), so a mismatch joins the notes that
-  /// entry carries.
-  private func checkGUID(
-    uid: UInt32, name: [UInt8], in directory: DirectoryListing, info: stat,
-    entry: inout ManifestEntry
-  ) {
-    guard let expected = directory.guids[uid] else { return }
-    switch shared.hasher.messageGUID(name: name, in: directory.fd, expected: info) {
-    case .success(let sha1):
-      if sha1 != expected.bytes {
-        if directory.notes.count < MailboxNote.limitPerMailbox {
-          directory.notes.append(
-            MailboxNote(
-              .guidMismatch, uid: uid,
-              detail: "index GUID \(expected.hex), file SHA-1 \(MessageGUID(sha1).hex)"))
-        } else {
-          directory.droppedGUIDMismatches += 1
-        }
-      }
-    case .failure(let problem):
-      entry.problem = problem
-    }
   }
 
   private func describe(_ info: stat, path: EntryPath, mailbox: String?) -> ManifestEntry {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// How deep a walk looks at each file.
 public enum VerifyLevel: String, Sendable, CaseIterable {
   /// Metadata only: type, size, mode, owner, times, links. Reads no file content.
@@ -26,21 +32,42 @@ public enum VerifyLevel: String, Sendable, CaseIterable {
   }
 }
 
-/// What a walk includes.
+/// What a walk includes, and how many threads read file contents.
 public struct WalkOptions: Sendable {
   /// Whether file contents are hashed.
   public var level: VerifyLevel
   /// Whether runtime-only files (``RuntimeFiles``) are walked too.
   public var includeRuntime: Bool
-  /// Size of the read buffer for hashing, in bytes.
+  /// Size of the read buffer for hashing, in bytes (one per hashing thread).
   public var readBufferSize: Int
+  /// Threads that read and hash file contents (`--hash-jobs`). 1 hashes on the walking thread
+  /// itself, one file after the other; more start that many workers fed through a bounded
+  /// window (``HashWindow``), the entries still coming out in canonical order.
+  public var hashJobs: Int
+  /// Test hook: called on the hashing thread with a file's name just before it is opened.
+  var beforeHashing: (@Sendable (_ name: [UInt8]) -> Void)?
+
+  /// Most hashing threads a walk starts (`--hash-jobs` and the agent protocol refuse more).
+  public static let maxHashJobs = 64
+
+  /// The default of `--hash-jobs`: one per core, but at least 4 (reads in flight are what a
+  /// disk not in the page cache needs, even on a small host: docs/performance.md) and at most 8
+  /// (past that the walk itself, its `fstatat`s and index reads on one thread, limits).
+  public static var defaultHashJobs: Int {
+    min(8, max(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  }
 
   /// Makes options.
   public init(
-    level: VerifyLevel = .full, includeRuntime: Bool = false, readBufferSize: Int = 1 << 18
+    level: VerifyLevel = .full, includeRuntime: Bool = false, readBufferSize: Int = 1 << 18,
+    hashJobs: Int = WalkOptions.defaultHashJobs
   ) {
+    precondition(
+      (1...Self.maxHashJobs).contains(hashJobs),
+      "hashJobs must be 1...\(Self.maxHashJobs), validated by the caller")
     self.level = level
     self.includeRuntime = includeRuntime
     self.readBufferSize = readBufferSize
+    self.hashJobs = hashJobs
   }
 }

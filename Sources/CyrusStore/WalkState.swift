@@ -5,11 +5,11 @@
 #endif
 
 /// What the walks of one side share across areas: the hard-link table, the name caches, and
-/// the content hasher with its one read buffer.
+/// the content hasher with its one read buffer (for reads on the walking thread).
 final class WalkState {
   /// Resolves uid/gid to names once each.
   let names = AccountNames()
-  /// Hashes file contents.
+  /// Hashes file contents on the walking thread (``WalkOptions/hashJobs`` 1).
   let hasher: ContentHasher
   /// First location seen for each multiply-linked inode. It holds only files with more than one
   /// link (Cyrus's single-instance store), not every message.
@@ -21,7 +21,8 @@ final class WalkState {
   }
 
   init(options: WalkOptions) {
-    hasher = ContentHasher(bufferSize: options.readBufferSize)
+    hasher = ContentHasher(
+      bufferSize: options.readBufferSize, beforeOpening: options.beforeHashing)
   }
 
   /// The first location of the inode, recording `location` if it is the first.

@@ -22,6 +22,9 @@ public struct Agent {
   public var protocolVersion: UInt16 = AgentProtocol.version
   /// Test hook: stop sending after this many summaries and wait to be killed.
   public var pauseAfterSegments: Int?
+  /// The agent's own `--hash-jobs`: the hashing threads on this host when the local side leaves
+  /// the number to the agent, and the most it may ask for.
+  public var hashJobs: Int?
 
   public init(toolVersion: String, pinned: String? = nil) {
     self.toolVersion = toolVersion
@@ -76,7 +79,9 @@ public struct Agent {
 
   private func stream(_ instance: CyrusInstance, request: OpenRequest, channel: ByteChannel) throws
   {
-    let options = WalkOptions(level: request.level, includeRuntime: request.includeRuntime)
+    let options = WalkOptions(
+      level: request.level, includeRuntime: request.includeRuntime,
+      hashJobs: hashJobs(asked: request.hashJobs))
     var segmenter = Segmenter(
       PrefetchingSource { InstanceWalker(instance: instance, options: options) })
     var summaries = SummaryEncoder()
@@ -106,6 +111,13 @@ public struct Agent {
     try channel.send(EndMessage(segments: segmenter.segments, entries: segmenter.entries).frame)
     while pending.count > 0 { try answer(&pending, channel: channel) }
     try channel.flush()
+  }
+
+  /// The hashing threads for a request asking for `asked` (0: the agent's choice).
+  func hashJobs(asked: Int) -> Int {
+    let own = hashJobs ?? WalkOptions.defaultHashJobs
+    guard asked > 0 else { return own }
+    return hashJobs.map { min(asked, $0) } ?? asked
   }
 
   /// Reads one `answer` and acts on the oldest pending segment.

@@ -3,7 +3,7 @@ import CyrusStore
 /// The agent protocol's messages as values, each with its payload encoding (docs/remote.md).
 public enum AgentProtocol {
   /// The protocol version this build speaks. Both sides must speak the same one.
-  public static let version: UInt16 = 3
+  public static let version: UInt16 = 4
   /// First bytes the agent writes, before any frame: a shell startup file that prints
   /// something, or a program that is not the agent, is recognised at once.
   public static let agentMagic: [UInt8] = Array("CYFOAGT\n".utf8)
@@ -49,16 +49,20 @@ public struct OpenRequest: Sendable, Equatable {
   /// Whether the agent sends every segment's entries without waiting for answers (saved
   /// manifests of a remote instance).
   public var everything: Bool
+  /// Threads that read and hash file contents on the agent's host (`--hash-jobs`); 0 leaves
+  /// the number to the agent (its own default for its host's cores).
+  public var hashJobs: Int
 
   public init(
     instance: String, root: String?, level: VerifyLevel, includeRuntime: Bool,
-    everything: Bool = false
+    everything: Bool = false, hashJobs: Int = 0
   ) {
     self.instance = instance
     self.root = root
     self.level = level
     self.includeRuntime = includeRuntime
     self.everything = everything
+    self.hashJobs = hashJobs
   }
 
   public var frame: Frame {
@@ -67,6 +71,7 @@ public struct OpenRequest: Sendable, Equatable {
     out.optionalString(root)
     out.byte(level.code)
     out.byte((includeRuntime ? 1 : 0) | (everything ? 2 : 0))
+    out.varint(hashJobs)
     return Frame(.open, out.bytes)
   }
 
@@ -82,6 +87,7 @@ public struct OpenRequest: Sendable, Equatable {
     let bits = try input.readByte()
     includeRuntime = bits & 1 != 0
     everything = bits & 2 != 0
+    hashJobs = try input.readCount(limit: WalkOptions.maxHashJobs, "hash jobs")
   }
 }
 

@@ -59,6 +59,16 @@ struct ByteReader {
     return UInt32(value)
   }
 
+  /// A 32-bit value or `nil`, written by ``ByteWriter/optionalUInt32(_:)`` as value + 1.
+  mutating func readOptionalUInt32() throws(RemoteProtocolError) -> UInt32? {
+    let value = try readVarint()
+    guard value > 0 else { return nil }
+    guard value - 1 <= UInt64(UInt32.max) else {
+      throw error(.corrupt, "value \(value - 1) does not fit 32 bits")
+    }
+    return UInt32(value - 1)
+  }
+
   mutating func readBytes(_ count: Int) throws(RemoteProtocolError) -> [UInt8] {
     guard count <= remaining else {
       throw error(.truncated, "\(count) bytes announced, \(remaining) left")
@@ -120,6 +130,9 @@ struct ByteWriter {
   }
 
   mutating func string(_ value: String) { field(Array(value.utf8.prefix(RemoteLimits.fieldBytes))) }
+
+  /// `nil` as 0, a value as value + 1 (one varint).
+  mutating func optionalUInt32(_ value: UInt32?) { varint(value.map { UInt64($0) + 1 } ?? 0) }
 
   mutating func optionalString(_ value: String?) {
     guard let value else { return byte(0) }

@@ -9,7 +9,8 @@ import CyrusStore
 ///
 /// An entry: `flags` (varint, ``Flag``), [area], shared-prefix length, suffix, kind (1 byte),
 /// size, mode, uid, gid, [owner], [group], mtime seconds (zigzag), nanoseconds, [link target],
-/// [digest, 32 bytes], [hard-link leader], [mailbox], [problem: tag byte and text].
+/// [digest, 32 bytes], [hard-link leader], [mailbox], [problem: tag byte and text], [mailbox
+/// notes], [index summary], [state summary with its items], [header uniqueid].
 struct EntryEncoder {
   private var area: String?
   private var path: [UInt8] = []
@@ -34,7 +35,8 @@ struct EntryEncoder {
     static let notes: UInt64 = 1 << 12
     static let indexSummary: UInt64 = 1 << 13
     static let stateSummary: UInt64 = 1 << 14
-    static let known: UInt64 = (1 << 15) - 1
+    static let headerUniqueID: UInt64 = 1 << 15
+    static let known: UInt64 = (1 << 16) - 1
   }
 
   mutating func encode(_ entry: ManifestEntry, into out: inout ByteWriter) {
@@ -58,6 +60,7 @@ struct EntryEncoder {
     if !entry.notes.isEmpty { flags |= Flag.notes }
     if entry.indexSummary != nil { flags |= Flag.indexSummary }
     if entry.stateSummary != nil { flags |= Flag.stateSummary }
+    if entry.headerUniqueID != nil { flags |= Flag.headerUniqueID }
     out.varint(flags)
     if flags & Flag.area != 0 {
       out.string(entry.area)
@@ -129,6 +132,7 @@ struct EntryEncoder {
       out.optionalString(summary.seenDigest)
       out.optionalString(summary.guidDigest)
       out.byte(summary.clean ? 1 : 0)
+      out.optionalUInt32(summary.syncCRC)
     }
     if let state = entry.stateSummary {
       out.byte(state.kind.rawValue)
@@ -136,7 +140,9 @@ struct EntryEncoder {
       out.string(state.digest)
       out.optionalString(state.problem)
       out.optionalString(state.usageDigest)
+      StateItemsCodec.encode(state, into: &out)
     }
+    if let uniqueID = entry.headerUniqueID { out.string(uniqueID) }
   }
 }
 
@@ -236,16 +242,21 @@ struct EntryDecoder {
         liveMessages: try input.readUInt32(), messagesDigest: try input.readString("index digest"),
         seenDigest: try input.readOptionalString("seen digest"),
         guidDigest: try input.readOptionalString("GUID digest"),
-        clean: try input.readByte() == 1)
+        clean: try input.readByte() == 1, syncCRC: try input.readOptionalUInt32())
     }
     if flags & Flag.stateSummary != 0 {
       guard let kind = StateSummary.Kind(rawValue: try input.readByte()) else {
         throw input.error(.unexpected, "unknown state kind")
       }
-      entry.stateSummary = StateSummary(
+      var state = StateSummary(
         kind: kind, records: try input.readUInt32(), digest: try input.readString("state digest"),
         problem: try input.readOptionalString("state problem"),
         usageDigest: try input.readOptionalString("usage digest"))
+      try StateItemsCodec.decode(into: &state, from: &input)
+      entry.stateSummary = state
+    }
+    if flags & Flag.headerUniqueID != 0 {
+      entry.headerUniqueID = try input.readString("header uniqueid")
     }
     return entry
   }

@@ -13,7 +13,7 @@ public enum ManifestFile {
   /// First bytes of every saved manifest.
   public static let magic: [UInt8] = Array("CYFOMAN\n".utf8)
   /// The format version written; a reader accepts only this one.
-  public static let formatVersion: UInt64 = 3
+  public static let formatVersion: UInt64 = 4
 
   /// What a saved manifest says about itself.
   public struct Header: Sendable, Equatable {

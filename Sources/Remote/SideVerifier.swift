@@ -82,7 +82,15 @@ public final class SideVerifier: VerificationRun {
   }
 
   public func run(sink: any FindingSink, progress: ((Int, Int) -> Void)?) throws -> VerifyContext {
-    let diff = ManifestDiff(sink: sink)
+    // Every side has its mailbox files before its entries (an agent sends them right after
+    // `opened`, a manifest right after its header): the diff names seen and subscription
+    // records with them, and the mailbox-list stage checks them after the walks.
+    var (primarySide, primaryNames) = MailboxSide.loadWithNames(
+      primary.mailboxFiles, side: .primary, areaNames: Set(primary.info.areas.map(\.name)))
+    var (failoverSide, failoverNames) = MailboxSide.loadWithNames(
+      failover.mailboxFiles, side: .failover, areaNames: Set(failover.info.areas.map(\.name)))
+    let diff = ManifestDiff(
+      sink: sink, states: UserStateCheck(primary: primaryNames, failover: failoverNames))
     var prefetchers: [PrefetchingSource] = []
     defer { prefetchers.forEach { $0.cancel() } }
     func localSource(_ instance: CyrusInstance) -> PrefetchingSource {
@@ -125,10 +133,9 @@ public final class SideVerifier: VerificationRun {
       directories = (left.directories, right.directories)
     }
     // The mailbox-list stage, as for two local sides, from the mailbox files each side carries.
-    MailboxListCheck.run(
-      primary: (primary.mailboxFiles, primary.info.areas.map(\.name), directories.primary),
-      failover: (failover.mailboxFiles, failover.info.areas.map(\.name), directories.failover),
-      sink: sink)
+    primarySide.directories = directories.primary
+    failoverSide.directories = directories.failover
+    MailboxListCheck.run(primary: primarySide, failover: failoverSide, sink: sink)
     var context = self.context
     context.primaryEntries = diff.primaryEntries
     context.failoverEntries = diff.failoverEntries

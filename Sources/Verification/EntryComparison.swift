@@ -3,12 +3,19 @@ import CyrusStore
 /// The comparison rules for one path present on both sides, and the one-sided observations
 /// (problems, symlinks escaping their area, special files) made on a single entry.
 enum EntryComparison {
-  /// Findings for a path that exists on both sides.
-  static func compare(_ primary: ManifestEntry, _ failover: ManifestEntry) -> [Finding] {
+  /// Findings for a path that exists on both sides; `states` compares and names seen and
+  /// subscription records.
+  static func compare(
+    _ primary: ManifestEntry, _ failover: ManifestEntry,
+    states: UserStateCheck = UserStateCheck()
+  ) -> [Finding] {
     var findings = problems(of: primary, side: .primary) + problems(of: failover, side: .failover)
     findings += notes(of: primary, side: .primary) + notes(of: failover, side: .failover)
     findings +=
       stateProblems(of: primary, side: .primary) + stateProblems(of: failover, side: .failover)
+    findings +=
+      states.unknownSubscriptions(of: primary, side: .primary)
+      + states.unknownSubscriptions(of: failover, side: .failover)
     guard primary.problem == nil, failover.problem == nil else { return findings }
     func finding(_ code: FindingCode, _ left: String, _ right: String, severity: Severity? = nil)
       -> Finding
@@ -75,12 +82,9 @@ enum EntryComparison {
       left.kind == right.kind,
       left.kind != .quota
     {
-      if left.records != right.records || left.digest != right.digest {
-        findings.append(
-          finding(
-            left.kind == .seen ? .seenMismatch : .subscriptionsMismatch,
-            "\(left.records) records, \(left.digest)",
-            "\(right.records) records, \(right.digest)"))
+      let (differences, differs) = states.compare(primary, failover)
+      if differs {
+        findings += differences
       } else if contentDiffers, left.problem == nil, right.problem == nil {
         findings.removeAll { $0.code == .sizeMismatch || $0.code == .contentMismatch }
         findings.append(finding(.stateRewritten, "\(primary.size) bytes", "\(failover.size) bytes"))
@@ -138,10 +142,12 @@ enum EntryComparison {
   }
 
   /// Findings about one entry on its own (used for one-sided entries as well).
-  static func observations(of entry: ManifestEntry, side: Side) -> [Finding] {
+  static func observations(
+    of entry: ManifestEntry, side: Side, states: UserStateCheck = UserStateCheck()
+  ) -> [Finding] {
     var findings =
       problems(of: entry, side: side) + notes(of: entry, side: side)
-      + stateProblems(of: entry, side: side)
+      + stateProblems(of: entry, side: side) + states.unknownSubscriptions(of: entry, side: side)
     if escapesArea(entry) {
       findings.append(
         Finding(
@@ -159,7 +165,8 @@ enum EntryComparison {
     return findings
   }
 
-  /// The findings for the mailbox notes a side's walker attached to a `cyrus.header` entry.
+  /// The findings for the mailbox notes a side's walker attached to a `cyrus.header` entry (or,
+  /// in a partition whose cyrus.* files are in a metapartition, to a message file's entry).
   static func notes(of entry: ManifestEntry, side: Side) -> [Finding] {
     let directory = entry.path.parent
     return entry.notes.map { note in
@@ -175,8 +182,12 @@ enum EntryComparison {
       let path =
         note.uid.map { directory.appending(Array("\($0).".utf8)) }
         ?? directory.appending(Array("cyrus.index".utf8))
+      // A message file of a metapartition's mailbox is in the partition of the same name.
+      let area =
+        note.uid != nil && entry.area.hasPrefix("metapartition-")
+        ? String(entry.area.dropFirst("meta".count)) : entry.area
       return Finding(
-        code, side: side, area: entry.area, path: path.description, mailbox: entry.mailbox,
+        code, side: side, area: area, path: path.description, mailbox: entry.mailbox,
         detail: note.detail)
     }
   }

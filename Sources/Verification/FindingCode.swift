@@ -108,6 +108,9 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
     "mailbox.acl-mismatch", .error, "ACLs differ (compared as identifier → rights sets)")
   public static let mailboxUniqueIDMismatch = FindingCode(
     "mailbox.uniqueid-mismatch", .error, "uniqueids differ")
+  public static let mailboxHeaderUniqueIDMismatch = FindingCode(
+    "mailbox.header-uniqueid-mismatch", .error,
+    "a mailbox's cyrus.header records another uniqueid than its side's mailboxes.db")
   public static let mailboxDirectoryMissing = FindingCode(
     "mailbox.directory-missing", .error,
     "a mailboxes.db entry whose spool directory (with cyrus.header) is not there")
@@ -159,6 +162,9 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
     "seen.mismatch", .error, "a user's seen state differs (compared as seen sets, not bytes)")
   public static let subscriptionsMismatch = FindingCode(
     "subscriptions.mismatch", .error, "a user's subscriptions differ (compared as a set of names)")
+  public static let subscriptionsUnknownMailbox = FindingCode(
+    "subscriptions.unknown-mailbox", .info,
+    "a subscription to a mailbox its side's mailboxes.db does not hold (deleted or renamed since)")
   public static let quotaMismatch = FindingCode(
     "quota.mismatch", .error, "a quota root's limits differ (administrator state: not recomputable)"
   )
@@ -179,12 +185,14 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
     symlinkTargetMismatch,
     symlinkOutside, specialFile, unreadable, unlistable, vanished, changedWhileReading, outOfOrder,
     mailboxMissing, mailboxExtra, mailboxPartitionMismatch, mailboxTypeMismatch, mailboxACLMismatch,
-    mailboxUniqueIDMismatch, mailboxDirectoryMissing, mailboxDirectoryOrphan, mailboxNameUnsafe,
+    mailboxUniqueIDMismatch, mailboxHeaderUniqueIDMismatch, mailboxDirectoryMissing,
+    mailboxDirectoryOrphan, mailboxNameUnsafe,
     mailboxesDBUnreadable, mailboxesDBRecordInvalid, mailboxListStale, mailboxListMalformed,
     messageFileMissing, messageSizeMismatch, messageFileOrphan, messageGUIDMismatch, indexDamaged,
     indexUnreadable,
     indexMismatch,
-    indexRewritten, seenMismatch, subscriptionsMismatch, quotaMismatch, quotaUsageMismatch,
+    indexRewritten, seenMismatch, subscriptionsMismatch, subscriptionsUnknownMailbox, quotaMismatch,
+    quotaUsageMismatch,
     stateRewritten,
     stateDamaged,
   ]

@@ -19,10 +19,13 @@ public struct MailboxDirectoryRecorder<Base: ManifestSource>: ManifestSource {
       entry.path.lastComponent.elementsEqual(Self.headerName)
     {
       let directory = entry.path.parent
+      // The uniqueid the header records; the 3.6 directory name only when the header is
+      // unreadable.
       directories.append(
         MailboxDirectory(
           area: entry.area, path: directory, headerName: entry.mailbox,
-          headerUniqueID: SpoolNaming(hashed: false).uniqueID(of: directory)))
+          headerUniqueID: entry.headerUniqueID
+            ?? SpoolNaming(hashed: false).uniqueID(of: directory)))
     }
     return entry
   }

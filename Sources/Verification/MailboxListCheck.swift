@@ -27,23 +27,6 @@ public enum MailboxListCheck {
     }
   }
 
-  /// Runs every check from each side's mailbox files, area names and mailbox directories (the
-  /// one entry point for local, remote and saved sides).
-  public static func run(
-    primary: (files: MailboxFiles, areas: [String], directories: [MailboxDirectory]),
-    failover: (files: MailboxFiles, areas: [String], directories: [MailboxDirectory]),
-    sink: any FindingSink
-  ) {
-    run(
-      primary: MailboxSide.load(
-        primary.files, side: .primary, areaNames: Set(primary.areas),
-        directories: primary.directories),
-      failover: MailboxSide.load(
-        failover.files, side: .failover, areaNames: Set(failover.areas),
-        directories: failover.directories),
-      sink: sink)
-  }
-
   /// Entry by entry across sides (merge-join on sorted names).
   static func compare(_ primary: [MailboxEntry], _ failover: [MailboxEntry], sink: any FindingSink)
   {
@@ -102,11 +85,13 @@ public enum MailboxListCheck {
       && entry.partition != nil
   }
 
-  /// mailboxes.db against the mailbox directories the walk found on the same side.
+  /// mailboxes.db against the mailbox directories the walk found on the same side: each entry
+  /// has its directory, each directory its entry, and the uniqueid in the directory's
+  /// cyrus.header is the one the entry records (2.5+ entries record one).
   static func crossCheck(_ list: MailboxList, side: MailboxSide, sink: any FindingSink) {
-    var found: Set<String> = []
+    var found: [String: MailboxDirectory] = [:]
     for directory in side.directories {
-      found.insert(key(area: directory.area, path: directory.path))
+      found[key(area: directory.area, path: directory.path)] = directory
     }
     var expected: Set<String> = []
     for entry in list.entries {
@@ -126,7 +111,18 @@ public enum MailboxListCheck {
       }
       let areas = ["partition-\(partition)", "metapartition-\(partition)"]
       for area in areas { expected.insert(key(area: area, path: path)) }
-      if !areas.contains(where: { found.contains(key(area: $0, path: path)) }) {
+      if let directory = areas.lazy.compactMap({ found[key(area: $0, path: path)] }).first {
+        if let recorded = entry.uniqueID, let header = directory.headerUniqueID, recorded != header
+        {
+          let values = "mailboxes.db \(recorded), cyrus.header \(header)"
+          sink.emit(
+            Finding(
+              .mailboxHeaderUniqueIDMismatch, side: side.side, area: directory.area,
+              path: directory.path.appending(Array("cyrus.header".utf8)).description,
+              mailbox: name, primary: side.side == .primary ? values : nil,
+              failover: side.side == .failover ? values : nil))
+        }
+      } else {
         let detail =
           side.areaNames.contains(areas[0]) ? nil : "no partition-\(partition) in imapd.conf"
         sink.emit(

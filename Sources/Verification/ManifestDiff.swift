@@ -7,6 +7,7 @@ import CyrusStore
 /// per message. Findings go to the sink as soon as they are known.
 public final class ManifestDiff {
   private let sink: any FindingSink
+  private let states: UserStateCheck
   /// Entries read from the primary.
   public private(set) var primaryEntries = 0
   /// Entries read from the failover.
@@ -26,9 +27,11 @@ public final class ManifestDiff {
     var bytes: UInt64 = 0
   }
 
-  /// Makes a diff that sends findings to `sink`.
-  public init(sink: any FindingSink) {
+  /// Makes a diff that sends findings to `sink`; `states` names the mailboxes and users of
+  /// seen and subscription records (without it they are compared unnamed).
+  public init(sink: any FindingSink, states: UserStateCheck = UserStateCheck()) {
     self.sink = sink
+    self.states = states
   }
 
   /// Runs the merge-join to the end of both sources.
@@ -68,6 +71,7 @@ public final class ManifestDiff {
       }
     }
     flushPending()
+    for finding in states.finish() { sink.emit(finding) }
   }
 
   private func absorb(_ entry: ManifestEntry, side: Side) -> Bool {
@@ -96,12 +100,15 @@ public final class ManifestDiff {
   }
 
   private func onlyOn(_ side: Side, _ entry: ManifestEntry) {
+    states.learn(entry, side: side)
     if absorb(entry, side: side) {
       // A side's own damage inside a one-sided directory is still that side's finding.
       for finding in EntryComparison.notes(of: entry, side: side) { sink.emit(finding) }
       return
     }
-    for finding in EntryComparison.observations(of: entry, side: side) { sink.emit(finding) }
+    for finding in EntryComparison.observations(of: entry, side: side, states: states) {
+      sink.emit(finding)
+    }
     if entry.problem == .vanished { return }
     let value = EntryComparison.describe(entry)
     if entry.kind == .directory {
@@ -123,8 +130,10 @@ public final class ManifestDiff {
 
   private func both(_ primary: ManifestEntry, _ failover: ManifestEntry) {
     flushPending()
+    states.learn(primary, side: .primary)
+    states.learn(failover, side: .failover)
     comparedEntries += 1
-    var findings = EntryComparison.compare(primary, failover)
+    var findings = EntryComparison.compare(primary, failover, states: states)
     // When only one side is a listable directory, its content arrives as one-sided entries:
     // fold them into the finding that explains why (a type mismatch, an unlistable directory).
     let primaryOpen = primary.kind == .directory && primary.problem == nil

@@ -29,6 +29,14 @@ public struct Verifier: Sendable {
       areas: instance.areas.map { ($0.name, $0.path) })
   }
 
+  /// A local side's mailbox files, loaded (without directories yet), and its name index.
+  static func mailboxSide(_ instance: CyrusInstance, _ side: Side) -> (
+    MailboxSide, MailboxNameIndex
+  ) {
+    MailboxSide.loadWithNames(
+      MailboxFiles.collect(instance), side: side, areaNames: Set(instance.areas.map(\.name)))
+  }
+
   /// Runs the comparison to the end.
   /// - Returns: the context with entry counts filled in.
   public func run(sink: any FindingSink, progress: ((Int, Int) -> Void)? = nil) throws
@@ -43,14 +51,18 @@ public struct Verifier: Sendable {
       primaryWalk.cancel()
       failoverWalk.cancel()
     }
+    // Each side's mailbox list is read first: the diff names seen and subscription records
+    // with it, and the mailbox-list stage checks it once the walks are done.
+    var (primarySide, primaryNames) = Self.mailboxSide(primary, .primary)
+    var (failoverSide, failoverNames) = Self.mailboxSide(failover, .failover)
     var left = MailboxDirectoryRecorder(primaryWalk)
     var right = MailboxDirectoryRecorder(failoverWalk)
-    let diff = ManifestDiff(sink: sink)
+    let diff = ManifestDiff(
+      sink: sink, states: UserStateCheck(primary: primaryNames, failover: failoverNames))
     try diff.run(primary: &left, failover: &right, progress: progress)
-    MailboxListCheck.run(
-      primary: (MailboxFiles.collect(primary), primary.areas.map(\.name), left.directories),
-      failover: (MailboxFiles.collect(failover), failover.areas.map(\.name), right.directories),
-      sink: sink)
+    primarySide.directories = left.directories
+    failoverSide.directories = right.directories
+    MailboxListCheck.run(primary: primarySide, failover: failoverSide, sink: sink)
     var context = self.context
     context.primaryEntries = diff.primaryEntries
     context.failoverEntries = diff.failoverEntries

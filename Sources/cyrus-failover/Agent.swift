@@ -20,8 +20,18 @@ extension CyrusFailover {
         "Serve only this instance (for a forced command in authorized_keys).", valueName: "path"))
     var instance: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "Threads reading and hashing file contents when the local side leaves it to this host, and the most it may ask for.",
+        valueName: "n"))
+    var hashJobs: Int?
+
     @Option(help: .hidden)
     var testProtocolVersion: UInt16?
+
+    func validate() throws {
+      try HashJobsOption.check(hashJobs)
+    }
 
     @Option(help: .hidden)
     var testPauseAfterSegments: Int?
@@ -36,6 +46,7 @@ extension CyrusFailover {
       var agent = Remote.Agent(toolVersion: CyrusFailover.toolVersion, pinned: instance)
       agent.protocolVersion = testProtocolVersion ?? agent.protocolVersion
       agent.pauseAfterSegments = testPauseAfterSegments
+      agent.hashJobs = hashJobs
       do {
         try agent.serve(ByteChannel(input: 0, output: 1))
       } catch {

@@ -43,10 +43,13 @@ extension CyrusFailover {
     @Flag(help: "Also record runtime-only files.")
     var includeRuntime = false
 
+    @OptionGroup var jobs: HashJobsOption
+
     @OptionGroup var ssh: SSHOptions
 
     func run() throws {
-      let options = WalkOptions(level: level.walkLevel, includeRuntime: includeRuntime)
+      let options = WalkOptions(
+        level: level.walkLevel, includeRuntime: includeRuntime, hashJobs: jobs.local)
       var session: RemoteSession?
       let description: InstanceDescription
       let mailboxFiles: MailboxFiles
@@ -55,8 +58,8 @@ extension CyrusFailover {
       var pairing: (any SegmentSource)?
       if let target = try RemoteTarget.parse(instance) {
         let connected = try ssh.connect(
-          target, root: root, level: options.level, includeRuntime: includeRuntime, everything: true
-        )
+          target, root: root, level: options.level, includeRuntime: includeRuntime,
+          everything: true, hashJobs: jobs.remote)
         session = connected
         description = connected.connection.instance
         mailboxFiles = connected.connection.mailboxFiles

@@ -30,10 +30,11 @@ struct SSHOptions: ParsableArguments {
     guard !remoteCommand.isEmpty else { throw ValidationError("--remote-command is empty") }
   }
 
-  /// Starts ssh and the agent on `target`, and opens the instance there.
+  /// Starts ssh and the agent on `target`, and opens the instance there; `hashJobs` 0 leaves
+  /// the hashing threads to the agent's host.
   func connect(
     _ target: RemoteTarget, root: String?, level: VerifyLevel, includeRuntime: Bool,
-    everything: Bool = false
+    everything: Bool = false, hashJobs: Int = 0
   )
     throws -> RemoteSession
   {
@@ -46,7 +47,7 @@ struct SSHOptions: ParsableArguments {
         channel: transport.channel,
         request: OpenRequest(
           instance: target.path, root: root, level: level, includeRuntime: includeRuntime,
-          everything: everything),
+          everything: everything, hashJobs: hashJobs),
         toolVersion: CyrusFailover.toolVersion, where: target.destination,
         explainEnd: { transport.failure(during: $0) })
       return RemoteSession(target: target, transport: transport, connection: connection)

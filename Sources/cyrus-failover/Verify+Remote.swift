@@ -12,7 +12,8 @@ extension CyrusFailover.Verify {
       guard let live else { preconditionFailure("validate() requires a side or a manifest") }
       if let target = try RemoteTarget.parse(live) {
         let session = try ssh.connect(
-          target, root: root, level: options.level, includeRuntime: options.includeRuntime)
+          target, root: root, level: options.level, includeRuntime: options.includeRuntime,
+          hashJobs: jobs.remote)
         sessions.append((role, session))
         for diagnostic in session.connection.instance.diagnostics {
           Console.err("cyrus-failover: warning: \(target.destination): \(diagnostic)\n")

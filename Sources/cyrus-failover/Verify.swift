@@ -52,6 +52,8 @@ extension CyrusFailover {
 
     @OptionGroup var report: ReportOptions
 
+    @OptionGroup var jobs: HashJobsOption
+
     @OptionGroup var ssh: SSHOptions
 
     func validate() throws {
@@ -70,7 +72,8 @@ extension CyrusFailover {
 
     func run() throws {
       let options = WalkOptions(
-        level: report.level.walkLevel, includeRuntime: report.includeRuntime)
+        level: report.level.walkLevel, includeRuntime: report.includeRuntime,
+        hashJobs: jobs.local)
       if let primary, let failover, try RemoteTarget.parse(primary) == nil,
         try RemoteTarget.parse(failover) == nil
       {

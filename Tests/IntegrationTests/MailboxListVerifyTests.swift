@@ -136,8 +136,7 @@ import Testing
       result.findings == [
         "mailboxlist.stale user.bert [failover]", "mailboxlist.stale user.bert [primary]",
       ])
-    let sides = (result.json["findings"] as? [[String: Any]])?.compactMap { $0["side"] as? String }
-      .sorted()
+    let sides = Tool.findingObjects(result.json).compactMap { $0["side"] as? String }.sorted()
     #expect(sides == ["failover", "primary"])
     #expect(result.status == 1)
   }

@@ -44,6 +44,13 @@ struct Scenario: Sendable, CustomStringConvertible {
     Scenario(description: "a subscription dropped on the failover") { corpus in
       try corpus.dropFailoverSubscription()
     },
+    Scenario(description: "seen records changed by cyr_dbtool on the failover") { corpus in
+      let seen = corpus.failover + "/var/lib/cyrus/" + (try corpus.userFile("seen.db", of: "bert"))
+      let tool = try CyrDBTool(corpus)
+      try tool.run(
+        seen, "twoskip", "set", try corpus.uniqueID(of: "user.anna.Projects"), "1 0 2 0 1:2")
+      try tool.run(seen, "twoskip", "delete", try corpus.uniqueID(of: "shared.announcements"))
+    },
     Scenario(description: "mode changed") { corpus in
       let victim = try #require(try corpus.messageFiles(linked: false).first)
       try FileManager.default.setAttributes(
@@ -234,5 +241,94 @@ struct Scenario: Sendable, CustomStringConvertible {
     try expectFailure(
       ["--ssh", server.sshOption(), "--remote-command", wrapper], corpus: corpus,
       saying: ["dropped during the walk"])
+  }
+
+  /// The per-connection sshd (the agent's nearest sshd ancestor, never the listening one) is
+  /// killed while the agent holds its walk after five segments: the connection is gone, the
+  /// agent itself still runs. Verify must end with exit 2 and say so, whenever the kill lands.
+  @Test func sshdChildKilledMidWalk() throws {
+    let server = try SSHServer()
+    let corpus = try Corpus()
+    try corpus.copyFailover()
+    let pidFile = server.directory + "/agent.pid"
+    let wrapper = server.directory + "/pausing-agent"
+    try Data(
+      "#!/bin/sh\necho $$ > \(pidFile)\nexec \(Tool.executable) \"$@\" --test-pause-after-segments 5\n"
+        .utf8
+    )
+    .write(to: URL(fileURLWithPath: wrapper))
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+    let listener = server.pid
+    let killed = KilledProcess()
+    let killer = Thread {
+      for _ in 0..<200 {
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+          let agent = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
+          usleep(300_000)  // let it send its five summaries and stop there
+          var process = Self.parent(of: agent)
+          while let current = process, current > 1, current != listener,
+            Self.command(of: current)?.hasPrefix("sshd") != true
+          {
+            process = Self.parent(of: current)
+          }
+          if let session = process, session > 1, session != listener {
+            killed.record(session: session, agent: agent)
+            kill(session, SIGKILL)
+          }
+          return
+        }
+        usleep(50_000)
+      }
+    }
+    killer.start()
+    try expectFailure(
+      ["--ssh", server.sshOption(), "--remote-command", wrapper], corpus: corpus,
+      saying: ["dropped during the walk"])
+    let (session, agent) = killed.pids
+    #expect(session != nil, "no per-connection sshd was found above the agent")
+    // The agent outlived its connection (what dropped was sshd's), and the listener still
+    // serves; the orphaned agent, still holding its walk, is ended here.
+    if let agent {
+      #expect(kill(agent, 0) == 0)
+      kill(agent, SIGKILL)
+    }
+    #expect(kill(listener, 0) == 0)
+  }
+
+  /// The parent process id of `pid`, from /proc.
+  static func parent(of pid: pid_t) -> pid_t? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = text.lastIndex(of: ")")
+    else { return nil }
+    // After "pid (comm) ": state, then the parent's pid.
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    return fields.count > 1 ? pid_t(fields[1]) : nil
+  }
+
+  /// The command name of `pid` (`sshd`, or `sshd-session` from OpenSSH 9.8 on).
+  static func command(of pid: pid_t) -> String? {
+    (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+}
+
+/// The processes the killer thread of a test found, read after it is done.
+final class KilledProcess: @unchecked Sendable {
+  private let lock = NSLock()
+  private var session: pid_t?
+  private var agent: pid_t?
+
+  func record(session: pid_t, agent: pid_t) {
+    lock.lock()
+    defer { lock.unlock() }
+    self.session = session
+    self.agent = agent
+  }
+
+  var pids: (session: pid_t?, agent: pid_t?) {
+    lock.lock()
+    defer { lock.unlock() }
+    return (session, agent)
   }
 }

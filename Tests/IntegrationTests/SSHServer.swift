@@ -8,7 +8,7 @@ final class SSHServer {
   let port: Int
   /// sshd's process id. Started with posix_spawn, not Foundation's Process: a long-running
   /// Process child keeps Foundation from reaping the tests' other children meanwhile.
-  private var pid: pid_t = 0
+  private(set) var pid: pid_t = 0
 
   var userKey: String { directory + "/user_key" }
   var knownHosts: String { directory + "/known_hosts" }

@@ -142,7 +142,7 @@ import Testing
         "directory.missing partition-default:\(leaf)",
         "mailbox.directory-missing \(mailbox) [failover]",
       ])
-    let detail = ((result.json["findings"] as? [[String: Any]])?.first?["detail"] as? String) ?? ""
+    let detail = (Tool.findingObjects(result.json).first?["detail"] as? String) ?? ""
     #expect(detail.contains("entries below"))
   }
 
@@ -154,7 +154,7 @@ import Testing
       [.posixPermissions: 0o644], ofItemAtPath: corpus.failoverSpool + "/" + victim)
     let result = try verify(corpus)
     #expect(result.findings == ["file.mode-mismatch partition-default:\(victim)"])
-    let finding = (result.json["findings"] as? [[String: Any]])?.first
+    let finding = Tool.findingObjects(result.json).first
     #expect(finding?["primary"] as? String == "0600")
     #expect(finding?["failover"] as? String == "0644")
   }

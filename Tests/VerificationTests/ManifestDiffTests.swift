@@ -113,14 +113,38 @@ func diff(_ primary: [ManifestEntry], _ failover: [ManifestEntry]) throws -> [Fi
     #expect(findings.first?.severity == .warning)
   }
 
-  func index(_ digest: UInt8, minor: UInt32 = 17, size: UInt64 = 1000, lastUID: UInt32 = 9)
+  func index(
+    _ digest: UInt8, minor: UInt32 = 17, size: UInt64 = 1000, lastUID: UInt32 = 9,
+    syncCRC: UInt32? = nil
+  )
     -> ManifestEntry
   {
     var entry = file("m/cyrus.index", size: size, digest: digest)
     entry.indexSummary = IndexSummary(
       minorVersion: minor, uidValidity: 1, lastUID: lastUID, liveMessages: 3, messagesDigest: "abc",
-      seenDigest: minor >= 12 ? "s" : nil, guidDigest: nil, clean: true)
+      seenDigest: minor >= 12 ? "s" : nil, guidDigest: nil, clean: true, syncCRC: syncCRC)
     return entry
+  }
+
+  @Test func indexesThatDisagreeOnlyOnCyrusSyncCRCAreAMismatch() throws {
+    // A modseq or internal date changed: only Cyrus's own CRC sees it, across minor versions too.
+    let findings = try diff(
+      [directory(""), directory("m"), index(1, minor: 12, size: 900, syncCRC: 0x1234)],
+      [directory(""), directory("m"), index(2, syncCRC: 0xABCD_EF01)])
+    #expect(
+      summary(findings) == [
+        "file.size-mismatch partition-default:m/cyrus.index",
+        "index.mismatch partition-default:m/cyrus.index",
+      ])
+    #expect(findings.last?.primary == "sync_crc 00001234")
+    #expect(findings.last?.failover == "sync_crc abcdef01")
+  }
+
+  @Test func equalSyncCRCsInRewrittenIndexesAreNoDifference() throws {
+    let findings = try diff(
+      [directory(""), directory("m"), index(1, minor: 12, size: 900, syncCRC: 7)],
+      [directory(""), directory("m"), index(2, syncCRC: 7)])
+    #expect(summary(findings) == ["index.rewritten partition-default:m/cyrus.index"])
   }
 
   @Test func rewrittenIndexWithTheSameMessagesIsInfoNotADifference() throws {

@@ -1,0 +1,62 @@
+import CyrusFormats
+
+/// One entry as ``TreeWalker`` examined it, with what is still to be done before it goes out:
+/// the read of its content (on the walking thread or on a hashing thread), and what that read,
+/// and the entries before it, mean for it.
+///
+/// Steps are finished in canonical order on the walking thread, so a mailbox's GUID mismatches
+/// (found reading its message files) are all known when its `cyrus.header` (which sorts after
+/// them: digits before letters) takes the mailbox's notes, however the reads were spread.
+struct WalkStep {
+  /// The entry, without its digest yet.
+  var entry: ManifestEntry
+  /// The content to read, if any.
+  var read: ContentRead?
+  /// `--level guid`, a message file: its UID and the GUID its cyrus.index records, which the
+  /// read's SHA-1 must equal (the entry gets no digest).
+  var guid: (uid: UInt32, expected: MessageGUID)?
+  /// A `cyrus.header`: the directory whose notes it carries.
+  var notesFrom: DirectoryListing?
+
+  init(entry: ManifestEntry) {
+    self.entry = entry
+  }
+
+  /// The entry, completed with the read's `result`. Called once per step, in canonical order,
+  /// on the walking thread (it adds to the directory's notes).
+  func finished(with result: Result<[UInt8], EntryProblem>?) -> ManifestEntry {
+    var entry = self.entry
+    switch result {
+    case .success(let bytes)?:
+      if let (uid, expected) = guid, let directory = read?.directory {
+        if bytes != expected.bytes {
+          let note = MailboxNote(
+            .guidMismatch, uid: uid,
+            detail: "index GUID \(expected.hex), file SHA-1 \(MessageGUID(bytes).hex)")
+          if !directory.hasHeader {
+            entry.notes.append(note)
+          } else if directory.notes.count < MailboxNote.limitPerMailbox {
+            directory.notes.append(note)
+          } else {
+            directory.droppedGUIDMismatches += 1
+          }
+        }
+      } else {
+        entry.digest = bytes
+      }
+    case .failure(let problem)?:
+      entry.problem = problem
+    case nil:
+      break
+    }
+    if let directory = notesFrom {
+      entry.notes = directory.notes
+      if directory.droppedGUIDMismatches > 0 {
+        entry.notes.append(
+          MailboxNote(
+            .guidMismatch, detail: "and \(directory.droppedGUIDMismatches) more in this mailbox"))
+      }
+    }
+    return entry
+  }
+}
