@@ -29,12 +29,17 @@ public struct IndexSummary: Sendable, Equatable {
   /// is fixed since 2.4 ("locked in", imap/mailbox.c), so indexes of different minor versions
   /// compare too; `nil` for older indexes and for damaged ones.
   public var syncCRC: UInt32?
+  /// The owner's seen UIDs as a sequence set (`1:3,5`; empty for none), shown beside a
+  /// differing ``seenDigest`` so the finding says which messages lost or gained \Seen; `nil`
+  /// when the index holds no \Seen (before 2.4) or the set has over 200 ranges.
+  public var seenUIDs: String?
 
   /// Makes a summary.
   public init(
     minorVersion: UInt32, uidValidity: UInt32, lastUID: UInt32, liveMessages: UInt32,
     messagesDigest: String,
-    seenDigest: String?, guidDigest: String?, clean: Bool, syncCRC: UInt32? = nil
+    seenDigest: String?, guidDigest: String?, clean: Bool, syncCRC: UInt32? = nil,
+    seenUIDs: String? = nil
   ) {
     self.minorVersion = minorVersion
     self.uidValidity = uidValidity
@@ -45,6 +50,7 @@ public struct IndexSummary: Sendable, Equatable {
     self.guidDigest = guidDigest
     self.clean = clean
     self.syncCRC = syncCRC
+    self.seenUIDs = seenUIDs
   }
 
   /// The fields in which two summaries of the same mailbox differ, with both values; optional
@@ -64,7 +70,11 @@ public struct IndexSummary: Sendable, Equatable {
       result.append(("uids/sizes/flags", messagesDigest, other.messagesDigest))
     }
     if let mine = seenDigest, let theirs = other.seenDigest, mine != theirs {
-      result.append(("\\Seen", mine, theirs))
+      if let mineSet = seenUIDs, let theirSet = other.seenUIDs {
+        result.append(("\\Seen", Self.uidText(mineSet), Self.uidText(theirSet)))
+      } else {
+        result.append(("\\Seen", mine, theirs))
+      }
     }
     if let mine = guidDigest, let theirs = other.guidDigest, mine != theirs {
       result.append(("GUIDs", mine, theirs))
@@ -74,6 +84,8 @@ public struct IndexSummary: Sendable, Equatable {
     }
     return result
   }
+
+  private static func uidText(_ set: String) -> String { set.isEmpty ? "none" : "UIDs " + set }
 
   private func hex(_ value: UInt32) -> String {
     let digits = String(value, radix: 16)

@@ -1,4 +1,3 @@
-import Crypto
 import CyrusFormats
 
 #if canImport(Glibc)
@@ -88,7 +87,8 @@ enum MailboxContentCheck {
           liveMessages: digests.count, messagesDigest: digests.messages,
           seenDigest: header.version.minor >= 12 ? digests.seen : nil,
           guidDigest: digests.allGUIDs && header.version.minor >= 10 ? digests.guids : nil,
-          clean: summary.isClean, syncCRC: summary.isClean ? header.syncCRC : nil),
+          clean: summary.isClean, syncCRC: summary.isClean ? header.syncCRC : nil,
+          seenUIDs: header.version.minor >= 12 ? digests.seenUIDs : nil),
         guids
       )
     } catch {
@@ -106,38 +106,6 @@ enum MailboxContentCheck {
       value = value * 10 + UInt64(byte - 0x30)
     }
     return value <= UInt64(UInt32.max) ? UInt32(value) : nil
-  }
-}
-
-/// The running digests of an ``IndexSummary``, over live records in file (UID) order.
-struct IndexDigests {
-  private var messageHasher = SHA256()
-  private var seenHasher = SHA256()
-  private var guidHasher = SHA256()
-  private(set) var count: UInt32 = 0
-  private(set) var allGUIDs = true
-
-  mutating func add(_ record: IndexRecord, flagNames: [String?]) {
-    count += 1
-    var line = "\(record.uid) \(record.size) \(record.systemFlags.rawValue & 0xF)"
-    let names = record.userFlagSlots.map { slot in
-      slot < flagNames.count ? flagNames[slot] ?? "#\(slot)" : "#\(slot)"
-    }
-    line += " " + names.sorted().joined(separator: " ") + "\n"
-    messageHasher.update(data: Array(line.utf8))
-    seenHasher.update(
-      data: Array("\(record.uid) \(record.systemFlags.contains(.seen) ? 1 : 0)\n".utf8))
-    if record.guid.isZero { allGUIDs = false }
-    guidHasher.update(data: Array("\(record.uid) \(record.guid.hex)\n".utf8))
-  }
-
-  var messages: String { Self.short(messageHasher) }
-  var seen: String { Self.short(seenHasher) }
-  var guids: String { Self.short(guidHasher) }
-
-  static func short(_ hasher: SHA256) -> String {
-    hasher.finalize().prefix(8).map { String($0 >> 4, radix: 16) + String($0 & 0xF, radix: 16) }
-      .joined()
   }
 }
 

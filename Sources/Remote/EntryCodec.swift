@@ -133,6 +133,7 @@ struct EntryEncoder {
       out.optionalString(summary.guidDigest)
       out.byte(summary.clean ? 1 : 0)
       out.optionalUInt32(summary.syncCRC)
+      out.optionalString(summary.seenUIDs)
     }
     if let state = entry.stateSummary {
       out.byte(state.kind.rawValue)
@@ -242,7 +243,8 @@ struct EntryDecoder {
         liveMessages: try input.readUInt32(), messagesDigest: try input.readString("index digest"),
         seenDigest: try input.readOptionalString("seen digest"),
         guidDigest: try input.readOptionalString("GUID digest"),
-        clean: try input.readByte() == 1, syncCRC: try input.readOptionalUInt32())
+        clean: try input.readByte() == 1, syncCRC: try input.readOptionalUInt32(),
+        seenUIDs: try input.readOptionalString("seen UIDs"))
     }
     if flags & Flag.stateSummary != 0 {
       guard let kind = StateSummary.Kind(rawValue: try input.readByte()) else {
