@@ -143,6 +143,19 @@ struct Cyrus22Case: CustomTestStringConvertible, Sendable {
     #expect(result.status == expected.status)
   }
 
+  @Test func seenRecordIsNamedThroughThe22Headers() throws {
+    // 2.2's mailboxes.db holds no uniqueids: the seen record's mailbox is found through the
+    // uniqueid in the spool's cyrus.header files, and both seen values are shown.
+    let pair = try Cyrus22Pair(failover: ["seen-changed"])
+    let result = try pair.verify()
+    let findings = result.json["findings"] as? [[String: Any]] ?? []
+    let seen = try #require(findings.first { $0["code"] as? String == "seen.mismatch" })
+    #expect(seen["mailbox"] as? String == "user.alice")
+    #expect(seen["primary"] as? String == "last UID 7, seen 1:4")
+    #expect(seen["failover"] as? String == "last UID 7, seen 1:5")
+    #expect((seen["detail"] as? String)?.hasPrefix("user alice, uniqueid ") == true)
+  }
+
   @Test func staleSubscriptionOnBothSidesIsInformationOnly() throws {
     // A subscription outlives its mailbox (2.2 keeps it): each side says so, and as the sides
     // agree that is no difference.
