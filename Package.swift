@@ -31,7 +31,8 @@ let package = Package(
       name: "Remote",
       dependencies: [
         "Verification", "CyrusStore", .product(name: "Crypto", package: "swift-crypto"),
-      ]),
+      ],
+      exclude: ["README.md"]),
     /** The command-line tool: parses options, wires the modules, prints, picks the exit code. */
     .executableTarget(
       name: "cyrus-failover",

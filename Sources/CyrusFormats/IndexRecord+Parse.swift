@@ -24,8 +24,9 @@ extension IndexRecord {
     let field24 = try c.readUInt32()
     let lastUpdated = try c.readUInt32()
     let flags = try c.readUInt32()
-    var userFlags: [UInt32] = []
-    for _ in 0..<4 { userFlags.append(try c.readUInt32()) }
+    let userFlags = [
+      try c.readUInt32(), try c.readUInt32(), try c.readUInt32(), try c.readUInt32(),
+    ]
     let field52 = try c.readUInt32()
     let field56 = try c.readUInt32()
     var record = IndexRecord(

@@ -54,8 +54,19 @@ public struct IndexRecord: Hashable, Sendable {
     return userFlags[slot / 32] & (1 << UInt32(slot % 32)) != 0
   }
 
-  /// The slots of all user flags set, ascending.
-  public var userFlagSlots: [Int] { (0..<(32 * userFlags.count)).filter(hasUserFlag) }
+  /// The slots of all user flags set, ascending (one step per flag set, not per slot: the walk
+  /// asks for every message).
+  public var userFlagSlots: [Int] {
+    var slots: [Int] = []
+    for (word, bits) in userFlags.enumerated() {
+      var rest = bits
+      while rest != 0 {
+        slots.append(32 * word + rest.trailingZeroBitCount)
+        rest &= rest - 1
+      }
+    }
+    return slots
+  }
 
   /// The record stands for an expunged message (2.4+): not counted, no message file expected
   /// once ``isUnlinked``.

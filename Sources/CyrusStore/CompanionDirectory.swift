@@ -65,12 +65,14 @@ struct CompanionDirectory {
         detail: "message directory \(path(relative)): \(SystemFiles.errorText(code))")
     }
     defer { if fd >= 0 { close(fd) } }
-    // No names, no look into `fd`: it is used only for the files listed.
-    let result = MailboxContentCheck.notes(
-      messageDirectoryFD: fd, messageNames: names, indexDirectory: indexDirectory,
-      hasExpunge: hasExpunge, userFlags: userFlags)
-    guard let problem else { return (result.notes, result.summary) }
-    return ([problem] + result.notes.filter { $0.kind != .fileMissing }, result.summary)
+    var (pending, summary, _) = MailboxContentCheck.notes(
+      messageNames: names, indexDirectory: indexDirectory, hasExpunge: hasExpunge,
+      userFlags: userFlags)
+    // The message files are walked in the other area, later: their sizes are looked at here,
+    // in `fd`. No names, no look into `fd`: it is used only for the files listed.
+    let notes = pending.notes(messageDirectoryFD: fd)
+    guard let problem else { return (notes, summary) }
+    return ([problem] + notes.filter { $0.kind != .fileMissing }, summary)
   }
 
   /// The GUIDs the metapartition's index records, for `--level guid` in the partition walker

@@ -21,13 +21,20 @@ final class DirectoryListing {
   var index = 0
   /// The mailbox the directory holds or belongs to.
   let mailbox: String?
-  /// What the directory's cyrus.index says about its message files (for the cyrus.header entry).
+  /// What the directory's cyrus.index says about its message files (for the cyrus.header
+  /// entry), once ``finishIndexNotes()`` has put them together.
   var notes: [MailboxNote] = []
+  /// The index check's notes while the walk examines the message files, whose sizes they wait
+  /// for; `nil` once they are in ``notes`` (or when there is no index check here).
+  var pendingNotes: PendingMailboxNotes?
   /// The directory's cyrus.index reduced to what copies must agree on (for the cyrus.index entry).
   var indexSummary: IndexSummary?
   /// Index GUIDs by UID (`--level guid` only): what each message file's SHA-1 must be.
   var guids: [UInt32: MessageGUID] = [:]
-  /// GUID mismatches past the per-mailbox note limit.
+  /// GUID mismatches found reading the message files (`--level guid`), the first
+  /// ``MailboxNote/limitPerMailbox``; they go after ``notes``, within the same limit.
+  var guidNotes: [MailboxNote] = []
+  /// GUID mismatches past those.
   var droppedGUIDMismatches = 0
   /// The uniqueid in the directory's cyrus.header (for the cyrus.header entry).
   var headerUniqueID: String?
@@ -45,6 +52,15 @@ final class DirectoryListing {
   }
 
   deinit { close(fd) }
+
+  /// Puts the index check's notes together, comparing the sizes the walk has not (see
+  /// ``PendingMailboxNotes``). Called when the walk examines the directory's cyrus.header,
+  /// after every message file.
+  func finishIndexNotes() {
+    guard var pending = pendingNotes else { return }
+    pendingNotes = nil
+    notes = pending.notes(messageDirectoryFD: fd)
+  }
 
   /// Reads the names of the directory open at `fd` (without `.` and `..`), sorted bytewise.
   /// - Returns: the names, or the errno text.

@@ -26,7 +26,7 @@ struct IndexDigests {
     seenHasher.update(data: Array("\(record.uid) \(seen ? 1 : 0)\n".utf8))
     if seen { addSeen(record.uid) }
     if record.guid.isZero { allGUIDs = false }
-    guidHasher.update(data: Array("\(record.uid) \(record.guid.hex)\n".utf8))
+    Self.withGUIDLine(record) { guidHasher.update(bufferPointer: $0) }
   }
 
   /// Records `uid` (ascending across calls) in the seen ranges, within the cap.

@@ -1,29 +1,28 @@
 import CyrusFormats
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Reads one mailbox directory's `cyrus.index` (and a 2.3 `cyrus.expunge`) against the message
 /// files listed beside it: every live record has its `<uid>.` file of the recorded size, and
 /// every message file has a record (§7.4 of the formats reference: 2.2 removes expunged
 /// records; 2.3 may move them to cyrus.expunge with their files kept; 2.4+ keeps them flagged
 /// EXPUNGED, and UNLINKED once the file is gone).
 ///
-/// Memory: the directory's names (already listed by the walk) and one record at a time.
+/// The sizes are not looked at here: ``PendingMailboxNotes`` compares them with the `fstatat`
+/// the walker does of each message file anyway.
+///
+/// Memory: the directory's names (already listed by the walk), one record at a time, and the
+/// recorded size of each live message whose file is listed.
 enum MailboxContentCheck {
   /// The notes for one mailbox: its `cyrus.index` (and `cyrus.expunge`, if `hasExpunge`) in
-  /// `indexDirectory` (a path on this host) against the message files named `messageNames` in
-  /// the directory open at `fd`. Both directories are the same one unless a metapartition keeps
-  /// the cyrus.* files apart from the messages (then `indexDirectory` is the metapartition's).
+  /// `indexDirectory` (a path on this host) against the message files named `messageNames`.
+  /// Both lie in the same directory unless a metapartition keeps the cyrus.* files apart from
+  /// the messages (then `indexDirectory` is the metapartition's). The notes still wait for the
+  /// message files' sizes.
   static func notes(
-    messageDirectoryFD fd: Int32, messageNames names: [[UInt8]], indexDirectory path: String,
-    hasExpunge: Bool, userFlags flagNames: [String?], keepGUIDs: Bool = false
+    messageNames names: [[UInt8]], indexDirectory path: String, hasExpunge: Bool,
+    userFlags flagNames: [String?], keepGUIDs: Bool = false
   )
     -> (
-      notes: [MailboxNote], summary: IndexSummary?, guids: [UInt32: MessageGUID]
+      notes: PendingMailboxNotes, summary: IndexSummary?, guids: [UInt32: MessageGUID]
     )
   {
     var guids: [UInt32: MessageGUID] = [:]
@@ -32,7 +31,7 @@ enum MailboxContentCheck {
     for name in names {
       if let uid = messageUID(name) { files.insert(uid) }
     }
-    var collector = NoteCollector()
+    var pending = PendingMailboxNotes()
     var expungedKept: Set<UInt32> = []
     if hasExpunge,
       let reader = try? IndexReader(FileBytes(path: path + "/cyrus.expunge"))
@@ -47,40 +46,29 @@ enum MailboxContentCheck {
         if keepGUIDs, !record.guid.isZero { guids[record.uid] = record.guid }
         if record.isExpunged {
           if present && record.isUnlinked {
-            collector.add(
+            pending.add(
               MailboxNote(
                 .fileOrphan, uid: record.uid, detail: "its record is expunged and unlinked"))
           }
           return
         }
         guard present else {
-          collector.add(
+          pending.add(
             MailboxNote(.fileMissing, uid: record.uid, detail: "index records \(record.size) bytes")
           )
           return
         }
-        var info = stat()
-        let status = Array("\(record.uid).".utf8).withCString {
-          fstatat(fd, $0, &info, AT_SYMLINK_NOFOLLOW)
-        }
-        if status == 0, (info.st_mode & S_IFMT) == S_IFREG,
-          UInt64(info.st_size) != UInt64(record.size)
-        {
-          collector.add(
-            MailboxNote(
-              .sizeMismatch, uid: record.uid,
-              detail: "index \(record.size) bytes, file \(info.st_size) bytes"))
-        }
+        pending.expect(uid: record.uid, size: record.size)
       }
       for problem in summary.problems {
-        collector.add(MailboxNote(.indexDamaged, detail: "\(problem)"))
+        pending.add(MailboxNote(.indexDamaged, detail: "\(problem)"))
       }
       for uid in files.sorted() where !expungedKept.contains(uid) {
-        collector.add(MailboxNote(.fileOrphan, uid: uid, detail: "no index record"))
+        pending.add(MailboxNote(.fileOrphan, uid: uid, detail: "no index record"))
       }
       let header = reader.header
       return (
-        collector.notes,
+        pending,
         IndexSummary(
           minorVersion: header.version.minor, uidValidity: header.uidValidity,
           lastUID: header.lastUID,
@@ -92,8 +80,8 @@ enum MailboxContentCheck {
         guids
       )
     } catch {
-      collector.add(MailboxNote(.indexUnreadable, detail: "\(error)"))
-      return (collector.notes, nil, [:])
+      pending.add(MailboxNote(.indexUnreadable, detail: "\(error)"))
+      return (pending, nil, [:])
     }
   }
 
@@ -120,6 +108,12 @@ struct NoteCollector {
     } else {
       dropped[note.kind, default: 0] += 1
     }
+  }
+
+  /// Counts `count` notes of `kind` as dropped: notes known to come after the kept ones.
+  mutating func drop(_ kind: MailboxNote.Kind, count: Int) {
+    guard count > 0 else { return }
+    dropped[kind, default: 0] += count
   }
 
   var notes: [MailboxNote] {

@@ -19,23 +19,26 @@ public enum RuntimeFiles {
   /// Partition subdirectories whose content is runtime only (the delivery staging area).
   public static let partitionDirectories: Set<String> = ["stage.", "sync."]
 
-  /// Whether `path` in an area of `role` is runtime-only.
+  /// Whether `path` in an area of `role` is runtime-only. Asked for every entry of the walk,
+  /// so the path is not split into components.
   public static func isRuntime(_ path: EntryPath, role: StoreArea.Role) -> Bool {
-    let components = path.components
-    guard let first = components.first.map({ String(decoding: $0, as: UTF8.self) }) else {
-      return false
-    }
+    let bytes = path.bytes
+    let slash = bytes.firstIndex(of: 0x2F)
     switch role {
     case .config:
-      if components.count == 1 { return configFiles.contains(first) }
+      guard !bytes.isEmpty else { return false }
+      let first = String(decoding: bytes[..<(slash ?? bytes.endIndex)], as: UTF8.self)
+      guard let slash else { return configFiles.contains(first) }
       if configDirectories.contains(first) { return true }
-      if first == "db", components.count == 2 {
-        let name = String(decoding: components[1], as: UTF8.self)
+      let rest = bytes[(slash + 1)...]
+      if first == "db", !rest.contains(0x2F) {
+        let name = String(decoding: rest, as: UTF8.self)
         return databaseEnvironmentPrefixes.contains(where: { name.hasPrefix($0) })
       }
       return false
     case .partition, .metapartition, .archivePartition:
-      return components.count > 1 && partitionDirectories.contains(first)
+      guard let slash else { return false }
+      return partitionDirectories.contains(String(decoding: bytes[..<slash], as: UTF8.self))
     case .sieve:
       return false
     }

@@ -93,10 +93,14 @@ final class TreeWalker {
           area: area.name, path: path, kind: .unknown, mailbox: directory.mailbox,
           problem: code == ENOENT ? .vanished : .unreadable(SystemFiles.errorText(code))))
     }
+    // This stat is also the index check's look at a message file's size.
+    directory.pendingNotes?.examined(name: name, info: info)
     var entry = describe(info, path: path, mailbox: directory.mailbox)
     var step = WalkStep(entry: entry)
     if entry.kind == .file, name == Array("cyrus.header".utf8) {
       entry.headerUniqueID = directory.headerUniqueID
+      // The message files sort before it: every one has been examined.
+      directory.finishIndexNotes()
       // Its notes (GUID mismatches included) once the message files before it are read.
       step.notesFrom = directory
     }
@@ -181,10 +185,9 @@ final class TreeWalker {
       ? area.path : area.path + "/" + String(decoding: listing.path.bytes, as: UTF8.self)
     switch area.role {
     case .partition where hasIndex && listing.hasHeader:
-      (listing.notes, listing.indexSummary, listing.guids) = MailboxContentCheck.notes(
-        messageDirectoryFD: listing.fd, messageNames: names, indexDirectory: here,
-        hasExpunge: hasExpunge, userFlags: header?.userFlags ?? [],
-        keepGUIDs: options.level == .guid)
+      (listing.pendingNotes, listing.indexSummary, listing.guids) = MailboxContentCheck.notes(
+        messageNames: names, indexDirectory: here, hasExpunge: hasExpunge,
+        userFlags: header?.userFlags ?? [], keepGUIDs: options.level == .guid)
     case .partition where !hasIndex && options.level == .guid:
       if let companion, names.contains(where: { MailboxContentCheck.messageUID($0) != nil }) {
         listing.guids = companion.guids(of: listing.path)

@@ -23,7 +23,7 @@ struct WalkStep {
   }
 
   /// The entry, completed with the read's `result`. Called once per step, in canonical order,
-  /// on the walking thread (it adds to the directory's notes).
+  /// on the walking thread (it adds to the directory's GUID notes).
   func finished(with result: Result<[UInt8], EntryProblem>?) -> ManifestEntry {
     var entry = self.entry
     switch result {
@@ -35,8 +35,8 @@ struct WalkStep {
             detail: "index GUID \(expected.hex), file SHA-1 \(MessageGUID(bytes).hex)")
           if !directory.hasHeader {
             entry.notes.append(note)
-          } else if directory.notes.count < MailboxNote.limitPerMailbox {
-            directory.notes.append(note)
+          } else if directory.guidNotes.count < MailboxNote.limitPerMailbox {
+            directory.guidNotes.append(note)
           } else {
             directory.droppedGUIDMismatches += 1
           }
@@ -50,11 +50,14 @@ struct WalkStep {
       break
     }
     if let directory = notesFrom {
-      entry.notes = directory.notes
-      if directory.droppedGUIDMismatches > 0 {
+      // The index check's notes, then the GUID mismatches while the limit leaves room.
+      let room = max(0, MailboxNote.limitPerMailbox - directory.notes.count)
+      let kept = directory.guidNotes.prefix(room)
+      entry.notes = directory.notes + kept
+      let dropped = directory.droppedGUIDMismatches + directory.guidNotes.count - kept.count
+      if dropped > 0 {
         entry.notes.append(
-          MailboxNote(
-            .guidMismatch, detail: "and \(directory.droppedGUIDMismatches) more in this mailbox"))
+          MailboxNote(.guidMismatch, detail: "and \(dropped) more in this mailbox"))
       }
     }
     return entry

@@ -117,6 +117,36 @@ struct CyrusDBKindTests {
     #expect(CRC32.checksum([UInt8]()) == 0)
     #expect(
       CRC32.checksum(ascii("6789"), continuing: CRC32.checksum(ascii("12345"))) == 0xCBF4_3926)
+    #expect(CRC32.checksum(ascii("The quick brown fox jumps over the lazy dog")) == 0x414F_A339)
+  }
+
+  /// Eight bytes at a time (contiguous bytes) and one at a time (any other collection) against
+  /// the polynomial itself, bit by bit, at every alignment and length around a few blocks.
+  @Test func crc32EightAtATimeEqualsBitByBit() {
+    var state: UInt32 = 12345
+    let bytes = (0..<200).map { _ -> UInt8 in
+      state = state &* 1_103_515_245 &+ 12345
+      return UInt8(truncatingIfNeeded: state >> 16)
+    }
+    func bitByBit(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+      var c: UInt32 = 0xFFFF_FFFF
+      for byte in bytes {
+        c ^= UInt32(byte)
+        for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0xEDB8_8320 : c >> 1 }
+      }
+      return ~c
+    }
+    for start in 0..<9 {
+      for count in 0..<40 {
+        let slice = bytes[start..<(start + count)]
+        #expect(CRC32.checksum(slice) == bitByBit(slice))
+        #expect(CRC32.checksum(slice.lazy.map { $0 }) == bitByBit(slice))
+      }
+    }
+    #expect(CRC32.checksum(bytes) == bitByBit(bytes[...]))
+    #expect(
+      CRC32.checksum(bytes[100...], continuing: CRC32.checksum(bytes[..<100]))
+        == bitByBit(bytes[...]))
   }
 
   @Test func byteCursorReadsBigEndianAndPeekDoesNotConsume() throws {
