@@ -16,17 +16,8 @@
 # Run as root (sshd). The work directory is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-users=${1:-400}
-per_user=${2:-500}
-shift $(($# < 2 ? $# : 2))
-hash_jobs=("$@")
-[ ${#hash_jobs[@]} -eq 0 ] && hash_jobs=(1 2 4)
-repeat=${REPEAT:-3}
-[ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
-build=(swift build -c release --build-path "${BUILD_PATH:-.build}")
-"${build[@]}" >&2
-bin="$("${build[@]}" --show-bin-path)/cyrus-failover"
-work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/cyrus-failover-remote-bench.XXXXXX")
+source bench/common.sh
+bench_setup remote-bench 400 "$@"
 sshd_pid=
 cleanup() { [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
@@ -61,18 +52,7 @@ sshd_pid=$!
 sleep 1
 ssh_cmd="ssh -F /dev/null -p $port -i $work/ssh/user_key -o IdentitiesOnly=yes -o UserKnownHostsFile=$work/ssh/known_hosts"
 
-labels=()
-commands=()
-add() {  # label, command...: one row of the table
-  labels+=("$1")
-  shift
-  local IFS=$'\x1f'
-  commands+=("$*")
-}
-
-echo "generating $users x $per_user messages" >&2
-python3 bench/make-spool.py "$work/p" "$users" "$per_user"
-rsync -aH "$work/p/" "$work/f/"
+make_pair "$work"
 files=$(find "$work/p" -type f | wc -l)
 bytes=$(du -sb "$work/p" | cut -f1)
 if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then cache="dropped before every run"; else cache="warm"; fi
@@ -104,7 +84,6 @@ done
 
 rsync_bytes() { awk '/^Total bytes sent/ {gsub(",", "", $4); s=$4} /^Total bytes received/ {gsub(",", "", $4); r=$4} END {print s + r}' "$work/out.$1"; }
 verify_bytes() { awk '/bytes sent/ {s=$4; r=$7} END {print s + r}' "$work/err.$1"; }
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 declare -A medians
 printf '%-50s %9s   %s\n' "command" "median" "runs (s)"
 for i in "${!commands[@]}"; do
@@ -117,5 +96,5 @@ echo "bytes on the wire: rsync -n $(rsync_bytes 0), rsync -n -c $(rsync_bytes 2)
 rsync_c=${medians["rsync -a -n -c --delete --stats (over ssh)"]}
 for n in "${hash_jobs[@]}"; do
   full=${medians["verify --level full --hash-jobs $n (over ssh)"]}
-  echo "--hash-jobs $n: verify --level full $(awk -v a="$full" -v b="$rsync_c" 'BEGIN {printf "%.0f", 100 * a / b}') % of rsync -c"
+  echo "--hash-jobs $n: verify --level full $(percent "$full" "$rsync_c") % of rsync -c"
 done

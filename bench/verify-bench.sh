@@ -18,32 +18,11 @@
 # Results go to standard output as a table; the work directory is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-users=${1:-200}
-per_user=${2:-500}
-shift $(($# < 2 ? $# : 2))
-hash_jobs=("$@")
-[ ${#hash_jobs[@]} -eq 0 ] && hash_jobs=(1 2 4)
-repeat=${REPEAT:-3}
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-[ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
-build=(swift build -c release --build-path "${BUILD_PATH:-.build}")
-"${build[@]}" >&2
-bin="$("${build[@]}" --show-bin-path)/cyrus-failover"
-work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/cyrus-failover-bench.XXXXXX")
+source bench/common.sh
+bench_setup bench 200 "$@"
 trap 'rm -rf "$work"' EXIT
-
-labels=()
-commands=()
-add() {  # label, command...: one row of the table
-  labels+=("$1")
-  shift
-  local IFS=$'\x1f'
-  commands+=("$*")
-}
-
-echo "generating $users x $per_user messages" >&2
-python3 bench/make-spool.py "$work/p" "$users" "$per_user"
-rsync -aH "$work/p/" "$work/f/"
+make_pair "$work"
 mkdir "$work/empty"
 small_users=$((users / 5 > 0 ? users / 5 : 1))
 python3 bench/make-spool.py "$work/sp" "$small_users" "$per_user"
@@ -81,7 +60,6 @@ for round in $(seq "$repeat"); do
   done
 done
 
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 declare -A medians
 printf '%-50s %9s %12s   %s\n' "command" "median" "peak RSS" "runs (s)"
 for i in "${!commands[@]}"; do
@@ -93,6 +71,6 @@ rsync_side=${medians["rsync -a -n -c, one side (empty destination)"]}
 for n in "${hash_jobs[@]}"; do
   full=${medians["verify --level full --hash-jobs $n"]}
   side=${medians["manifest --level full --hash-jobs $n (one side)"]}
-  echo "--hash-jobs $n: verify --level full $(awk -v a="$full" -v b="$rsync_c" 'BEGIN {printf "%.0f", 100 * a / b}') % of rsync -c;" \
-    "one side $(awk -v a="$side" -v b="$rsync_side" 'BEGIN {printf "%.0f", 100 * a / b}') % of rsync -c's one side"
+  echo "--hash-jobs $n: verify --level full $(percent "$full" "$rsync_c") % of rsync -c;" \
+    "one side $(percent "$side" "$rsync_side") % of rsync -c's one side"
 done

@@ -213,10 +213,9 @@ struct Scenario: Sendable, CustomStringConvertible {
       saying: ["speaks agent protocol 99", "Install cyrus-failover 0.1.0 on 127.0.0.1"])
   }
 
-  @Test func agentKilledMidWalk() throws {
-    let server = try SSHServer()
-    let corpus = try Corpus()
-    try corpus.copyFailover()
+  /// A remote command that records the agent's pid in a file and runs the agent so that it
+  /// holds its walk after five segments (until killed).
+  func pausingAgent(in server: SSHServer) throws -> (wrapper: String, pidFile: String) {
     let pidFile = server.directory + "/agent.pid"
     let wrapper = server.directory + "/pausing-agent"
     try Data(
@@ -225,6 +224,14 @@ struct Scenario: Sendable, CustomStringConvertible {
     )
     .write(to: URL(fileURLWithPath: wrapper))
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+    return (wrapper, pidFile)
+  }
+
+  @Test func agentKilledMidWalk() throws {
+    let server = try SSHServer()
+    let corpus = try Corpus()
+    try corpus.copyFailover()
+    let (wrapper, pidFile) = try pausingAgent(in: server)
     let killer = Thread {
       for _ in 0..<200 {
         if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
@@ -250,14 +257,7 @@ struct Scenario: Sendable, CustomStringConvertible {
     let server = try SSHServer()
     let corpus = try Corpus()
     try corpus.copyFailover()
-    let pidFile = server.directory + "/agent.pid"
-    let wrapper = server.directory + "/pausing-agent"
-    try Data(
-      "#!/bin/sh\necho $$ > \(pidFile)\nexec \(Tool.executable) \"$@\" --test-pause-after-segments 5\n"
-        .utf8
-    )
-    .write(to: URL(fileURLWithPath: wrapper))
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+    let (wrapper, pidFile) = try pausingAgent(in: server)
     let listener = server.pid
     let killed = KilledProcess()
     let killer = Thread {

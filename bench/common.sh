@@ -1,0 +1,44 @@
+# Shared by the bench/*-bench.sh scripts (sourced, not run): arguments, the release build, the
+# table of commands, the consistent spool pair and medians.
+#
+#   bench_setup NAME DEFAULT_USERS "$@"   sets users, per_user, hash_jobs, repeat, bin, work
+#                                         (a fresh directory under BENCH_DIR, default /var/tmp)
+#   add LABEL COMMAND...                  one row of the table (labels[], commands[])
+#   make_pair DIR                         DIR/p from bench/make-spool.py, DIR/f copied by rsync -aH
+#   median "1.2 0.9 1.1"                  the median of the runs
+#   percent A B                           100 * A / B, rounded
+
+bench_setup() {
+  local name=$1 default_users=$2
+  shift 2
+  users=${1:-$default_users}
+  per_user=${2:-500}
+  shift $(($# < 2 ? $# : 2))
+  hash_jobs=("$@")
+  [ ${#hash_jobs[@]} -eq 0 ] && hash_jobs=(1 2 4)
+  repeat=${REPEAT:-3}
+  [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
+  local build=(swift build -c release --build-path "${BUILD_PATH:-.build}")
+  "${build[@]}" >&2
+  bin="$("${build[@]}" --show-bin-path)/cyrus-failover"
+  work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/cyrus-failover-$name.XXXXXX")
+  labels=()
+  commands=()
+}
+
+add() {
+  labels+=("$1")
+  shift
+  local IFS=$'\x1f'
+  commands+=("$*")
+}
+
+make_pair() {
+  echo "generating $users x $per_user messages" >&2
+  python3 bench/make-spool.py "$1/p" "$users" "$per_user"
+  rsync -aH "$1/p/" "$1/f/"
+}
+
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+percent() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100 * a / b}'; }
