@@ -227,24 +227,29 @@ struct Scenario: Sendable, CustomStringConvertible {
     return (wrapper, pidFile)
   }
 
+  /// Calls `action` with the agent's pid on another thread, once the agent written by
+  /// ``pausingAgent(in:)`` has started and had time to send its five summaries and stop there.
+  static func onceAgentPauses(_ pidFile: String, _ action: @escaping @Sendable (Int32) -> Void) {
+    Thread {
+      for _ in 0..<200 {
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+          let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
+          usleep(300_000)
+          action(pid)
+          return
+        }
+        usleep(50_000)
+      }
+    }.start()
+  }
+
   @Test func agentKilledMidWalk() throws {
     let server = try SSHServer()
     let corpus = try Corpus()
     try corpus.copyFailover()
     let (wrapper, pidFile) = try pausingAgent(in: server)
-    let killer = Thread {
-      for _ in 0..<200 {
-        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-          let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        {
-          usleep(300_000)  // let it send its five summaries and stop there
-          kill(pid, SIGKILL)
-          return
-        }
-        usleep(50_000)
-      }
-    }
-    killer.start()
+    Self.onceAgentPauses(pidFile) { agent in kill(agent, SIGKILL) }
     try expectFailure(
       ["--ssh", server.sshOption(), "--remote-command", wrapper], corpus: corpus,
       saying: ["dropped during the walk"])
@@ -260,28 +265,18 @@ struct Scenario: Sendable, CustomStringConvertible {
     let (wrapper, pidFile) = try pausingAgent(in: server)
     let listener = server.pid
     let killed = KilledProcess()
-    let killer = Thread {
-      for _ in 0..<200 {
-        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-          let agent = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        {
-          usleep(300_000)  // let it send its five summaries and stop there
-          var process = Self.parent(of: agent)
-          while let current = process, current > 1, current != listener,
-            Self.command(of: current)?.hasPrefix("sshd") != true
-          {
-            process = Self.parent(of: current)
-          }
-          if let session = process, session > 1, session != listener {
-            killed.record(session: session, agent: agent)
-            kill(session, SIGKILL)
-          }
-          return
-        }
-        usleep(50_000)
+    Self.onceAgentPauses(pidFile) { agent in
+      var process = Self.parent(of: agent)
+      while let current = process, current > 1, current != listener,
+        Self.command(of: current)?.hasPrefix("sshd") != true
+      {
+        process = Self.parent(of: current)
+      }
+      if let session = process, session > 1, session != listener {
+        killed.record(session: session, agent: agent)
+        kill(session, SIGKILL)
       }
     }
-    killer.start()
     try expectFailure(
       ["--ssh", server.sshOption(), "--remote-command", wrapper], corpus: corpus,
       saying: ["dropped during the walk"])
