@@ -50,7 +50,9 @@ let package = Package(
     .testTarget(name: "RemoteTests", dependencies: ["Remote", "Verification", "CyrusStore", "TestSupport"]),
     .testTarget(
       name: "MailboxListTests",
-      dependencies: ["cyrus-failover", "CyrusStore", "CyrusFormats", "BerkeleyDB", "TestSupport"]),
+      dependencies: [
+        "cyrus-failover", "CyrusStore", "CyrusFormats", "BerkeleyDB", "Remote", "TestSupport",
+      ]),
     .testTarget(
       name: "IntegrationTests", dependencies: ["cyrus-failover", "Verification", "TestSupport"]),
   ]

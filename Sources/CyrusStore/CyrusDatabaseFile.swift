@@ -33,7 +33,8 @@ public struct CyrusDatabaseFile: Sendable {
     }
   }
 
-  /// Streams every record in the file's order.
+  /// Streams every record in the file's order. Berkeley DB files go through
+  /// ``berkeleyReader`` when one is installed, with libdb in this process otherwise.
   /// - Returns: non-fatal problems the reader noticed (a record count that disagrees, …).
   /// - Throws: ``CyrusDatabaseError`` for damage that stops the read, naming the file and offset.
   @discardableResult
@@ -58,6 +59,10 @@ public struct CyrusDatabaseFile: Sendable {
         )
         .forEachRecord(body).warnings
       case .berkeleyBtree, .berkeleyHash:
+        if let reader = Self.berkeleyReader {
+          try reader(path, kind, body)
+          return []
+        }
         let database = try BerkeleyDatabase(
           path: path, expecting: kind == .berkeleyBtree ? .btree : .hash)
         defer { try? database.close() }
@@ -88,6 +93,13 @@ public struct CyrusDatabaseError: Error, Sendable, CustomStringConvertible {
   public var reason: String
   /// Byte offset of the damage, when known.
   public var offset: Int?
+
+  public init(path: String, kind: CyrusDBKind, reason: String, offset: Int?) {
+    self.path = path
+    self.kind = kind
+    self.reason = reason
+    self.offset = offset
+  }
 
   public var description: String { "\(path) (\(kind.rawValue)): \(reason)" }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Remote
 
 /// The `cyrus-failover` command: proves a Cyrus IMAP failover or backup copy consistent with
 /// its primary.
@@ -11,7 +12,7 @@ struct CyrusFailover: ParsableCommand {
       Results go to standard output; progress and logs to standard error.
       """,
     version: "0.1.0",
-    subcommands: [Verify.self, Manifest.self, Agent.self, Mboxlist.self]
+    subcommands: [Verify.self, Manifest.self, Agent.self, Mboxlist.self, ReadBerkeleyDB.self]
   )
 }
 
@@ -22,6 +23,11 @@ enum Main {
   static func main() {
     do {
       var command = try CyrusFailover.parseAsRoot()
+      if !(command is CyrusFailover.ReadBerkeleyDB) {
+        // libdb may crash or hang on a damaged file: every command that reads databases reads
+        // Berkeley DB files in a child, `read-berkeley-db`, which reads them in process.
+        BerkeleyChildReader().install()
+      }
       try command.run()
     } catch let exit as ExitCode {
       Console.exit(exit.rawValue)
