@@ -5,6 +5,7 @@
 #                                         (a fresh directory under BENCH_DIR, default /var/tmp)
 #   add LABEL COMMAND...                  one row of the table (labels[], commands[])
 #   make_pair DIR                         DIR/p from bench/make-spool.py, DIR/f copied by rsync -aH
+#   prepare_run I                         argv = command I; the page cache dropped where allowed
 #   median "1.2 0.9 1.1"                  the median of the runs
 #   percent A B                           100 * A / B, rounded
 
@@ -37,6 +38,12 @@ make_pair() {
   echo "generating $users x $per_user messages" >&2
   python3 bench/make-spool.py "$1/p" "$users" "$per_user"
   rsync -aH "$1/p/" "$1/f/"
+}
+
+prepare_run() {
+  IFS=$'\x1f' read -r -a argv <<<"${commands[$1]}"
+  sync
+  echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
 }
 
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }

@@ -72,9 +72,7 @@ declare -a runs
 for round in $(seq "$repeat"); do
   echo "round $round of $repeat" >&2
   for i in "${!commands[@]}"; do
-    IFS=$'\x1f' read -r -a argv <<<"${commands[$i]}"
-    sync
-    echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
+    prepare_run "$i"
     start=$(date +%s.%N)
     "${local_cpu[@]}" "${argv[@]}" >"$work/out.$i" 2>"$work/err.$i" || [ $? -le 1 ]
     end=$(date +%s.%N)

@@ -50,9 +50,7 @@ declare -a runs peaks
 for round in $(seq "$repeat"); do
   echo "round $round of $repeat" >&2
   for i in "${!commands[@]}"; do
-    IFS=$'\x1f' read -r -a argv <<<"${commands[$i]}"
-    sync
-    echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
+    prepare_run "$i"
     /usr/bin/time -f "%e %M" -o "$work/time" "${argv[@]}" >/dev/null 2>"$work/err" || [ $? -le 1 ]
     read -r seconds kib <"$work/time"
     runs[i]="${runs[i]:-}$seconds "
