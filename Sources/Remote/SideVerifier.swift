@@ -85,9 +85,9 @@ public final class SideVerifier: VerificationRun {
     // Every side has its mailbox files before its entries (an agent sends them right after
     // `opened`, a manifest right after its header): the diff names seen and subscription
     // records with them, and the mailbox-list stage checks them after the walks.
-    var (primarySide, primaryNames) = MailboxSide.loadWithNames(
+    let (primarySide, primaryNames) = MailboxSide.loadWithNames(
       primary.mailboxFiles, side: .primary, areaNames: Set(primary.info.areas.map(\.name)))
-    var (failoverSide, failoverNames) = MailboxSide.loadWithNames(
+    let (failoverSide, failoverNames) = MailboxSide.loadWithNames(
       failover.mailboxFiles, side: .failover, areaNames: Set(failover.info.areas.map(\.name)))
     let diff = ManifestDiff(
       sink: sink, states: UserStateCheck(primary: primaryNames, failover: failoverNames))
@@ -133,14 +133,8 @@ public final class SideVerifier: VerificationRun {
       directories = (left.directories, right.directories)
     }
     // The mailbox-list stage, as for two local sides, from the mailbox files each side carries.
-    primarySide.directories = directories.primary
-    failoverSide.directories = directories.failover
-    MailboxListCheck.run(primary: primarySide, failover: failoverSide, sink: sink)
-    var context = self.context
-    context.primaryEntries = diff.primaryEntries
-    context.failoverEntries = diff.failoverEntries
-    context.comparedEntries = diff.comparedEntries
-    return context
+    return diff.finish(
+      primary: primarySide, failover: failoverSide, directories: directories, context: context)
   }
 }
 

@@ -16,6 +16,26 @@ public final class ManifestDiff {
   public private(set) var comparedEntries = 0
   private var pending: PendingSubtree?
 
+  /// After ``run(primary:failover:progress:)``: the mailbox-list stage, each side's mailbox
+  /// list against the mailbox directories its walk recorded, and `context` with this diff's
+  /// entry counts. Local, remote and saved-manifest verification all end here.
+  public func finish(
+    primary: MailboxSide, failover: MailboxSide,
+    directories: (primary: [MailboxDirectory], failover: [MailboxDirectory]),
+    context: VerifyContext
+  ) -> VerifyContext {
+    var primary = primary
+    var failover = failover
+    primary.directories = directories.primary
+    failover.directories = directories.failover
+    MailboxListCheck.run(primary: primary, failover: failover, sink: sink)
+    var context = context
+    context.primaryEntries = primaryEntries
+    context.failoverEntries = failoverEntries
+    context.comparedEntries = comparedEntries
+    return context
+  }
+
   /// A one-sided directory whose content is being folded into one finding.
   private struct PendingSubtree {
     var finding: Finding

@@ -53,20 +53,15 @@ public struct Verifier: Sendable {
     }
     // Each side's mailbox list is read first: the diff names seen and subscription records
     // with it, and the mailbox-list stage checks it once the walks are done.
-    var (primarySide, primaryNames) = Self.mailboxSide(primary, .primary)
-    var (failoverSide, failoverNames) = Self.mailboxSide(failover, .failover)
+    let (primarySide, primaryNames) = Self.mailboxSide(primary, .primary)
+    let (failoverSide, failoverNames) = Self.mailboxSide(failover, .failover)
     var left = MailboxDirectoryRecorder(primaryWalk)
     var right = MailboxDirectoryRecorder(failoverWalk)
     let diff = ManifestDiff(
       sink: sink, states: UserStateCheck(primary: primaryNames, failover: failoverNames))
     try diff.run(primary: &left, failover: &right, progress: progress)
-    primarySide.directories = left.directories
-    failoverSide.directories = right.directories
-    MailboxListCheck.run(primary: primarySide, failover: failoverSide, sink: sink)
-    var context = self.context
-    context.primaryEntries = diff.primaryEntries
-    context.failoverEntries = diff.failoverEntries
-    context.comparedEntries = diff.comparedEntries
-    return context
+    return diff.finish(
+      primary: primarySide, failover: failoverSide,
+      directories: (left.directories, right.directories), context: context)
   }
 }
