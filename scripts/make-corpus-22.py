@@ -30,15 +30,20 @@ cyrusimap/cyrus-imapd at tag cyrus-imapd-2.2.13), never with our Swift code:
 Every byte is a function of the arguments: two runs with the same arguments give identical
 trees (contents, modes, mtimes), so a primary and a failover made by two runs differ only by
 the variants chosen. db5.3_load gives each file a random 20-byte file ID (inode, device,
-time); it is replaced by a fixed one. Owners are those of the user running the script.
+time); it is replaced by a fixed one. Run as root where a `cyrus` user and a `mail` group
+exist, the Cyrus trees (config directory, spool, sievedir) are owned by them by name, as a 2.2 host's are, so that this
+machine's Cyrus tools can open them whatever their numeric ids (--owner changes the names);
+otherwise, and for etc/ and var/ itself, owners are those of the user running the script.
 
 Variants (repeatable; each changes one thing against the consistent instance, as if this
 tree were a failover on which that one thing differs):
 """
 
 import argparse
+import grp
 import hashlib
 import os
+import pwd
 import shutil
 import struct
 import subprocess
@@ -711,6 +716,8 @@ def main():
                         help="a difference to build in (repeatable)")
     parser.add_argument("--dump-format", choices=["upstream", "debian"], default="upstream",
                         help="mailboxlist.txt as upstream 2.2.13 or Debian >= 2.2.13-3 dumps it")
+    parser.add_argument("--owner", default="cyrus:mail", metavar="USER:GROUP",
+                        help="names owning the Cyrus trees when run as root (default cyrus:mail)")
     parser.add_argument("--list-variants", action="store_true", help="list the variants")
     args = parser.parse_args()
     if args.list_variants:
@@ -727,6 +734,24 @@ def main():
         apply_variant(instance, variant)
     dumped = build_instance()["mailboxes"]
     write_instance(instance, os.path.abspath(args.out), args.dump_format, dumped)
+    give_to_owner(os.path.abspath(args.out), args.owner)
+
+
+def give_to_owner(root, owner):
+    """As root, hands the Cyrus trees (config directory, spool, sievedir) to USER:GROUP by name."""
+    if os.geteuid() != 0:
+        return
+    user, _, group = owner.partition(":")
+    try:
+        uid = pwd.getpwnam(user).pw_uid
+        gid = grp.getgrnam(group or "mail").gr_gid
+    except KeyError:
+        return  # no such user here (Cyrus not installed): the files stay the caller's
+    for tree in ("var/lib/cyrus", "var/spool/cyrus", "var/spool/sieve"):
+        for directory, names, files in os.walk(os.path.join(root, tree)):
+            os.lchown(directory, uid, gid)
+            for name in names + files:
+                os.lchown(os.path.join(directory, name), uid, gid)
 
 
 if __name__ == "__main__":

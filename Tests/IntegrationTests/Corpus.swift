@@ -1,6 +1,7 @@
 import CyrusFormats
 import CyrusStore
 import Foundation
+import TestSupport
 
 /// The example pair made by a real Cyrus 3.6 (`scripts/make-corpus.sh`), extracted into a fresh
 /// temporary directory for one test, and removed afterwards.
@@ -15,10 +16,7 @@ final class Corpus {
   init() throws {
     directory = NSTemporaryDirectory() + "cyrus-failover-corpus-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    try Tool.must([
-      "tar", "-xzpf", Tool.repository + "/corpora/example.tar.gz", "-C", directory, "--same-owner",
-      "--numeric-owner",
-    ])
+    try CorpusArchive.extract(into: directory)
   }
 
   deinit { try? FileManager.default.removeItem(atPath: directory) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `mboxlist dump --format cyrus36` against what real Cyrus 3.6.1 `ctl_mboxlist -d` printed for
@@ -25,10 +26,7 @@ import Testing
 
   @Test func examplePrimaryDumpsAsItsOwnMailboxlistTxt() throws {
     let scratch = try Scratch()
-    try Binary.must([
-      "/usr/bin/tar", "-xzf", Binary.repository + "/corpora/example.tar.gz", "-C", scratch.path,
-      "--numeric-owner",
-    ])
+    try CorpusArchive.extract(into: scratch.path)
     let expected = try scratch.read("primary/var/lib/cyrus/mailboxlist.txt")
     let result = try Binary.tool([
       "mboxlist", "dump", "--instance", scratch.path + "/primary", "--format", "cyrus36",
