@@ -10,12 +10,20 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
   ],
   targets: [
     /** Debian's libdb (Berkeley DB 5.3) as a C module; no pkg-config file exists, so it links "db". */
     .systemLibrary(name: "CBerkeleyDB", path: "Sources/CBerkeleyDB"),
     /** Owning, read-only Swift wrappers around Berkeley DB: the only place with unsafe C calls to libdb. */
     .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB"], exclude: ["README.md"]),
+    /** glibc's posix_spawn extensions and pipe2, which Swift's Glibc module does not show. */
+    .target(name: "CSpawn"),
+    /** Child processes: argv and environment given in full, captured or streamed output, time limits, process groups. */
+    .target(
+      name: "Processes",
+      dependencies: ["CSpawn", .product(name: "SystemPackage", package: "swift-system")],
+      exclude: ["README.md"]),
     /** Pure parsers from bytes: cyrusdb backends, mailboxes.db values, dumps, imapd.conf. */
     .target(name: "CyrusFormats"),
     /** One Cyrus instance on disk: paths from imapd.conf, the canonical walk of config dir and spool. */
@@ -30,30 +38,35 @@ let package = Package(
     .target(
       name: "Remote",
       dependencies: [
-        "Verification", "CyrusStore", .product(name: "Crypto", package: "swift-crypto"),
+        "Verification", "CyrusStore", "Processes",
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       exclude: ["README.md"]),
     /** The command-line tool: parses options, wires the modules, prints, picks the exit code. */
     .executableTarget(
       name: "cyrus-failover",
       dependencies: [
-        "Verification", "CyrusStore", "CyrusFormats", "BerkeleyDB", "Remote",
+        "Verification", "CyrusStore", "CyrusFormats", "BerkeleyDB", "Remote", "Processes",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     /** Test helpers shared by the end-to-end test targets: running the built tool and real programs. */
-    .target(name: "TestSupport", dependencies: ["CyrusStore"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport", dependencies: ["CyrusStore", "Processes"], path: "Tests/TestSupport"),
+    .testTarget(name: "ProcessesTests", dependencies: ["Processes"]),
     .testTarget(name: "CyrusFormatsTests", dependencies: ["CyrusFormats"]),
-    .testTarget(name: "MailboxFormatTests", dependencies: ["CyrusFormats"]),
-    .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB"]),
+    .testTarget(name: "MailboxFormatTests", dependencies: ["CyrusFormats", "TestSupport"]),
+    .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB", "TestSupport"]),
     .testTarget(name: "CyrusStoreTests", dependencies: ["CyrusStore", "CyrusFormats"]),
     .testTarget(name: "VerificationTests", dependencies: ["Verification", "CyrusStore", "TestSupport"]),
-    .testTarget(name: "RemoteTests", dependencies: ["Remote", "Verification", "CyrusStore", "TestSupport"]),
+    .testTarget(
+      name: "RemoteTests", dependencies: ["Remote", "Verification", "CyrusStore", "TestSupport"]),
     .testTarget(
       name: "MailboxListTests",
       dependencies: [
         "cyrus-failover", "CyrusStore", "CyrusFormats", "BerkeleyDB", "Remote", "TestSupport",
       ]),
     .testTarget(
-      name: "IntegrationTests", dependencies: ["cyrus-failover", "Verification", "TestSupport"]),
+      name: "IntegrationTests",
+      dependencies: ["cyrus-failover", "Verification", "Processes", "TestSupport"]),
   ]
 )

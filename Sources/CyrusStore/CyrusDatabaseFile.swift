@@ -11,14 +11,18 @@ public struct CyrusDatabaseFile: Sendable {
   public let kind: CyrusDBKind
   /// Key order the reader checks.
   public let keyOrder: CyrusKeyOrder?
+  /// Reads the file when it is a Berkeley DB file.
+  public let berkeley: any BerkeleyRecordReader
 
-  /// Opens `path` and detects its backend (or takes `backend`).
-  /// - Parameter flatEscaping: `.binarySafe` for 2.5+ flat files, `.none` for 2.2–2.4.
-  public init(path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil)
-    throws(CyrusStoreError)
-  {
+  /// Opens `path` and detects its backend (or takes `backend`); a Berkeley DB file is read
+  /// through `berkeley`.
+  public init(
+    path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil,
+    berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()
+  ) throws(CyrusStoreError) {
     self.path = path
     self.keyOrder = keyOrder
+    self.berkeley = berkeley
     if let backend {
       self.kind = backend
     } else {
@@ -33,8 +37,8 @@ public struct CyrusDatabaseFile: Sendable {
     }
   }
 
-  /// Streams every record in the file's order. Berkeley DB files go through
-  /// ``berkeleyReader`` when one is installed, with libdb in this process otherwise.
+  /// Streams every record in the file's order (Berkeley DB files through ``berkeley``).
+  /// - Parameter flatEscaping: `.binarySafe` for 2.5+ flat files, `.none` for 2.2–2.4.
   /// - Returns: non-fatal problems the reader noticed (a record count that disagrees, …).
   /// - Throws: ``CyrusDatabaseError`` for damage that stops the read, naming the file and offset.
   @discardableResult
@@ -59,16 +63,7 @@ public struct CyrusDatabaseFile: Sendable {
         )
         .forEachRecord(body).warnings
       case .berkeleyBtree, .berkeleyHash:
-        if let reader = Self.berkeleyReader {
-          try reader(path, kind, body)
-          return []
-        }
-        let database = try BerkeleyDatabase(
-          path: path, expecting: kind == .berkeleyBtree ? .btree : .hash)
-        defer { try? database.close() }
-        try database.forEachRecord { record in
-          try body(CyrusDBRecord(key: record.key, value: record.value))
-        }
+        try berkeley.read(path: path, kind: kind, body)
         return []
       }
     } catch let error as CyrusDBError {

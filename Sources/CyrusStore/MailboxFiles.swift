@@ -76,8 +76,11 @@ public struct MailboxFiles: Sendable, Equatable {
   public var location: SpoolLocation { SpoolLocation(hashed: hashImapSpool, fullHash: fullDirHash) }
 
   /// The mailbox list in `database`, read with the backend its magic shows. Berkeley DB needs a
-  /// file, so the bytes go through a private temporary file; errors name ``databasePath``.
-  public func mailboxList() throws -> MailboxList {
+  /// file, so the bytes go through a private temporary file, read by `berkeley`; errors name
+  /// ``databasePath``.
+  public func mailboxList(berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()) throws
+    -> MailboxList
+  {
     switch database {
     case .absent:
       throw CyrusStoreError(.notFound, path: databasePath, detail: "no mailboxes.db")
@@ -110,7 +113,8 @@ public struct MailboxFiles: Sendable, Equatable {
         written += count
       }
       do {
-        return try MailboxList.read(path: temporary, deletedPrefix: deletedPrefix)
+        return try MailboxList.read(
+          path: temporary, deletedPrefix: deletedPrefix, berkeley: berkeley)
       } catch var error as CyrusDatabaseError {
         error.path = databasePath
         throw error

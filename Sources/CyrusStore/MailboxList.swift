@@ -11,19 +11,19 @@ public struct MailboxList: Sendable {
   /// The key layout found.
   public var layout: MailboxesDBLayout?
   /// Non-fatal reader problems, and records that did not parse (with their key).
-  public var problems: [String]
+  public var problems: [MailboxListProblem]
   /// `I` records (3.6) by uniqueid, for the uniqueid cross-check.
   public var uniqueIDRecords: [String: MailboxEntry]
 
-  /// Reads `path` (detecting the backend unless `backend` is given).
+  /// Reads `path` (detecting the backend unless `backend` is given; a Berkeley DB file through
+  /// `berkeley`).
   /// - Throws: ``CyrusDatabaseError`` when the file cannot be read to the end, or
   ///   ``CyrusStoreError`` when it cannot be opened.
   public static func read(
-    path: String, backend: CyrusDBKind? = nil, deletedPrefix: String = "DELETED"
-  ) throws
-    -> MailboxList
-  {
-    let file = try CyrusDatabaseFile(path: path, backend: backend)
+    path: String, backend: CyrusDBKind? = nil, deletedPrefix: String = "DELETED",
+    berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()
+  ) throws -> MailboxList {
+    let file = try CyrusDatabaseFile(path: path, backend: backend, berkeley: berkeley)
     var list = MailboxList(
       entries: [], kind: file.kind, layout: nil, problems: [], uniqueIDRecords: [:])
     var undecided: [CyrusDBRecord] = []
@@ -39,8 +39,7 @@ public struct MailboxList: Sendable {
         }
       } catch {
         list.problems.append(
-          "record \(Self.printable(record.key)) at offset 0x\(String(record.offset, radix: 16, uppercase: true)): \(error)"
-        )
+          .recordInvalid(key: record.key, offset: record.offset, reason: "\(error)"))
       }
     }
     let warnings = try file.forEachRecord(flatEscaping: .binarySafe) { record in
@@ -59,13 +58,25 @@ public struct MailboxList: Sendable {
       list.layout = .byName
       for held in undecided { take(held, layout: .byName) }
     }
-    list.problems += warnings.map { "\($0)" }
+    list.problems += warnings.map { .readerWarning($0) }
     list.entries.sort { $0.name < $1.name }
     return list
   }
+}
 
-  /// A key for messages: printable ASCII as is, other bytes as `\xNN`.
-  static func printable(_ bytes: [UInt8]) -> String {
-    EntryPath.escape(bytes)
+/// Something wrong with mailboxes.db that did not stop it from being read.
+public enum MailboxListProblem: Sendable, Equatable, CustomStringConvertible {
+  /// A record that does not parse as a mailbox entry of any version: its key, its byte offset
+  /// in the file, and why.
+  case recordInvalid(key: [UInt8], offset: Int, reason: String)
+  /// A warning of the backend's reader (a record count that disagrees, an uncommitted tail).
+  case readerWarning(CyrusDBError)
+
+  public var description: String {
+    switch self {
+    case .recordInvalid(let key, let offset, let reason):
+      "record \(EntryPath.escape(key)) at offset 0x\(String(offset, radix: 16, uppercase: true)): \(reason)"
+    case .readerWarning(let warning): "\(warning)"
+    }
   }
 }

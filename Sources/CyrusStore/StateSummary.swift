@@ -110,7 +110,7 @@ public struct StateSummary: Sendable, Equatable {
 
   /// Reads the state file at `path`: the digest over every record, and the records themselves
   /// as long as they stay within the item limits.
-  static func read(path: String, kind: Kind) -> StateSummary {
+  static func read(path: String, kind: Kind, berkeley: any BerkeleyRecordReader) -> StateSummary {
     if kind == .quota { return readQuota(path: path) }
     var hasher = SHA256()
     var records: UInt32 = 0
@@ -130,7 +130,7 @@ public struct StateSummary: Sendable, Equatable {
       }
     }
     do {
-      try CyrusDatabaseFile(path: path).forEachRecord { record in
+      try CyrusDatabaseFile(path: path, berkeley: berkeley).forEachRecord { record in
         switch kind {
         case .seen:
           do {

@@ -109,7 +109,8 @@ final class TreeWalker {
     }
     if entry.kind == .file, area.role == .config, let kind = StateSummary.kind(of: path) {
       entry.stateSummary = StateSummary.read(
-        path: area.path + "/" + String(decoding: path.bytes, as: UTF8.self), kind: kind)
+        path: area.path + "/" + String(decoding: path.bytes, as: UTF8.self), kind: kind,
+        berkeley: options.berkeleyReader)
     }
     switch entry.kind {
     case .directory:

@@ -44,6 +44,8 @@ public struct WalkOptions: Sendable {
   /// itself, one file after the other; more start that many workers fed through a bounded
   /// window (``HashWindow``), the entries still coming out in canonical order.
   public var hashJobs: Int
+  /// Reads the Berkeley DB files the walk opens (the seen databases of Cyrus 2.x).
+  public var berkeleyReader: any BerkeleyRecordReader
   /// Test hook: called on the hashing thread with a file's name just before it is opened.
   var beforeHashing: (@Sendable (_ name: [UInt8]) -> Void)?
 
@@ -60,7 +62,8 @@ public struct WalkOptions: Sendable {
   /// Makes options.
   public init(
     level: VerifyLevel = .full, includeRuntime: Bool = false, readBufferSize: Int = 1 << 18,
-    hashJobs: Int = WalkOptions.defaultHashJobs
+    hashJobs: Int = WalkOptions.defaultHashJobs,
+    berkeleyReader: any BerkeleyRecordReader = InProcessBerkeleyReader()
   ) {
     precondition(
       (1...Self.maxHashJobs).contains(hashJobs),
@@ -69,5 +72,6 @@ public struct WalkOptions: Sendable {
     self.includeRuntime = includeRuntime
     self.readBufferSize = readBufferSize
     self.hashJobs = hashJobs
+    self.berkeleyReader = berkeleyReader
   }
 }

@@ -25,10 +25,16 @@ public struct Agent {
   /// The agent's own `--hash-jobs`: the hashing threads on this host when the local side leaves
   /// the number to the agent, and the most it may ask for.
   public var hashJobs: Int?
+  /// Reads the Berkeley DB files of the instance (the walk's seen databases of Cyrus 2.x).
+  public var berkeleyReader: any BerkeleyRecordReader
 
-  public init(toolVersion: String, pinned: String? = nil) {
+  public init(
+    toolVersion: String, pinned: String? = nil,
+    berkeleyReader: any BerkeleyRecordReader = InProcessBerkeleyReader()
+  ) {
     self.toolVersion = toolVersion
     self.pinned = pinned
+    self.berkeleyReader = berkeleyReader
   }
 
   /// Serves one session on `channel` until the walk is over and every segment is answered.
@@ -63,6 +69,11 @@ public struct Agent {
         throw RemoteError(
           .refused, "this agent serves only the instance \(pinned), not \(request.instance)")
       }
+      // A root chosen by the client would re-root the pinned instance's paths anywhere.
+      if let pinned, let root = request.root {
+        throw RemoteError(
+          .refused, "this agent serves only the instance \(pinned) as configured, not under \(root)")
+      }
       instance = try CyrusInstance.locate(request.instance, root: request.root)
     } catch {
       try? channel.send(ErrorMessage("\(error)").frame)
@@ -81,7 +92,7 @@ public struct Agent {
   {
     let options = WalkOptions(
       level: request.level, includeRuntime: request.includeRuntime,
-      hashJobs: hashJobs(asked: request.hashJobs))
+      hashJobs: hashJobs(asked: request.hashJobs), berkeleyReader: berkeleyReader)
     var segmenter = Segmenter(
       PrefetchingSource { InstanceWalker(instance: instance, options: options) })
     var summaries = SummaryEncoder()

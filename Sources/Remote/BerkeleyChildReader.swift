@@ -1,25 +1,36 @@
+import Foundation
 import CyrusFormats
 import CyrusStore
-import Foundation
+import Processes
 
 /// Reads a Berkeley DB file in a child process (`EXECUTABLE read-berkeley-db PATH --type T`), so
 /// that libdb 5.3, which is not memory-safe on damaged files, can crash or hang only the child.
 /// Records stream back as a ``BerkeleyRecordStream`` and reach the caller one at a time; every
 /// way the child can fail becomes a ``CyrusDatabaseError`` naming the file.
-public struct BerkeleyChildReader: Sendable {
+public struct BerkeleyChildReader: BerkeleyRecordReader {
   /// The program to run: this executable (`/proc/self/exe` on Linux).
   public let executable: String
   /// How long the child may send nothing before it is killed, in seconds.
   public let timeLimitSeconds: Int
-  /// Bytes read from the child's standard output at a time.
-  static let chunkBytes = 1 << 16
+  /// The child's whole environment.
+  public let environment: [String: String]
+  /// Starts the child.
+  public let runner: ProcessRunner
   /// Bytes of the child's standard error kept (the last ones).
   static let stderrBytes = 1 << 14
 
-  public init(executable: String = "/proc/self/exe", timeLimitSeconds: Int = 120) {
+  /// A reader running `executable` with `environment` (by default only a fixed PATH and the C
+  /// locale: nothing of the caller's environment reaches libdb).
+  public init(
+    executable: String = "/proc/self/exe", timeLimitSeconds: Int = 120,
+    environment: [String: String] = Invocation.minimalEnvironment,
+    runner: ProcessRunner = ProcessRunner()
+  ) {
     precondition(timeLimitSeconds > 0, "the time limit is positive")
     self.executable = executable
     self.timeLimitSeconds = timeLimitSeconds
+    self.environment = environment
+    self.runner = runner
   }
 
   /// The child's argv.
@@ -33,77 +44,42 @@ public struct BerkeleyChildReader: Sendable {
     return [executable, "read-berkeley-db", path, "--type", type]
   }
 
-  /// Installs this reader as ``CyrusDatabaseFile/berkeleyReader``.
-  public func install() {
-    let reader = self
-    CyrusDatabaseFile.installBerkeleyReader { path, kind, body in
-      try reader.read(path: path, kind: kind, body)
-    }
-  }
-
   /// Calls `body` with each record of the file, in stored order.
   /// - Throws: ``CyrusDatabaseError`` when the child cannot be started, crashes, fails, hangs or
   ///   sends a stream cut short; whatever `body` throws, after the child is ended.
   public func read(path: String, kind: CyrusDBKind, _ body: (CyrusDBRecord) throws -> Void)
     throws
   {
-    let child = try BerkeleyChild(
-      arguments: arguments(path: path, kind: kind), fail: { failure(path, kind, $0) })
-    defer { child.end() }
+    let argv = arguments(path: path, kind: kind)
+    let invocation = Invocation(
+      argv[0], Array(argv.dropFirst()), environment: environment, standardOutput: .pipe,
+      standardError: .captureTail(limit: Self.stderrBytes))
     var decoder = BerkeleyRecordDecoder()
-    var stderrTail: [UInt8] = []
-    let deadlineStep = UInt64(timeLimitSeconds) * 1_000_000_000
-    var deadline = DispatchTime.now().uptimeNanoseconds + deadlineStep
-    var chunk = [UInt8](repeating: 0, count: Self.chunkBytes)
-    while child.hasOpenPipes {
-      let now = DispatchTime.now().uptimeNanoseconds
-      guard now < deadline else {
-        child.kill()
-        throw failure(
-          path, kind, "libdb made no progress reading this file for \(timeLimitSeconds) s")
-      }
-      let ready = child.poll(milliseconds: Int32(min((deadline - now) / 1_000_000 + 1, 60_000)))
-      if let fd = ready.output {
-        let count = child.read(fd, into: &chunk)
-        if count == 0 {
-          child.closeOutput()
-        } else {
-          deadline = DispatchTime.now().uptimeNanoseconds + deadlineStep
-          decoder.append(chunk[0..<count])
-          do {
-            while let event = try decoder.next() {
-              if case .record(let record) = event { try body(record) }
-            }
-          } catch let malformed as BerkeleyRecordDecoder.Malformed {
-            child.kill()
-            throw failure(
-              path, kind, "the Berkeley DB reader sent a bad stream: \(malformed.detail)")
+    let outcome: ProcessOutcome
+    do {
+      outcome = try runner.stream(invocation, idleLimit: .seconds(timeLimitSeconds)) { chunk in
+        decoder.append(chunk)
+        do {
+          while let event = try decoder.next() {
+            if case .record(let record) = event { try body(record) }
           }
+        } catch let malformed as BerkeleyRecordDecoder.Malformed {
+          throw failure(path, kind, "the Berkeley DB reader sent a bad stream: \(malformed.detail)")
         }
       }
-      if let fd = ready.error {
-        let count = child.read(fd, into: &chunk)
-        if count == 0 {
-          child.closeError()
-        } else {
-          stderrTail += chunk[0..<count]
-          if stderrTail.count > Self.stderrBytes {
-            stderrTail.removeFirst(stderrTail.count - Self.stderrBytes)
-          }
-        }
-      }
+    } catch let error as ProcessError {
+      throw failure(path, kind, "cannot start the Berkeley DB reader \(error)")
     }
-    let status = child.wait(deadline: deadline)
-    let said = String(decoding: stderrTail, as: UTF8.self)
-      .trimmingCharacters(in: .whitespacesAndNewlines)
-    switch status {
-    case .timedOut:
+    let said = outcome.errorText.trimmingCharacters(in: .whitespacesAndNewlines)
+    if outcome.timedOut {
       throw failure(
         path, kind, "libdb made no progress reading this file for \(timeLimitSeconds) s")
+    }
+    switch outcome.termination {
     case .signaled(let signal):
       throw failure(
         path, kind,
-        "libdb crashed reading this file (signal \(signal), \(Self.signalName(signal))): "
+        "libdb crashed reading this file (signal \(signal), \(Termination.signalName(signal))): "
           + "the file is damaged")
     case .exited(let code) where code != 0:
       if code == 2 && !said.isEmpty { throw failure(path, kind, said) }
@@ -123,21 +99,6 @@ public struct BerkeleyChildReader: Sendable {
           path, kind,
           "the Berkeley DB reader sent \(decoder.records) records but counted \(count)")
       }
-    }
-  }
-
-  /// The conventional name of a signal that ends a crashing reader.
-  static func signalName(_ signal: Int32) -> String {
-    switch signal {
-    case SIGSEGV: "SIGSEGV"
-    case SIGBUS: "SIGBUS"
-    case SIGABRT: "SIGABRT"
-    case SIGILL: "SIGILL"
-    case SIGFPE: "SIGFPE"
-    case SIGKILL: "SIGKILL"
-    case SIGTERM: "SIGTERM"
-    case SIGTRAP: "SIGTRAP"
-    default: "signal \(signal)"
     }
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 
 /// Runs the agent on another host through the system OpenSSH client, with the agent's standard
 /// input and output as the channel.
@@ -16,13 +17,14 @@ public final class SSHTransport {
   public let target: RemoteTarget
   /// The remote command as given (`--remote-command`).
   public let remoteCommand: String
-  private let process = Process()
-  private let stdinPipe = Pipe()
-  private let stdoutPipe = Pipe()
-  private let stderrPipe = Pipe()
-  private let stderrTail = StderrTail()
+  private let child: ChildProcess
   /// The channel to the agent.
   public let channel: ByteChannel
+  /// Bytes of ssh's standard error kept (the last ones).
+  static let stderrBytes = 16 << 10
+  /// Keepalive: a silent peer is given up after interval × count seconds, so a dead connection
+  /// ends the run instead of hanging it. The user's `--ssh` words may set other values.
+  static let keepalive = ["-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4"]
 
   /// The argv for `ssh`, without running anything.
   /// - Parameters:
@@ -30,59 +32,58 @@ public final class SSHTransport {
   public static func commandLine(sshWords: [String], target: RemoteTarget, remoteCommand: String)
     -> [String]
   {
-    sshWords + [
-      "-o", "BatchMode=yes", "-T", "-x", "--", target.destination,
-      ShellWords.quote(remoteCommand) + " agent",
+    sshWords + ["-o", "BatchMode=yes"] + keepalive + [
+      "-T", "-x", "--", target.destination, ShellWords.quote(remoteCommand) + " agent",
     ]
   }
 
-  /// Starts `ssh`.
+  /// Starts `ssh` through `runner`.
   /// - Parameters:
-  ///   - program: the absolute path of the first `--ssh` word (the executable resolves it on
-  ///     `PATH`).
-  public init(program: String, sshWords: [String], target: RemoteTarget, remoteCommand: String)
-    throws(RemoteError)
-  {
+  ///   - program: the absolute path of the first `--ssh` word.
+  ///   - environment: ssh's whole environment (its `HOME` finds `~/.ssh`; `SSH_AUTH_SOCK` an
+  ///     agent).
+  public init(
+    program: String, sshWords: [String], target: RemoteTarget, remoteCommand: String,
+    environment: [String: String], runner: ProcessRunner
+  ) throws(RemoteError) {
     precondition(!sshWords.isEmpty, "the ssh command line has at least the program")
     self.target = target
     self.remoteCommand = remoteCommand
     arguments = Self.commandLine(sshWords: sshWords, target: target, remoteCommand: remoteCommand)
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = Array(arguments.dropFirst())
-    process.standardInput = stdinPipe
-    process.standardOutput = stdoutPipe
-    process.standardError = stderrPipe
-    channel = ByteChannel(
-      input: stdoutPipe.fileHandleForReading.fileDescriptor,
-      output: stdinPipe.fileHandleForWriting.fileDescriptor)
-    // A write to an ssh that has exited must be an error (EPIPE), not a fatal signal.
-    signal(SIGPIPE, SIG_IGN)
+    let invocation = Invocation(
+      program, Array(arguments.dropFirst()), environment: environment, standardInput: .pipe,
+      standardOutput: .pipe, standardError: .captureTail(limit: Self.stderrBytes))
     do {
-      try process.run()
+      child = try runner.start(invocation)
     } catch {
-      throw RemoteError(.transport, "cannot start \(program): \(error.localizedDescription)")
+      throw RemoteError(.transport, "cannot start \(error)")
     }
-    stderrTail.start(stderrPipe.fileHandleForReading)
+    guard let input = child.standardOutput, let output = child.standardInput else {
+      preconditionFailure("ssh's standard input and output are pipes")
+    }
+    channel = ByteChannel(input: input.rawValue, output: output.rawValue)
   }
 
   /// Closes the agent's standard input and waits for `ssh` to exit.
-  /// - Returns: ssh's exit status (255: ssh itself failed; otherwise the remote command's).
+  /// - Returns: ssh's exit status (255: ssh itself failed; otherwise the remote command's),
+  ///   or 255 when a signal ended it.
   @discardableResult
   public func finish() -> Int32 {
-    try? stdinPipe.fileHandleForWriting.close()
-    process.waitUntilExit()
-    stderrTail.wait()
-    return process.terminationStatus
+    child.closeStandardInput()
+    switch child.finish().termination {
+    case .exited(let status): return status
+    case .signaled: return 255
+    }
   }
 
   /// Ends `ssh` at once (an error on our side).
   public func terminate() {
-    if process.isRunning { process.terminate() }
+    child.terminate(grace: .seconds(2))
     _ = finish()
   }
 
   /// What ssh and the remote side wrote on standard error, last lines only.
-  public var stderrText: String { stderrTail.text }
+  public var stderrText: String { String(decoding: child.standardErrorSoFar, as: UTF8.self) }
 
   /// Turns the end of the stream before the agent answered into a message that says what
   /// happened and what to do, from ssh's exit status and its standard error.
@@ -141,44 +142,5 @@ public final class SSHTransport {
     return RemoteError(
       .dropped,
       "the connection to \(host) ended \(phase.rawValue) (ssh exit status \(status))\(said)")
-  }
-}
-
-/// Drains a process's standard error on its own thread, keeping the last 16 KiB.
-final class StderrTail: @unchecked Sendable {
-  private let lock = NSCondition()
-  private var bytes: [UInt8] = []
-  private var done = false
-  /// Bytes kept.
-  static let limit = 16 << 10
-
-  func start(_ handle: FileHandle) {
-    let thread = Thread { [self] in
-      while true {
-        let data = handle.availableData
-        if data.isEmpty { break }
-        lock.lock()
-        bytes += data
-        if bytes.count > Self.limit { bytes.removeFirst(bytes.count - Self.limit) }
-        lock.unlock()
-      }
-      lock.lock()
-      done = true
-      lock.broadcast()
-      lock.unlock()
-    }
-    thread.start()
-  }
-
-  func wait() {
-    lock.lock()
-    while !done { lock.wait() }
-    lock.unlock()
-  }
-
-  var text: String {
-    lock.lock()
-    defer { lock.unlock() }
-    return String(decoding: bytes, as: UTF8.self)
   }
 }

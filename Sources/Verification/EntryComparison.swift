@@ -9,20 +9,23 @@ enum EntryComparison {
     _ primary: ManifestEntry, _ failover: ManifestEntry,
     states: UserStateCheck = UserStateCheck()
   ) -> [Finding] {
-    var findings = problems(of: primary, side: .primary) + problems(of: failover, side: .failover)
-    findings += notes(of: primary, side: .primary) + notes(of: failover, side: .failover)
-    findings +=
-      stateProblems(of: primary, side: .primary) + stateProblems(of: failover, side: .failover)
-    findings +=
-      states.unknownSubscriptions(of: primary, side: .primary)
-      + states.unknownSubscriptions(of: failover, side: .failover)
+    // The same condition on each side (the same damage, the same stale subscription) is one
+    // finding with side `both`.
+    var findings = Finding.mergingSides(
+      primary: conditions(of: primary, side: .primary, states: states),
+      failover: conditions(of: failover, side: .failover, states: states))
     guard primary.problem == nil, failover.problem == nil else { return findings }
+    let area = AreaName(primary.area)
     func finding(_ code: FindingCode, _ left: String, _ right: String, severity: Severity? = nil)
       -> Finding
     {
       Finding(
-        code, severity: severity, side: .both, area: primary.area, path: primary.path.description,
+        code, severity: severity, side: .both, area: area, path: primary.path,
         mailbox: primary.mailbox ?? failover.mailbox, primary: left, failover: right)
+    }
+    /// A finding by meaning explains the file's bytes: no size or content finding besides it.
+    func explainedByMeaning() {
+      findings.removeAll { $0.code == .sizeMismatch || $0.code == .contentMismatch }
     }
     guard primary.kind == failover.kind else {
       return findings + [finding(.typeMismatch, primary.kind.rawValue, failover.kind.rawValue)]
@@ -50,13 +53,14 @@ enum EntryComparison {
     if let left = primary.indexSummary, let right = failover.indexSummary {
       let differences = left.differences(from: right)
       if !differences.isEmpty {
+        explainedByMeaning()
         findings.append(
           finding(
             .indexMismatch, differences.map { "\($0.field) \($0.mine)" }.joined(separator: ", "),
             differences.map { "\($0.field) \($0.theirs)" }.joined(separator: ", ")))
       } else if contentDiffers, left.clean, right.clean {
         // Same messages in a rewritten file (another minor version, a repack): not a difference.
-        findings.removeAll { $0.code == .sizeMismatch || $0.code == .contentMismatch }
+        explainedByMeaning()
         findings.append(
           finding(
             .indexRewritten, "minor \(left.minorVersion), \(primary.size) bytes",
@@ -68,15 +72,22 @@ enum EntryComparison {
       left.problem == nil, right.problem == nil
     {
       if left.digest != right.digest {
+        explainedByMeaning()
         findings.append(finding(.quotaMismatch, left.digest, right.digest))
       } else if left.usageDigest != right.usageDigest {
+        explainedByMeaning()
         findings.append(
           finding(
             .quotaUsageMismatch, "usage \(left.usageDigest ?? "-")",
             "usage \(right.usageDigest ?? "-")"))
       } else if contentDiffers {
-        findings.removeAll { $0.code == .sizeMismatch || $0.code == .contentMismatch }
+        explainedByMeaning()
         findings.append(finding(.stateRewritten, "\(primary.size) bytes", "\(failover.size) bytes"))
+      }
+      if let root = quotaRoot(of: primary.path) {
+        for index in findings.indices where findings[index].code.rawValue.hasPrefix("quota.") {
+          findings[index].quotaRoot = root
+        }
       }
     } else if let left = primary.stateSummary, let right = failover.stateSummary,
       left.kind == right.kind,
@@ -84,9 +95,10 @@ enum EntryComparison {
     {
       let (differences, differs) = states.compare(primary, failover)
       if differs {
+        explainedByMeaning()
         findings += differences
       } else if contentDiffers, left.problem == nil, right.problem == nil {
-        findings.removeAll { $0.code == .sizeMismatch || $0.code == .contentMismatch }
+        explainedByMeaning()
         findings.append(finding(.stateRewritten, "\(primary.size) bytes", "\(failover.size) bytes"))
       }
     }
@@ -121,48 +133,49 @@ enum EntryComparison {
             right.map { "linked to \($0)" } ?? "not linked"))
       }
     }
-    let leftEscapes = escapesArea(primary)
-    let rightEscapes = escapesArea(failover)
-    if leftEscapes || rightEscapes {
+    return findings
+  }
+
+  /// A side's own conditions of one entry: what went wrong reading it, its mailbox notes, a
+  /// state file that does not read, subscriptions to mailboxes its side does not have, a
+  /// symlink leaving its area, a special file.
+  static func conditions(of entry: ManifestEntry, side: Side, states: UserStateCheck)
+    -> [Finding]
+  {
+    var findings =
+      problems(of: entry, side: side) + notes(of: entry, side: side)
+      + stateProblems(of: entry, side: side) + states.unknownSubscriptions(of: entry, side: side)
+    let value = { (text: String) in (side == .primary ? text : nil, side == .failover ? text : nil) }
+    if escapesArea(entry) {
+      let (left, right) = value(EntryPath.escape(entry.linkTarget ?? []))
       findings.append(
         Finding(
-          .symlinkOutside,
-          side: leftEscapes && rightEscapes ? .both : (leftEscapes ? .primary : .failover),
-          area: primary.area, path: primary.path.description, mailbox: primary.mailbox,
-          primary: leftEscapes ? EntryPath.escape(primary.linkTarget ?? []) : nil,
-          failover: rightEscapes ? EntryPath.escape(failover.linkTarget ?? []) : nil))
+          .symlinkOutside, side: side, area: AreaName(entry.area), path: entry.path,
+          mailbox: entry.mailbox, primary: left, failover: right))
     }
-    if isSpecial(primary) {
+    if isSpecial(entry) {
+      let (left, right) = value(entry.kind.rawValue)
       findings.append(
         Finding(
-          .specialFile, side: .both, area: primary.area, path: primary.path.description,
-          primary: primary.kind.rawValue, failover: failover.kind.rawValue))
+          .specialFile, side: side, area: AreaName(entry.area), path: entry.path, primary: left,
+          failover: right))
     }
     return findings
+  }
+
+  /// The quota root a legacy quota file stands for: its file name (`quota/H/user.bert`).
+  static func quotaRoot(of path: EntryPath) -> String? {
+    guard path.components.first.map({ $0.elementsEqual(Array("quota".utf8)) }) == true else {
+      return nil
+    }
+    return String(decoding: path.lastComponent, as: UTF8.self)
   }
 
   /// Findings about one entry on its own (used for one-sided entries as well).
   static func observations(
     of entry: ManifestEntry, side: Side, states: UserStateCheck = UserStateCheck()
   ) -> [Finding] {
-    var findings =
-      problems(of: entry, side: side) + notes(of: entry, side: side)
-      + stateProblems(of: entry, side: side) + states.unknownSubscriptions(of: entry, side: side)
-    if escapesArea(entry) {
-      findings.append(
-        Finding(
-          .symlinkOutside, side: side, area: entry.area, path: entry.path.description,
-          mailbox: entry.mailbox,
-          primary: side == .primary ? EntryPath.escape(entry.linkTarget ?? []) : nil,
-          failover: side == .failover ? EntryPath.escape(entry.linkTarget ?? []) : nil))
-    }
-    if isSpecial(entry) {
-      findings.append(
-        Finding(
-          .specialFile, side: side, area: entry.area, path: entry.path.description,
-          detail: entry.kind.rawValue))
-    }
-    return findings
+    conditions(of: entry, side: side, states: states)
   }
 
   /// The findings for the mailbox notes a side's walker attached to a `cyrus.header` entry (or,
@@ -183,12 +196,14 @@ enum EntryComparison {
         note.uid.map { directory.appending(Array("\($0).".utf8)) }
         ?? directory.appending(Array("cyrus.index".utf8))
       // A message file of a metapartition's mailbox is in the partition of the same name.
-      let area =
-        note.uid != nil && entry.area.hasPrefix("metapartition-")
-        ? String(entry.area.dropFirst("meta".count)) : entry.area
-      return Finding(
-        code, side: side, area: area, path: path.description, mailbox: entry.mailbox,
-        detail: note.detail)
+      var area = AreaName(entry.area)
+      if note.uid != nil, area.role == .metapartition, let partition = area.partition {
+        area = AreaName(.partition, partition: partition)
+      }
+      var finding = Finding(
+        code, side: side, area: area, path: path, mailbox: entry.mailbox, reason: note.detail)
+      finding.uid = note.uid
+      return finding
     }
   }
 
@@ -196,37 +211,35 @@ enum EntryComparison {
   static func stateProblems(of entry: ManifestEntry, side: Side) -> [Finding] {
     guard let problem = entry.stateSummary?.problem else { return [] }
     return [
-      Finding(
-        .stateDamaged, side: side, area: entry.area, path: entry.path.description, detail: problem)
+      Finding(.stateDamaged, side: side, area: AreaName(entry.area), path: entry.path, reason: problem)
     ]
   }
 
   static func problems(of entry: ManifestEntry, side: Side) -> [Finding] {
     guard let problem = entry.problem else { return [] }
     let code: FindingCode
-    var detail: String?
+    var reason: String?
     switch problem {
     case .vanished: code = .vanished
     case .changedWhileReading: code = .changedWhileReading
     case .unreadable(let text):
       code = .unreadable
-      detail = text
+      reason = text
     case .unlistable(let text):
       code = .unlistable
-      detail = text
+      reason = text
     }
     return [
       Finding(
-        code, side: side, area: entry.area, path: entry.path.description, mailbox: entry.mailbox,
-        detail: detail)
+        code, side: side, area: AreaName(entry.area), path: entry.path, mailbox: entry.mailbox,
+        reason: reason)
     ]
   }
 
   /// Message files keep the message's internal date as mtime (`reconstruct` falls back on it),
   /// so a difference there is a warning; elsewhere it only says the file was rewritten.
   static func mtimeSeverity(_ entry: ManifestEntry) -> Severity {
-    entry.area.hasPrefix("partition-") || entry.area.hasPrefix("archivepartition-")
-      ? .warning : .info
+    AreaName(entry.area).holdsMessages ? .warning : .info
   }
 
   /// The earlier location this file is hard-linked to, or `nil` if it is the first (or only).

@@ -1,3 +1,5 @@
+import CyrusStore
+
 /// How much a finding matters.
 public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
   /// Recorded for completeness; the copy is still consistent.
@@ -21,37 +23,77 @@ public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
 
 /// Which host a finding is about.
 public enum Side: String, Sendable, Codable {
-  case primary, failover, both
+  /// Seen on the primary only.
+  case primary
+  /// Seen on the failover only.
+  case failover
+  /// A difference between the two, or a condition found on each side alike.
+  case both
 }
 
-/// One thing found while comparing a primary with its failover: a value, never a formatted
-/// string, so that text, JSON and JUnit encoders all render the same facts.
+/// A fixed remark a finding can carry, rendered into words only by the reports.
+public enum FindingRemark: String, Sendable, Codable {
+  /// The mailbox's partition has no `partition-NAME` in the side's imapd.conf.
+  case partitionNotConfigured = "partition-not-configured"
+  /// A state file over the record limits: compared by digest only.
+  case comparedByDigestOnly = "compared-by-digest-only"
+  /// Too many seen records waited for a mailbox name: this one was not named.
+  case tooManyUnnamed = "too-many-unnamed"
+  /// No mailbox on either side has the seen record's uniqueid.
+  case noMailboxHasUniqueID = "no-mailbox-has-uniqueid"
+}
+
+/// One thing found while comparing a primary with its failover: a value with its facts as
+/// typed members, never a formatted string. The text, JSON and JUnit reports render the same
+/// facts, and the repair step reads them without parsing words.
 public struct Finding: Sendable, Equatable {
   /// Stable code (see ``FindingCode`` and docs/findings.md).
   public var code: FindingCode
   /// How much it matters.
   public var severity: Severity
   /// Where it was seen: `primary`/`failover` for a one-sided observation, `both` for a
-  /// difference between the two.
+  /// difference between the two or a condition found on each side alike.
   public var side: Side
-  /// Area name (`config`, `partition-default`, …) when the finding concerns a path.
-  public var area: String?
-  /// Path relative to the area root, escaped for display.
-  public var path: String?
+  /// The area the path is in, when the finding concerns a path.
+  public var area: AreaName?
+  /// Path relative to the area root, as bytes.
+  public var path: EntryPath?
   /// Mailbox (internal name) when known.
   public var mailbox: String?
-  /// The value on the primary, when there is one to show.
+  /// The value on the primary, when there is one to show (a size, a mode, a digest, rights).
   public var primary: String?
   /// The value on the failover.
   public var failover: String?
-  /// Extra words: the number of entries below a missing directory, an error text.
-  public var detail: String?
+  /// The user whose state it is (a seen or subscription file's owner).
+  public var user: String?
+  /// The message UID inside `mailbox`.
+  public var uid: UInt32?
+  /// The mailbox uniqueid (a seen record's key, an unsafe name's entry).
+  public var uniqueID: String?
+  /// The ACL identifier whose rights differ.
+  public var identifier: String?
+  /// The quota root.
+  public var quotaRoot: String?
+  /// For a missing or extra directory: entries and file bytes below it, folded into this one.
+  public var entriesBelow: Int?
+  public var bytesBelow: UInt64?
+  /// The key of a database record (mailboxes-db.record-invalid), and its byte offset.
+  public var recordKey: [UInt8]?
+  public var offset: UInt64?
+  /// For a stale dump: which check (`dump.missing`, `dump.extra`, `dump.mismatch`,
+  /// `dump.duplicate`) and the field that differs.
+  public var dumpCheck: String?
+  public var field: String?
+  /// Text from elsewhere that explains it: an errno text, a reader's description of damage.
+  public var reason: String?
+  /// A fixed remark.
+  public var remark: FindingRemark?
 
   /// Makes a finding with the code's default severity unless one is given.
   public init(
-    _ code: FindingCode, severity: Severity? = nil, side: Side, area: String? = nil,
-    path: String? = nil,
-    mailbox: String? = nil, primary: String? = nil, failover: String? = nil, detail: String? = nil
+    _ code: FindingCode, severity: Severity? = nil, side: Side, area: AreaName? = nil,
+    path: EntryPath? = nil, mailbox: String? = nil, primary: String? = nil,
+    failover: String? = nil, reason: String? = nil
   ) {
     self.code = code
     self.severity = severity ?? code.defaultSeverity
@@ -61,14 +103,51 @@ public struct Finding: Sendable, Equatable {
     self.mailbox = mailbox
     self.primary = primary
     self.failover = failover
-    self.detail = detail
+    self.reason = reason
   }
 
   /// `area:path`, or the area alone, or nothing.
   public var location: String? {
-    guard let area else { return path }
-    guard let path else { return area }
-    return path.isEmpty ? "\(area):." : "\(area):\(path)"
+    guard let area else { return path?.description }
+    guard let path else { return area.text }
+    return path.bytes.isEmpty ? "\(area):." : "\(area):\(path)"
+  }
+
+  /// A condition of one side's own data (``FindingCode/Scope/condition``) found on each side
+  /// alike: it does not make the copies differ, so it fails a run only when asked to.
+  public var isSharedCondition: Bool { side == .both && code.scope == .condition }
+
+  /// Everything but the side and the side's value: two one-sided findings with the same key
+  /// are the same condition found on each side.
+  var conditionKey: Finding {
+    var key = self
+    key.side = .both
+    key.primary = nil
+    key.failover = nil
+    return key
+  }
+
+  /// Merges the one-sided findings of the two sides of one place: a finding present on both
+  /// (same code, place and facts) becomes one with side `both` and each side's value; the rest
+  /// stay as they are, the primary's first.
+  public static func mergingSides(primary: [Finding], failover: [Finding]) -> [Finding] {
+    guard !primary.isEmpty, !failover.isEmpty else { return primary + failover }
+    var remaining = failover
+    var merged: [Finding] = []
+    for finding in primary {
+      let key = finding.conditionKey
+      if let match = remaining.firstIndex(where: { $0.conditionKey == key }) {
+        var both = key
+        both.primary = finding.primary
+        both.failover = remaining[match].failover
+        both.severity = max(finding.severity, remaining[match].severity)
+        merged.append(both)
+        remaining.remove(at: match)
+      } else {
+        merged.append(finding)
+      }
+    }
+    return merged + remaining
   }
 }
 

@@ -19,6 +19,28 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
 
   public var description: String { rawValue }
 
+  /// What a code is about.
+  public enum Scope: String, Sendable {
+    /// How the two copies differ: only a comparison finds it.
+    case difference
+    /// The state of one side's own data (damage, an orphan, a stale dump, a file that could
+    /// not be read): found on each side alike, it does not make the copies differ.
+    case condition
+  }
+
+  /// What the code is about (docs/findings.md says it for each).
+  public var scope: Scope {
+    [
+      "symlink.outside-area", "file.special", "file.unreadable", "directory.unlistable",
+      "file.vanished", "file.changed-while-reading", "manifest.out-of-order",
+      "mailbox.header-uniqueid-mismatch", "mailbox.directory-missing", "mailbox.directory-orphan",
+      "mailbox.name-unsafe", "mailboxes-db.unreadable", "mailboxes-db.record-invalid",
+      "mailboxlist.stale", "mailboxlist.malformed", "message.file-missing", "message.size-mismatch",
+      "message.file-orphan", "message.guid-mismatch", "index.damaged", "index.unreadable",
+      "subscriptions.unknown-mailbox", "state.damaged",
+    ].contains(rawValue) ? .condition : .difference
+  }
+
   public static func == (lhs: FindingCode, rhs: FindingCode) -> Bool {
     lhs.rawValue == rhs.rawValue
   }
@@ -126,6 +148,9 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   public static let mailboxesDBRecordInvalid = FindingCode(
     "mailboxes-db.record-invalid", .error,
     "a mailboxes.db record that does not parse, or a reader warning")
+  public static let mailboxesDBRewritten = FindingCode(
+    "mailboxes-db.rewritten", .info,
+    "mailboxes.db differs in bytes, not in any entry (another backend, a repack)")
   public static let mailboxListStale = FindingCode(
     "mailboxlist.stale", .warning,
     "the ctl_mboxlist dump (mailboxlist.txt) disagrees with mailboxes.db")
@@ -187,7 +212,8 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
     mailboxMissing, mailboxExtra, mailboxPartitionMismatch, mailboxTypeMismatch, mailboxACLMismatch,
     mailboxUniqueIDMismatch, mailboxHeaderUniqueIDMismatch, mailboxDirectoryMissing,
     mailboxDirectoryOrphan, mailboxNameUnsafe,
-    mailboxesDBUnreadable, mailboxesDBRecordInvalid, mailboxListStale, mailboxListMalformed,
+    mailboxesDBUnreadable, mailboxesDBRecordInvalid, mailboxesDBRewritten, mailboxListStale,
+    mailboxListMalformed,
     messageFileMissing, messageSizeMismatch, messageFileOrphan, messageGUIDMismatch, indexDamaged,
     indexUnreadable,
     indexMismatch,

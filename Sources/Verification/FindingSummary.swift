@@ -7,6 +7,9 @@ public final class FindingSummary: FindingSink {
   public private(set) var bySeverity: [Severity: Int] = [:]
   /// Count per code.
   public private(set) var byCode: [FindingCode: Int] = [:]
+  /// Count per severity of conditions found on each side alike (``Finding/isSharedCondition``),
+  /// included in ``bySeverity``.
+  public private(set) var sharedBySeverity: [Severity: Int] = [:]
   /// Groups in the order first seen.
   public private(set) var groups: [Group] = []
   private var groupIndex: [String: Int] = [:]
@@ -31,7 +34,10 @@ public final class FindingSummary: FindingSink {
   public func emit(_ finding: Finding) {
     bySeverity[finding.severity, default: 0] += 1
     byCode[finding.code, default: 0] += 1
-    let title = finding.mailbox.map { "mailbox \($0)" } ?? "area \(finding.area ?? "-")"
+    if finding.isSharedCondition { sharedBySeverity[finding.severity, default: 0] += 1 }
+    let title =
+      finding.mailbox.map { "mailbox \(Terminal.safe($0))" }
+      ?? "area \(finding.area?.text ?? "-")"
     let index: Int
     if let known = groupIndex[title] {
       index = known
@@ -57,10 +63,27 @@ public final class FindingSummary: FindingSink {
   }
 
   /// The verdict for the exit status: consistent, differences, or could not verify.
-  public func verdict(failOn threshold: Severity) -> Verdict {
+  public func verdict(_ policy: VerdictPolicy) -> Verdict {
     if incomplete { return .incomplete }
-    let failing = Severity.allCases.filter { $0 >= threshold }.reduce(0) { $0 + count($1) }
+    let failing = Severity.allCases.filter { $0 >= policy.failOn }.reduce(0) {
+      $0 + count($1) - (policy.failOnShared ? 0 : sharedBySeverity[$1] ?? 0)
+    }
     return failing > 0 ? .differences : .consistent
+  }
+}
+
+/// What makes a verification's verdict `differences`.
+public struct VerdictPolicy: Sendable, Equatable {
+  /// The lowest severity that counts (`--fail-on`).
+  public var failOn: Severity
+  /// Whether conditions found on each side alike count too (`--fail-on-shared`): an old
+  /// orphan directory on the primary, faithfully copied, is by default no difference.
+  public var failOnShared: Bool
+
+  /// Makes a policy.
+  public init(failOn: Severity = .warning, failOnShared: Bool = false) {
+    self.failOn = failOn
+    self.failOnShared = failOnShared
   }
 }
 
@@ -73,14 +96,6 @@ public enum Verdict: String, Sendable {
   /// Part of a side could not be read (exit 2).
   case incomplete
 
-  /// The exit status the tool documents.
-  public var exitStatus: Int32 {
-    switch self {
-    case .consistent: 0
-    case .differences: 1
-    case .incomplete: 2
-    }
-  }
 }
 
 /// Sends each finding to several sinks.

@@ -1,6 +1,10 @@
+import Foundation
+
 /// The JSON report, streamed: the header is written before the walk, each finding as it is
-/// found (one object per line inside `findings`), and the summary at the end. The schema is
-/// documented in docs/json-schema.md; `version` changes only when a field changes meaning.
+/// found (one object per line inside `findings`), and the summary at the end. Every value is
+/// encoded from a typed value (``Finding`` is `Codable`); the schema is documented in
+/// docs/json-schema.md, and `version` changes only when a member changes meaning (members are
+/// only ever added).
 public final class JSONReport: FindingSink {
   /// Schema version written in every report.
   public static let schemaVersion = 1
@@ -11,81 +15,95 @@ public final class JSONReport: FindingSink {
   public init(output: any ReportOutput, context: VerifyContext) {
     self.output = output
     output.write("{\"schema\": \"cyrus-failover.verify\", \"version\": \(Self.schemaVersion),\n")
-    output.write(" \"level\": \(Self.quote(context.level)),\n")
-    output.write(" \"primary\": \(Self.side(context.primary)),\n")
-    output.write(" \"failover\": \(Self.side(context.failover)),\n")
+    output.write(" \"level\": \(Self.encode(context.level)),\n")
+    output.write(" \"primary\": \(Self.encode(SideHeader(context.primary))),\n")
+    output.write(" \"failover\": \(Self.encode(SideHeader(context.failover))),\n")
     output.write(" \"findings\": [")
   }
 
   public func emit(_ finding: Finding) {
     output.write(first ? "\n  " : ",\n  ")
     first = false
-    output.write(Self.object(finding))
+    output.write(Self.encode(finding))
   }
 
   /// Closes the findings list and writes the summary.
   public func finish(summary: FindingSummary, context: VerifyContext, verdict: Verdict) {
     output.write(first ? "],\n" : "\n ],\n")
-    var counts: [String] = []
-    for severity in Severity.allCases {
-      counts.append("\(Self.quote(severity.rawValue)): \(summary.count(severity))")
-    }
-    let codes = summary.byCode.sorted { $0.key.rawValue < $1.key.rawValue }.map {
-      "\(Self.quote($0.key.rawValue)): \($0.value)"
-    }
-    output.write(
-      " \"summary\": {\"verdict\": \(Self.quote(verdict.rawValue)), \"exit_status\": \(verdict.exitStatus),"
-    )
-    output.write(" \"severities\": {\(counts.joined(separator: ", "))},")
-    output.write(" \"codes\": {\(codes.joined(separator: ", "))},")
-    output.write(
-      " \"entries\": {\"primary\": \(context.primaryEntries), \"failover\": \(context.failoverEntries),"
-        + " \"compared\": \(context.comparedEntries)}}\n}\n")
+    output.write(" \"summary\": \(Self.encode(Summary(summary, context, verdict)))\n}\n")
   }
 
-  /// One finding as a JSON object; absent values are left out.
-  public static func object(_ finding: Finding) -> String {
-    var members = [
-      "\"code\": \(quote(finding.code.rawValue))",
-      "\"severity\": \(quote(finding.severity.rawValue))",
-      "\"side\": \(quote(finding.side.rawValue))",
-    ]
-    let optional: [(String, String?)] = [
-      ("area", finding.area), ("path", finding.path), ("mailbox", finding.mailbox),
-      ("primary", finding.primary),
-      ("failover", finding.failover), ("detail", finding.detail),
-    ]
-    for (key, value) in optional {
-      if let value { members.append("\(quote(key)): \(quote(value))") }
+  /// One value as compact JSON (keys in declaration order, `/` not escaped).
+  public static func encode(_ value: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    guard let data = try? encoder.encode(value) else {
+      preconditionFailure("the report's values always encode")
     }
-    return "{" + members.joined(separator: ", ") + "}"
+    return String(decoding: data, as: UTF8.self)
   }
 
-  static func side(_ side: VerifyContext.SideInfo) -> String {
-    let areas = side.areas.map { "\(quote($0.name)): \(quote($0.path))" }.joined(separator: ", ")
-    return
-      "{\"config_file\": \(quote(side.configFile)), \"root\": \(side.root.map(quote) ?? "null"), \"areas\": {\(areas)}}"
+  /// A side in the header.
+  struct SideHeader: Encodable {
+    var side: VerifyContext.SideInfo
+    init(_ side: VerifyContext.SideInfo) { self.side = side }
+
+    enum CodingKeys: String, CodingKey {
+      case configFile = "config_file"
+      case root, areas
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(side.configFile, forKey: .configFile)
+      try container.encode(side.root, forKey: .root)
+      var areas = container.nestedContainer(keyedBy: NameKey.self, forKey: .areas)
+      for area in side.areas { try areas.encode(area.path, forKey: NameKey(area.name)) }
+    }
   }
 
-  /// A JSON string literal.
-  public static func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
+  /// The summary object.
+  struct Summary: Encodable {
+    var verdict: String
+    var exitStatus: Int32
+    var severities: [(String, Int)]
+    var codes: [(String, Int)]
+    var entries: [(String, Int)]
+
+    init(_ summary: FindingSummary, _ context: VerifyContext, _ verdict: Verdict) {
+      self.verdict = verdict.rawValue
+      exitStatus = ExitStatus(verdict).rawValue
+      severities = Severity.allCases.map { ($0.rawValue, summary.count($0)) }
+      codes = summary.byCode.map { ($0.key.rawValue, $0.value) }.sorted { $0.0 < $1.0 }
+      entries = [
+        ("primary", context.primaryEntries), ("failover", context.failoverEntries),
+        ("compared", context.comparedEntries),
+      ]
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case verdict
+      case exitStatus = "exit_status"
+      case severities, codes, entries
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(verdict, forKey: .verdict)
+      try container.encode(exitStatus, forKey: .exitStatus)
+      for (key, pairs) in [(CodingKeys.severities, severities), (.codes, codes), (.entries, entries)] {
+        var nested = container.nestedContainer(keyedBy: NameKey.self, forKey: key)
+        for (name, count) in pairs { try nested.encode(count, forKey: NameKey(name)) }
       }
     }
-    return out + "\""
+  }
+
+  /// A key chosen at run time (an area, a code).
+  struct NameKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
   }
 }

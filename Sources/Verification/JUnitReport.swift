@@ -26,7 +26,7 @@ public enum JUnitReport {
       }
       output.write(
         ">\n    <failure message=\"\(group.total) finding(s), worst \(group.worst.rawValue)\">")
-      var lines = group.findings.map { escape(TextReport.line(for: $0)) }
+      var lines = group.findings.map { escape(FindingText.line($0)) }
       if group.total > group.findings.count {
         lines.append("… and \(group.total - group.findings.count) more")
       }

@@ -5,62 +5,80 @@ import CyrusStore
 /// side's mailboxes.db cross-checked with its own spool, and each side's `mailboxlist.txt`
 /// checked against its own mailboxes.db. Holds one entry per mailbox, never per message.
 public enum MailboxListCheck {
-  /// Runs every check and sends the findings to `sink`.
+  /// Runs every check and sends the findings to `sink`; a condition found on each side alike
+  /// (the same orphan directory, the same stale dump line) is one finding with side `both`.
   public static func run(primary: MailboxSide, failover: MailboxSide, sink: any FindingSink) {
-    for side in [primary, failover] {
-      switch side.list {
-      case .failure(let error):
-        sink.emit(
-          Finding(
-            .mailboxesDBUnreadable, side: side.side, area: "config", detail: error.description))
-      case .success(let list):
-        for problem in list.problems {
-          sink.emit(
-            Finding(.mailboxesDBRecordInvalid, side: side.side, area: "config", detail: problem))
-        }
-        crossCheck(list, side: side, sink: sink)
-        checkDump(side: side, list: list, sink: sink)
-      }
+    for finding in Finding.mergingSides(
+      primary: conditions(of: primary), failover: conditions(of: failover))
+    {
+      sink.emit(finding)
     }
     if case .success(let left) = primary.list, case .success(let right) = failover.list {
-      compare(left.entries, right.entries, sink: sink)
+      for finding in compare(left.entries, right.entries) { sink.emit(finding) }
+    }
+  }
+
+  /// One side's own conditions: its mailboxes.db unreadable or with bad records, against its
+  /// own spool, its dump against it.
+  static func conditions(of side: MailboxSide) -> [Finding] {
+    switch side.list {
+    case .failure(let error):
+      return [
+        Finding(.mailboxesDBUnreadable, side: side.side, area: .config, reason: error.description)
+      ]
+    case .success(let list):
+      var findings: [Finding] = list.problems.map { problem in
+        var finding = Finding(.mailboxesDBRecordInvalid, side: side.side, area: .config)
+        switch problem {
+        case .recordInvalid(let key, let offset, let reason):
+          finding.recordKey = key
+          finding.offset = UInt64(max(0, offset))
+          finding.reason = reason
+        case .readerWarning(let warning):
+          finding.reason = "\(warning)"
+          finding.offset = warning.offset.map { UInt64(max(0, $0)) }
+        }
+        return finding
+      }
+      findings += crossCheck(list, side: side)
+      findings += checkDump(side: side, list: list)
+      return findings
     }
   }
 
   /// Entry by entry across sides (merge-join on sorted names).
-  static func compare(_ primary: [MailboxEntry], _ failover: [MailboxEntry], sink: any FindingSink)
-  {
+  static func compare(_ primary: [MailboxEntry], _ failover: [MailboxEntry]) -> [Finding] {
+    var findings: [Finding] = []
     var left = primary[...]
     var right = failover[...]
+    func missing(_ p: MailboxEntry) {
+      findings.append(
+        Finding(.mailboxMissing, side: .failover, mailbox: p.name.internalName, primary: describe(p)))
+    }
+    func extra(_ f: MailboxEntry) {
+      findings.append(
+        Finding(.mailboxExtra, side: .failover, mailbox: f.name.internalName, failover: describe(f)))
+    }
     while let p = left.first, let f = right.first {
       if p.name < f.name {
-        sink.emit(
-          Finding(
-            .mailboxMissing, side: .failover, mailbox: p.name.internalName, primary: describe(p)))
+        missing(p)
         left = left.dropFirst()
       } else if f.name < p.name {
-        sink.emit(
-          Finding(
-            .mailboxExtra, side: .failover, mailbox: f.name.internalName, failover: describe(f)))
+        extra(f)
         right = right.dropFirst()
       } else {
-        for finding in differences(p, f) { sink.emit(finding) }
+        findings += differences(p, f)
         left = left.dropFirst()
         right = right.dropFirst()
       }
     }
-    for p in left {
-      sink.emit(
-        Finding(
-          .mailboxMissing, side: .failover, mailbox: p.name.internalName, primary: describe(p)))
-    }
-    for f in right {
-      sink.emit(
-        Finding(.mailboxExtra, side: .failover, mailbox: f.name.internalName, failover: describe(f))
-      )
-    }
+    left.forEach(missing)
+    right.forEach(extra)
+    return findings
   }
 
+  /// The differences of one mailbox present on both sides; an ACL difference is one finding
+  /// per identifier whose rights differ.
   static func differences(_ p: MailboxEntry, _ f: MailboxEntry) -> [Finding] {
     var findings: [Finding] = []
     func add(_ code: FindingCode, _ left: String, _ right: String) {
@@ -71,11 +89,39 @@ public enum MailboxListCheck {
       add(.mailboxPartitionMismatch, p.partition ?? "(none)", f.partition ?? "(none)")
     }
     if p.type != f.type { add(.mailboxTypeMismatch, p.type.description, f.type.description) }
-    if p.acl != f.acl { add(.mailboxACLMismatch, p.acl.description, f.acl.description) }
+    if p.acl != f.acl {
+      for (identifier, left, right) in aclDifferences(p.acl, f.acl) {
+        add(.mailboxACLMismatch, left, right)
+        findings[findings.count - 1].identifier = identifier
+      }
+    }
     if p.uniqueID != f.uniqueID {
       add(.mailboxUniqueIDMismatch, p.uniqueID ?? "(none)", f.uniqueID ?? "(none)")
     }
     return findings
+  }
+
+  /// Identifiers whose normalized rights differ, in the primary's order then the failover's:
+  /// (identifier, primary rights, failover rights), `none` where a side has no entry.
+  static func aclDifferences(_ left: ACL, _ right: ACL) -> [(String, String, String)] {
+    func rights(_ acl: ACL) -> [String: String] {
+      var byIdentifier: [String: String] = [:]
+      for entry in acl.entries {
+        byIdentifier[entry.identifier] = entry.rights.cyrus36String + entry.unknownRights
+      }
+      return byIdentifier
+    }
+    let mine = rights(left)
+    let theirs = rights(right)
+    var seen: Set<String> = []
+    var result: [(String, String, String)] = []
+    for identifier in left.entries.map(\.identifier) + right.entries.map(\.identifier)
+    where seen.insert(identifier).inserted {
+      let a = mine[identifier] ?? "none"
+      let b = theirs[identifier] ?? "none"
+      if a != b { result.append((identifier, a, b)) }
+    }
+    return result
   }
 
   /// Whether an entry should have a spool directory: not a tombstone, placeholder, reservation
@@ -88,7 +134,8 @@ public enum MailboxListCheck {
   /// mailboxes.db against the mailbox directories the walk found on the same side: each entry
   /// has its directory, each directory its entry, and the uniqueid in the directory's
   /// cyrus.header is the one the entry records (2.5+ entries record one).
-  static func crossCheck(_ list: MailboxList, side: MailboxSide, sink: any FindingSink) {
+  static func crossCheck(_ list: MailboxList, side: MailboxSide) -> [Finding] {
+    var findings: [Finding] = []
     var found: [String: MailboxDirectory] = [:]
     for directory in side.directories {
       found[key(area: directory.area, path: directory.path)] = directory
@@ -97,72 +144,79 @@ public enum MailboxListCheck {
     for entry in list.entries {
       let name = entry.name.internalName
       guard entry.name.isSafeAsPath else {
-        sink.emit(
+        findings.append(
           Finding(.mailboxNameUnsafe, side: side.side, mailbox: EntryPath.escape(Array(name.utf8))))
         continue
       }
       guard hasDirectory(entry), let partition = entry.partition else { continue }
       guard let path = side.location.directory(of: entry, layout: list.layout) else {
-        sink.emit(
-          Finding(
-            .mailboxNameUnsafe, side: side.side, mailbox: name,
-            detail: "uniqueid \(entry.uniqueID ?? "-")"))
+        var finding = Finding(.mailboxNameUnsafe, side: side.side, mailbox: name)
+        finding.uniqueID = entry.uniqueID
+        findings.append(finding)
         continue
       }
-      let areas = ["partition-\(partition)", "metapartition-\(partition)"]
-      for area in areas { expected.insert(key(area: area, path: path)) }
-      if let directory = areas.lazy.compactMap({ found[key(area: $0, path: path)] }).first {
+      let areas = [AreaName(.partition, partition: partition), AreaName(.metapartition, partition: partition)]
+      for area in areas { expected.insert(key(area: area.text, path: path)) }
+      if let directory = areas.lazy.compactMap({ found[key(area: $0.text, path: path)] }).first {
         if let recorded = entry.uniqueID, let header = directory.headerUniqueID, recorded != header
         {
           let values = "mailboxes.db \(recorded), cyrus.header \(header)"
-          sink.emit(
-            Finding(
-              .mailboxHeaderUniqueIDMismatch, side: side.side, area: directory.area,
-              path: directory.path.appending(Array("cyrus.header".utf8)).description,
-              mailbox: name, primary: side.side == .primary ? values : nil,
-              failover: side.side == .failover ? values : nil))
+          var finding = Finding(
+            .mailboxHeaderUniqueIDMismatch, side: side.side, area: AreaName(directory.area),
+            path: directory.path.appending(Array("cyrus.header".utf8)), mailbox: name,
+            primary: side.side == .primary ? values : nil,
+            failover: side.side == .failover ? values : nil)
+          finding.uniqueID = recorded
+          findings.append(finding)
         }
       } else {
-        let detail =
-          side.areaNames.contains(areas[0]) ? nil : "no partition-\(partition) in imapd.conf"
-        sink.emit(
-          Finding(
-            .mailboxDirectoryMissing, side: side.side, area: areas[0], path: path.description,
-            mailbox: name,
-            detail: detail))
+        var finding = Finding(
+          .mailboxDirectoryMissing, side: side.side, area: areas[0], path: path, mailbox: name)
+        if !side.areaNames.contains(areas[0].text) { finding.remark = .partitionNotConfigured }
+        findings.append(finding)
       }
     }
     for directory in side.directories
     where !expected.contains(key(area: directory.area, path: directory.path)) {
-      sink.emit(
-        Finding(
-          .mailboxDirectoryOrphan, side: side.side, area: directory.area,
-          path: directory.path.description,
-          mailbox: directory.headerName))
+      var finding = Finding(
+        .mailboxDirectoryOrphan, side: side.side, area: AreaName(directory.area),
+        path: directory.path, mailbox: directory.headerName)
+      finding.uniqueID = directory.headerUniqueID
+      findings.append(finding)
     }
+    return findings
   }
 
   /// mailboxlist.txt against mailboxes.db on one side, field by field as far as the dump's
   /// format carries them (``MailboxListDumpCheck``).
-  static func checkDump(side: MailboxSide, list: MailboxList, sink: any FindingSink) {
-    guard let dump = side.dump else { return }
+  static func checkDump(side: MailboxSide, list: MailboxList) -> [Finding] {
+    guard let dump = side.dump else { return [] }
+    let path = EntryPath("mailboxlist.txt")
     switch dump {
     case .failure(let error):
-      sink.emit(
+      return [
         Finding(
-          .mailboxListMalformed, side: side.side, area: "config", path: "mailboxlist.txt",
-          detail: error.description))
+          .mailboxListMalformed, side: side.side, area: .config, path: path,
+          reason: error.description)
+      ]
     case .success(let parsed):
-      let format = parsed.format ?? .cyrus36
-      for difference in MailboxListDumpCheck.compare(
-        database: list.entries, dump: parsed.entries, format: format)
-      {
-        sink.emit(
-          Finding(
-            .mailboxListStale, side: side.side, area: "config", path: "mailboxlist.txt",
-            mailbox: difference.name.internalName, detail: difference.description))
+      return staleDifferences(side: side, list: list, dump: parsed).map { difference in
+        var finding = Finding(
+          .mailboxListStale, side: side.side, area: .config, path: path,
+          mailbox: difference.name.internalName, reason: difference.description)
+        finding.dumpCheck = difference.kind.rawValue
+        finding.field = difference.field
+        return finding
       }
     }
+  }
+
+  static func staleDifferences(
+    side: MailboxSide, list: MailboxList,
+    dump: (format: MailboxListDump.Format?, entries: [MailboxEntry])
+  ) -> [MailboxListDumpCheck.Difference] {
+    MailboxListDumpCheck.compare(
+      database: list.entries, dump: dump.entries, format: dump.format ?? .cyrus36)
   }
 
   static func key(area: String, path: EntryPath) -> String {

@@ -21,13 +21,15 @@ public struct MailboxSide: Sendable {
   public var directories: [MailboxDirectory]
 
   /// Builds a side from its mailbox files (read locally, or carried by an agent or a saved
-  /// manifest), its area names and the mailbox directories of its stream.
+  /// manifest), its area names and the mailbox directories of its stream; a Berkeley DB
+  /// mailboxes.db is read through `berkeley`.
   public static func load(
-    _ files: MailboxFiles, side: Side, areaNames: Set<String>, directories: [MailboxDirectory]
+    _ files: MailboxFiles, side: Side, areaNames: Set<String>, directories: [MailboxDirectory],
+    berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()
   ) -> MailboxSide {
     let list: Result<MailboxList, MailboxSideError>
     do {
-      list = .success(try files.mailboxList())
+      list = .success(try files.mailboxList(berkeley: berkeley))
     } catch {
       list = .failure(MailboxSideError(path: files.databasePath, reason: "\(error)"))
     }

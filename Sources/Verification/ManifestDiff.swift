@@ -8,6 +8,7 @@ import CyrusStore
 public final class ManifestDiff {
   private let sink: any FindingSink
   private let states: UserStateCheck
+  private let meaning: MailboxFileMeaning
   /// Entries read from the primary.
   public private(set) var primaryEntries = 0
   /// Entries read from the failover.
@@ -48,10 +49,15 @@ public final class ManifestDiff {
   }
 
   /// Makes a diff that sends findings to `sink`; `states` names the mailboxes and users of
-  /// seen and subscription records (without it they are compared unnamed).
-  public init(sink: any FindingSink, states: UserStateCheck = UserStateCheck()) {
+  /// seen and subscription records (without it they are compared unnamed); `meaning` says
+  /// which byte differences of mailboxes.db and mailboxlist.txt the mailbox lists explain.
+  public init(
+    sink: any FindingSink, states: UserStateCheck = UserStateCheck(),
+    meaning: MailboxFileMeaning = MailboxFileMeaning()
+  ) {
     self.sink = sink
     self.states = states
+    self.meaning = meaning
   }
 
   /// Runs the merge-join to the end of both sources.
@@ -98,7 +104,11 @@ public final class ManifestDiff {
     guard var subtree = pending else { return false }
     if subtree.side == side, subtree.area == entry.area, entry.path.isInside(subtree.prefix) {
       subtree.entries += 1
-      if entry.kind == .file { subtree.bytes += entry.size }
+      if entry.kind == .file {
+        // Sizes come from the tree or a peer: a sum past 2^64 stays at the maximum.
+        let (sum, overflow) = subtree.bytes.addingReportingOverflow(entry.size)
+        subtree.bytes = overflow ? .max : sum
+      }
       pending = subtree
       return true
     }
@@ -111,10 +121,8 @@ public final class ManifestDiff {
     pending = nil
     var finding = subtree.finding
     if subtree.entries > 0 {
-      let below =
-        "\(subtree.entries) entr\(subtree.entries == 1 ? "y" : "ies") below on the \(subtree.side.rawValue)"
-        + " (\(subtree.bytes) bytes in files) not compared one by one"
-      finding.detail = finding.detail.map { "\($0); \(below)" } ?? below
+      finding.entriesBelow = subtree.entries
+      finding.bytesBelow = subtree.bytes
     }
     sink.emit(finding)
   }
@@ -134,7 +142,7 @@ public final class ManifestDiff {
     if entry.kind == .directory {
       let code: FindingCode = side == .primary ? .directoryMissing : .directoryExtra
       let finding = Finding(
-        code, side: .failover, area: entry.area, path: entry.path.description,
+        code, side: .failover, area: AreaName(entry.area), path: entry.path,
         mailbox: entry.mailbox, primary: side == .primary ? value : nil,
         failover: side == .failover ? value : nil)
       pending = PendingSubtree(finding: finding, side: side, area: entry.area, prefix: entry.path)
@@ -142,7 +150,7 @@ public final class ManifestDiff {
       let code: FindingCode = side == .primary ? .fileMissing : .fileExtra
       sink.emit(
         Finding(
-          code, side: .failover, area: entry.area, path: entry.path.description,
+          code, side: .failover, area: AreaName(entry.area), path: entry.path,
           mailbox: entry.mailbox,
           primary: side == .primary ? value : nil, failover: side == .failover ? value : nil))
     }
@@ -154,6 +162,7 @@ public final class ManifestDiff {
     states.learn(failover, side: .failover)
     comparedEntries += 1
     var findings = EntryComparison.compare(primary, failover, states: states)
+    meaning.adjust(&findings, primary, failover)
     // When only one side is a listable directory, its content arrives as one-sided entries:
     // fold them into the finding that explains why (a type mismatch, an unlistable directory).
     let primaryOpen = primary.kind == .directory && primary.problem == nil
@@ -187,8 +196,8 @@ struct OrderChecker {
       if let last, ManifestEntry.canonicalCompare(last, entry) >= 0 {
         sink.emit(
           Finding(
-            .outOfOrder, side: side, area: entry.area, path: entry.path.description,
-            detail: "after \(last.location)"))
+            .outOfOrder, side: side, area: AreaName(entry.area), path: entry.path,
+            reason: "after \(last.location)"))
         continue
       }
       last = entry

@@ -13,8 +13,8 @@ public enum TextReport {
     case .incomplete: headline = "COULD NOT VERIFY COMPLETELY"
     }
     output.write("cyrus-failover verify: \(headline)\n")
-    output.write("primary:  \(describe(context.primary))\n")
-    output.write("failover: \(describe(context.failover))\n")
+    output.write("primary:  \(Terminal.safe(describe(context.primary)))\n")
+    output.write("failover: \(Terminal.safe(describe(context.failover)))\n")
     output.write(
       "level \(context.level); entries: \(context.primaryEntries) on the primary, \(context.failoverEntries) on the failover,"
         + " \(context.comparedEntries) on both\n")
@@ -33,23 +33,12 @@ public enum TextReport {
       output.write("\n\(group.title)\n")
       var shown = 0
       for finding in group.findings where showInfo || finding.severity > .info {
-        output.write("  \(line(for: finding))\n")
+        output.write("  \(FindingText.line(finding))\n")
         shown += 1
       }
       let hidden = group.total - shown
       if hidden > 0 { output.write("  … and \(hidden) more\n") }
     }
-  }
-
-  /// One finding on one line.
-  public static func line(for finding: Finding) -> String {
-    var text = "\(pad(finding.severity.rawValue, 7)) \(finding.code.rawValue)"
-    if let location = finding.location { text += "  \(location)" }
-    if finding.side != .both { text += "  [\(finding.side.rawValue)]" }
-    if let primary = finding.primary { text += "  primary: \(primary)" }
-    if let failover = finding.failover { text += "  failover: \(failover)" }
-    if let detail = finding.detail { text += "  (\(detail))" }
-    return text
   }
 
   static func describe(_ side: VerifyContext.SideInfo) -> String {
@@ -59,7 +48,6 @@ public enum TextReport {
   }
 
   static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
-    let fill = String(repeating: " ", count: max(0, width - text.count))
-    return left ? fill + text : text + fill
+    FindingText.pad(text, width, left: left)
   }
 }

@@ -38,8 +38,11 @@ public final class UserStateCheck {
     guard let left = p.stateSummary, let right = f.stateSummary,
       left.records != right.records || left.digest != right.digest
     else { return ([], false) }
+    // A file that does not read to its meaning is `state.damaged` on its side; its bytes stay
+    // the difference (no meaning to compare).
+    guard left.problem == nil, right.problem == nil else { return ([], false) }
     let user = userText(of: p.path)
-    if left.problem == nil, right.problem == nil, let mine = left.items, let theirs = right.items {
+    if let mine = left.items, let theirs = right.items {
       let before = pending.count
       let findings =
         left.kind == .seen
@@ -49,22 +52,14 @@ public final class UserStateCheck {
       // Same records in another form (a legacy and a 3.6 subscription layout): no difference.
       return ([], false)
     }
-    var detail = user.map { "user \($0)" }
-    if left.itemsOverLimit || right.itemsOverLimit {
-      let limit =
-        "over \(StateSummary.maxItems) records or \(StateSummary.maxItemBytes >> 20) MiB: "
-        + "compared by digest only"
-      detail = detail.map { "\($0); \(limit)" } ?? limit
-    }
-    return (
-      [
-        Finding(
-          left.kind == .seen ? .seenMismatch : .subscriptionsMismatch, side: .both, area: p.area,
-          path: p.path.description, mailbox: p.mailbox,
-          primary: "\(left.records) records, \(left.digest)",
-          failover: "\(right.records) records, \(right.digest)", detail: detail)
-      ], true
-    )
+    var finding = Finding(
+      left.kind == .seen ? .seenMismatch : .subscriptionsMismatch, side: .both,
+      area: AreaName(p.area), path: p.path, mailbox: p.mailbox,
+      primary: "\(left.records) records, \(left.digest)",
+      failover: "\(right.records) records, \(right.digest)")
+    finding.user = user
+    if left.itemsOverLimit || right.itemsOverLimit { finding.remark = .comparedByDigestOnly }
+    return ([finding], true)
   }
 
   /// One finding per mailbox whose seen state differs; held back when no mailboxes.db names it.
@@ -75,9 +70,10 @@ public final class UserStateCheck {
     for (key, left, right) in Self.differences(mine, theirs) {
       let id = EntryPath.escape(key)
       var finding = Finding(
-        .seenMismatch, side: .both, area: entry.area, path: entry.path.description,
-        primary: left ?? "no seen state", failover: right ?? "no seen state",
-        detail: (user.map { "user \($0), " } ?? "") + "uniqueid \(id)")
+        .seenMismatch, side: .both, area: AreaName(entry.area), path: entry.path,
+        primary: left ?? "no seen state", failover: right ?? "no seen state")
+      finding.user = user
+      finding.uniqueID = id
       if let name = primary.byUniqueID[id] ?? failover.byUniqueID[id] {
         finding.mailbox = name
         findings.append(finding)
@@ -85,7 +81,7 @@ public final class UserStateCheck {
         pending.append((finding, id))
         wanted.insert(id)
       } else {
-        finding.detail = (finding.detail ?? "") + " (not named: too many unnamed seen records)"
+        finding.remark = .tooManyUnnamed
         findings.append(finding)
       }
     }
@@ -110,10 +106,12 @@ public final class UserStateCheck {
       }
     }
     return Self.differences(names(left), names(right)).map { key, mine, theirs in
-      Finding(
-        .subscriptionsMismatch, side: .both, area: entry.area, path: entry.path.description,
+      var finding = Finding(
+        .subscriptionsMismatch, side: .both, area: AreaName(entry.area), path: entry.path,
         mailbox: String(decoding: key, as: UTF8.self), primary: mine ?? "not subscribed",
-        failover: theirs ?? "not subscribed", detail: user.map { "user \($0)" })
+        failover: theirs ?? "not subscribed")
+      finding.user = user
+      return finding
     }
   }
 
@@ -131,12 +129,11 @@ public final class UserStateCheck {
       let (name, known) = subscriptionName(
         item.key, layout: state.subscriptionLayout, inbox: inbox, deletedPrefix: own.deletedPrefix)
       guard known, !existing.contains(name) else { continue }
-      findings.append(
-        Finding(
-          .subscriptionsUnknownMailbox, side: side, area: entry.area,
-          path: entry.path.description, mailbox: name,
-          detail: (user.map { "user \($0): " } ?? "") + "not in the \(side.rawValue)'s mailboxes.db"
-        ))
+      var finding = Finding(
+        .subscriptionsUnknownMailbox, side: side, area: AreaName(entry.area), path: entry.path,
+        mailbox: name)
+      finding.user = user
+      findings.append(finding)
     }
     return findings
   }
@@ -162,7 +159,7 @@ public final class UserStateCheck {
       {
         finding.mailbox = name
       } else {
-        finding.detail = (finding.detail ?? "") + " (no mailbox has this uniqueid)"
+        finding.remark = .noMailboxHasUniqueID
       }
       return finding
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Remote
+import Verification
 
 #if canImport(Glibc)
   import Glibc
@@ -41,17 +42,19 @@ extension CyrusFailover {
         Console.err(
           "cyrus-failover agent: this command is started by `cyrus-failover verify` over ssh, not by hand\n"
         )
-        throw ExitCode(2)
+        throw ExitCode(ExitStatus.error.rawValue)
       }
-      var agent = Remote.Agent(toolVersion: CyrusFailover.toolVersion, pinned: instance)
+      var agent = Remote.Agent(
+        toolVersion: CyrusFailover.toolVersion, pinned: instance,
+        berkeleyReader: ToolEnvironment(verbose: false).berkeleyReader)
       agent.protocolVersion = testProtocolVersion ?? agent.protocolVersion
       agent.pauseAfterSegments = testPauseAfterSegments
       agent.hashJobs = hashJobs
       do {
         try agent.serve(ByteChannel(input: 0, output: 1))
       } catch {
-        Console.err("cyrus-failover agent: \(error)\n")
-        throw ExitCode(2)
+        Console.err("cyrus-failover agent: \(Terminal.safe("\(error)"))\n")
+        throw ExitCode(ExitStatus.error.rawValue)
       }
     }
   }

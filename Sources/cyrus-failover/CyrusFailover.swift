@@ -1,5 +1,7 @@
 import ArgumentParser
+import Glibc
 import Remote
+import Verification
 
 /// The `cyrus-failover` command: proves a Cyrus IMAP failover or backup copy consistent with
 /// its primary.
@@ -8,7 +10,7 @@ struct CyrusFailover: ParsableCommand {
     commandName: "cyrus-failover",
     abstract: "Prove a Cyrus IMAP failover (or backup) copy consistent with its primary.",
     discussion: """
-      Exit status: 0 consistent, 1 differences found, 2 error (could not verify).
+      Exit status: \(ExitStatus.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: ", ")).
       Results go to standard output; progress and logs to standard error.
       """,
     version: "0.1.0",
@@ -21,13 +23,12 @@ struct CyrusFailover: ParsableCommand {
 @main
 enum Main {
   static func main() {
+    // A write to a child or peer that has gone (ssh, the Berkeley DB reader) must be an error
+    // (EPIPE) the code handles, not a signal that ends the tool: the one signal disposition
+    // cyrus-failover sets, here and nowhere else. Children get the default again.
+    signal(SIGPIPE, SIG_IGN)
     do {
       var command = try CyrusFailover.parseAsRoot()
-      if !(command is CyrusFailover.ReadBerkeleyDB) {
-        // libdb may crash or hang on a damaged file: every command that reads databases reads
-        // Berkeley DB files in a child, `read-berkeley-db`, which reads them in process.
-        BerkeleyChildReader().install()
-      }
       try command.run()
     } catch let exit as ExitCode {
       Console.exit(exit.rawValue)
@@ -36,10 +37,10 @@ enum Main {
       let message = CyrusFailover.fullMessage(for: error)
       if code == .success {
         Console.out(message + "\n")
-        Console.exit(0)
+        Console.exit(ExitStatus.consistent.rawValue)
       }
-      Console.err("cyrus-failover: " + message + "\n")
-      Console.exit(2)
+      Console.err("cyrus-failover: " + Terminal.safe(message, keepNewlines: true) + "\n")
+      Console.exit(ExitStatus.error.rawValue)
     }
   }
 }

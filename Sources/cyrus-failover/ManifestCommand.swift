@@ -18,15 +18,7 @@ extension CyrusFailover {
         --include-runtime for the manifest and for verify.
         """)
 
-    @Option(
-      help: ArgumentHelp(
-        "The instance: an imapd.conf or a root directory, or [user@]host:PATH.", valueName: "path"))
-    var instance: String
-
-    @Option(
-      help: ArgumentHelp(
-        "Read every path of the instance's imapd.conf under this directory.", valueName: "dir"))
-    var root: String?
+    @OptionGroup var place: InstanceOptions
 
     @Option(
       name: .shortAndLong,
@@ -47,34 +39,47 @@ extension CyrusFailover {
 
     @OptionGroup var ssh: SSHOptions
 
+    func validate() throws {
+      guard place.instance != nil else {
+        throw ValidationError("--instance is required (an imapd.conf, a root directory or [user@]host:PATH)")
+      }
+    }
+
     func run() throws {
+      let environment = ToolEnvironment(verbose: ssh.verbose)
       let options = WalkOptions(
-        level: level.walkLevel, includeRuntime: includeRuntime, hashJobs: jobs.local)
+        level: level.walkLevel, includeRuntime: includeRuntime, hashJobs: jobs.local,
+        berkeleyReader: environment.berkeleyReader)
+      let argument = place.instance ?? ""
       var session: RemoteSession?
       let description: InstanceDescription
       let mailboxFiles: MailboxFiles
       let origin: String
       var source: any ManifestSource
       var pairing: (any SegmentSource)?
-      if let target = try RemoteTarget.parse(instance) {
-        let connected = try ssh.connect(
-          target, root: root, level: options.level, includeRuntime: includeRuntime,
+      switch try SideSpecification.parse(argument, root: place.root) {
+      case .remote(let target, let root):
+        let request = OpenRequest(
+          instance: target.path, root: root, level: options.level, includeRuntime: includeRuntime,
           everything: true, hashJobs: jobs.remote)
+        let connected = try ssh.settings(environment).connect(
+          target, request: request, toolVersion: CyrusFailover.toolVersion,
+          runner: environment.runner)
         session = connected
         description = connected.connection.instance
         mailboxFiles = connected.connection.mailboxFiles
         origin = "\(target.destination):\(description.configFile)"
         pairing = connected.connection
         source = EmptySource()
-      } else {
-        let local = try CyrusInstance.locate(instance, root: root)
+      case .local, .manifest:
+        guard let local = try place.locate() else { preconditionFailure("validated above") }
         description = InstanceDescription(local)
         mailboxFiles = MailboxFiles.collect(local)
         origin = local.configFile
         source = PrefetchingSource { InstanceWalker(instance: local, options: options) }
       }
-      for diagnostic in description.diagnostics {
-        Console.err("cyrus-failover: warning: \(diagnostic)\n")
+      for diagnostic in description.diagnostics where session != nil {
+        Console.err("cyrus-failover: warning: \(Terminal.safe(diagnostic))\n")
       }
       let fd = try Self.open(output)
       defer { if output != "-" { close(fd) } }
@@ -83,16 +88,24 @@ extension CyrusFailover {
         includeRuntime: includeRuntime,
         created: Int64(Date().timeIntervalSince1970), origin: origin, instance: description)
       let writer = try ManifestWriter(fd: fd, header: header, mailboxFiles: mailboxFiles)
-      if let remote = pairing {
-        while try remote.nextSummary() != nil {
-          for entry in try remote.take(wanted: true) ?? [] { try writer.append(entry) }
+      do {
+        if let remote = pairing {
+          while try remote.nextSummary() != nil {
+            for entry in try remote.take(wanted: true) ?? [] { try writer.append(entry) }
+          }
+        } else {
+          while let entry = try source.next() { try writer.append(entry) }
         }
-      } else {
-        while let entry = try source.next() { try writer.append(entry) }
+        try writer.finish()
+      } catch {
+        session?.abandon("the local side stopped: \(error)")
+        throw error
       }
-      try writer.finish()
-      session?.finish()
-      if ssh.stats { session?.printStats("instance") }
+      if let session {
+        let statistics = session.statistics
+        session.finish()
+        if ssh.stats { SSHOptions.printStatistics("instance", statistics) }
+      }
       Console.err(
         "cyrus-failover: \(writer.entries) entries, \(writer.bytesWritten) bytes written to \(output)\n"
       )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CyrusFormats
 import CyrusStore
+import Verification
 
 extension CyrusFailover.Mboxlist {
   /// `mboxlist check`: is the dump (mailboxlist.txt) stale or incomplete?
@@ -53,7 +54,7 @@ extension CyrusFailover.Mboxlist {
       out +=
         "against \(dbPath) (\(list.kind.rawValue), \(list.entries.count) entries): \(differences.count) difference\(differences.count == 1 ? "" : "s")\n"
       Console.out(out)
-      throw ExitCode(differences.isEmpty ? 0 : 1)
+      throw ExitCode((differences.isEmpty ? ExitStatus.consistent : .differences).rawValue)
     }
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CyrusFormats
 import CyrusStore
+import Verification
 
 #if canImport(Glibc)
   import Glibc
@@ -69,16 +70,7 @@ enum BackendOption: String, ExpressibleByArgument, CaseIterable {
 
 /// Where mailboxes.db comes from: an instance (its imapd.conf), or a file.
 struct MailboxesDBOptions: ParsableArguments {
-  @Option(
-    help: ArgumentHelp(
-      "The instance: an imapd.conf, or a root directory holding etc/imapd.conf.", valueName: "path")
-  )
-  var instance: String?
-
-  @Option(
-    help: ArgumentHelp(
-      "Read every path of the instance's imapd.conf under this directory.", valueName: "dir"))
-  var root: String?
+  @OptionGroup var place: InstanceOptions
 
   @Option(help: ArgumentHelp("A mailboxes.db file, in place of --instance.", valueName: "file"))
   var db: String?
@@ -87,33 +79,30 @@ struct MailboxesDBOptions: ParsableArguments {
   var backend: BackendOption = .auto
 
   func validate() throws {
-    guard (instance == nil) != (db == nil) else {
+    guard (place.instance == nil) != (db == nil) else {
       throw ValidationError("give either --instance or --db (exactly one)")
     }
-    if root != nil && instance == nil { throw ValidationError("--root applies to --instance") }
   }
 
   /// The instance, when one was given.
-  func locate() throws -> CyrusInstance? {
-    guard let instance else { return nil }
-    let found = try CyrusInstance.locate(instance, root: root)
-    for diagnostic in found.conf.diagnostics {
-      Console.err("cyrus-failover: warning: \(diagnostic)\n")
-    }
-    return found
-  }
+  func locate() throws -> CyrusInstance? { try place.locate() }
 
-  /// Reads mailboxes.db; reader problems go to standard error as warnings.
+  /// Reads mailboxes.db (a Berkeley DB file in a child process); reader warnings go to
+  /// standard error, records that do not parse stop the command (a dump or check without them
+  /// would be silently incomplete).
   func read(_ instance: CyrusInstance?) throws -> (path: String, list: MailboxList) {
     let path = instance?.mailboxesDBPath ?? db ?? ""
     let list = try MailboxList.read(
       path: path, backend: backend.kind,
-      deletedPrefix: instance?.deletedPrefix ?? MailboxName.defaultDeletedPrefix)
-    // MailboxList keeps records that do not parse as "record KEY at offset …" problems; a dump or
-    // check without them would be silently incomplete, so they stop the command.
-    let unparsed = list.problems.filter { $0.hasPrefix("record ") }
-    for problem in list.problems where !problem.hasPrefix("record ") {
-      Console.err("cyrus-failover: warning: \(path): \(problem)\n")
+      deletedPrefix: instance?.deletedPrefix ?? MailboxName.defaultDeletedPrefix,
+      berkeley: ToolEnvironment(verbose: false).berkeleyReader)
+    var unparsed: [MailboxListProblem] = []
+    for problem in list.problems {
+      if case .recordInvalid = problem {
+        unparsed.append(problem)
+      } else {
+        Console.err("cyrus-failover: warning: \(Terminal.safe(path)): \(Terminal.safe("\(problem)"))\n")
+      }
     }
     if !unparsed.isEmpty {
       throw UnreadableRecordsError(path: path, problems: unparsed)
@@ -125,10 +114,10 @@ struct MailboxesDBOptions: ParsableArguments {
 /// Records of mailboxes.db that do not parse as a mailbox entry of any version.
 struct UnreadableRecordsError: Error, CustomStringConvertible {
   var path: String
-  var problems: [String]
+  var problems: [MailboxListProblem]
   var description: String {
     "\(path): \(problems.count) record\(problems.count == 1 ? "" : "s") not readable as a mailbox entry: "
-      + problems.prefix(5).joined(separator: "; ") + (problems.count > 5 ? "; …" : "")
+      + problems.prefix(5).map(\.description).joined(separator: "; ") + (problems.count > 5 ? "; …" : "")
   }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CyrusFormats
 import CyrusStore
 import Remote
+import Verification
 
 #if canImport(Glibc)
   import Glibc
@@ -50,11 +51,11 @@ extension CyrusFailover {
       } catch let error as CyrusDatabaseError {
         output.flush()
         Console.err(error.reason + "\n")
-        Console.exit(2)
+        Console.exit(ExitStatus.error.rawValue)
       } catch let error as CyrusStoreError {
         output.flush()
         Console.err(error.detail + "\n")
-        Console.exit(2)
+        Console.exit(ExitStatus.error.rawValue)
       }
       output.write(BerkeleyRecordStream.endFrame(count: count))
       output.flush()
@@ -91,7 +92,7 @@ final class FrameOutput {
       let count = rest.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
       if count < 0 {
         if errno == EINTR { continue }
-        Console.exit(2)
+        Console.exit(ExitStatus.error.rawValue)
       }
       rest = rest.dropFirst(count)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CyrusStore
+import Remote
 import Verification
 
 /// How deep `verify` looks.
@@ -49,6 +50,12 @@ struct ReportOptions: ParsableArguments {
   var failOn: FailOnOption = .warning
 
   @Flag(
+    help:
+      "Conditions found on each side alike (the same orphan, the same damage: side 'both') make the exit status 1 too."
+  )
+  var failOnShared = false
+
+  @Flag(
     inversion: .prefixedNo,
     help: "Progress line on standard error (default: when it is a terminal).")
   var progress: Bool?
@@ -57,32 +64,33 @@ struct ReportOptions: ParsableArguments {
     guard maxDetail >= 0 else { throw ValidationError("--max-detail must be 0 or more") }
   }
 
-  /// Runs the verifier, writes the report, returns the verdict.
-  func run(verifier: some VerificationRun) throws -> Verdict {
+  /// What makes the verdict `differences`.
+  var policy: VerdictPolicy {
+    VerdictPolicy(failOn: failOn.severity, failOnShared: failOnShared)
+  }
+
+  /// Runs the session, writes the report on standard output, returns the verdict.
+  func run(_ session: VerifySession) throws -> Verdict {
     let output = StandardOutput()
-    let summary = FindingSummary(detailLimit: maxDetail)
-    var sinks: [any FindingSink] = [summary]
     var json: JSONReport?
-    if format == .json {
-      let report = JSONReport(output: output, context: verifier.context)
-      json = report
-      sinks.append(report)
-    }
+    if format == .json { json = JSONReport(output: output, context: session.context) }
     let showProgress = progress ?? Console.stderrIsTerminal
-    let context = try verifier.run(sink: FindingFanOut(sinks)) { primary, failover in
+    let result = try session.run(sink: json ?? FindingFanOut([])) { primary, failover in
       if showProgress {
         Console.err("\r  walked \(primary) primary / \(failover) failover entries")
       }
     }
     if showProgress { Console.err("\r\u{1B}[K") }
-    let verdict = summary.verdict(failOn: failOn.severity)
     switch format {
     case .text:
-      TextReport.write(summary, context: context, verdict: verdict, showInfo: showInfo, to: output)
-    case .json: json?.finish(summary: summary, context: context, verdict: verdict)
-    case .junit: JUnitReport.write(summary, context: context, verdict: verdict, to: output)
+      TextReport.write(
+        result.summary, context: result.context, verdict: result.verdict, showInfo: showInfo,
+        to: output)
+    case .json: json?.finish(summary: result.summary, context: result.context, verdict: result.verdict)
+    case .junit:
+      JUnitReport.write(result.summary, context: result.context, verdict: result.verdict, to: output)
     }
     output.flush()
-    return verdict
+    return result.verdict
   }
 }

@@ -16,39 +16,7 @@ extension CyrusFailover {
         Nothing on either side is written.
         """)
 
-    @Option(
-      name: .long,
-      help: ArgumentHelp(
-        "The primary: an imapd.conf or a root directory holding one, or [user@]host:PATH.",
-        valueName: "path"))
-    var primary: String?
-
-    @Option(
-      name: .long,
-      help: ArgumentHelp(
-        "The failover copy: an imapd.conf, a root directory, or [user@]host:PATH.",
-        valueName: "path"))
-    var failover: String?
-
-    @Option(
-      name: .long,
-      help: ArgumentHelp(
-        "Read every path of the primary's imapd.conf under this directory.", valueName: "dir"))
-    var primaryRoot: String?
-
-    @Option(
-      name: .long,
-      help: ArgumentHelp(
-        "Read every path of the failover's imapd.conf under this directory.", valueName: "dir"))
-    var failoverRoot: String?
-
-    @Option(
-      help: ArgumentHelp(
-        "A manifest saved by `cyrus-failover manifest`, in place of --primary.", valueName: "file"))
-    var primaryManifest: String?
-
-    @Option(help: ArgumentHelp("A saved manifest in place of --failover.", valueName: "file"))
-    var failoverManifest: String?
+    @OptionGroup var sides: SidePairOptions
 
     @OptionGroup var report: ReportOptions
 
@@ -56,38 +24,28 @@ extension CyrusFailover {
 
     @OptionGroup var ssh: SSHOptions
 
-    func validate() throws {
-      for (live, saved, root, role) in [
-        (primary, primaryManifest, primaryRoot, "primary"),
-        (failover, failoverManifest, failoverRoot, "failover"),
-      ] {
-        guard (live == nil) != (saved == nil) else {
-          throw ValidationError("give either --\(role) or --\(role)-manifest (exactly one)")
-        }
-        if saved != nil && root != nil {
-          throw ValidationError("--\(role)-root applies to --\(role), not to a manifest")
-        }
-      }
-    }
-
     func run() throws {
-      let options = WalkOptions(
-        level: report.level.walkLevel, includeRuntime: report.includeRuntime,
-        hashJobs: jobs.local)
-      if let primary, let failover, try RemoteTarget.parse(primary) == nil,
-        try RemoteTarget.parse(failover) == nil
-      {
-        let primaryInstance = try CyrusInstance.locate(primary, root: primaryRoot)
-        let failoverInstance = try CyrusInstance.locate(failover, root: failoverRoot)
-        for diagnostic in primaryInstance.conf.diagnostics + failoverInstance.conf.diagnostics {
-          Console.err("cyrus-failover: warning: \(diagnostic)\n")
-        }
-        let verifier = Verifier(
-          primary: primaryInstance, failover: failoverInstance, options: options)
-        let verdict = try report.run(verifier: verifier)
-        throw ExitCode(verdict.exitStatus)
+      let environment = ToolEnvironment(verbose: ssh.verbose)
+      let (primary, failover) = try sides.specifications()
+      let settings = VerifySettings(
+        walk: WalkOptions(
+          level: report.level.walkLevel, includeRuntime: report.includeRuntime,
+          hashJobs: jobs.local, berkeleyReader: environment.berkeleyReader),
+        remoteHashJobs: jobs.remote,
+        ssh: primary.isRemote || failover.isRemote ? try ssh.settings(environment) : nil,
+        toolVersion: CyrusFailover.toolVersion, runner: environment.runner,
+        detailLimit: report.maxDetail, policy: report.policy)
+      let session = try VerifySession(primary: primary, failover: failover, settings: settings)
+      for (_, text) in session.diagnostics {
+        Console.err("cyrus-failover: warning: \(Terminal.safe(text))\n")
       }
-      try runWithRemoteOrSaved(options)
+      let verdict = try report.run(session)
+      if ssh.stats {
+        for (side, statistics) in session.statistics {
+          SSHOptions.printStatistics(side.rawValue, statistics)
+        }
+      }
+      throw ExitCode(ExitStatus(verdict).rawValue)
     }
   }
 }

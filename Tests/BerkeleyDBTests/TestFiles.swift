@@ -1,5 +1,6 @@
 @_spi(Fixtures) import BerkeleyDB
 import Foundation
+import TestSupport
 import Testing
 
 /// Scratch files for one test: a fresh directory under the system temp directory.
@@ -99,25 +100,8 @@ enum Run {
   static func program(_ path: String, _ arguments: [String], stdin: Data? = nil) throws -> (
     status: Int32, stdout: String, stderr: String
   ) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let output = Pipe()
-    let errors = Pipe()
-    let input = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(stdin) }
-    try input.fileHandleForWriting.close()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: out, as: UTF8.self),
-      String(decoding: err, as: UTF8.self)
-    )
+    let result = try TestPrograms.run([path] + arguments, input: stdin.map { [UInt8]($0) } ?? [])
+    return (result.status, result.stdout, result.stderr)
   }
 
   /// `db5.3_load -T -t TYPE -c db_pagesize=4096 -f INPUT OUTPUT`.

@@ -1,4 +1,6 @@
 import Foundation
+import Processes
+import TestSupport
 
 /// A throwaway OpenSSH server for one test: `sshd -D -e` on 127.0.0.1 on a free high port, with
 /// freshly generated host and user keys, its own authorized_keys and config (keys only, no
@@ -6,9 +8,10 @@ import Foundation
 final class SSHServer {
   let directory: String
   let port: Int
-  /// sshd's process id. Started with posix_spawn, not Foundation's Process: a long-running
-  /// Process child keeps Foundation from reaping the tests' other children meanwhile.
-  private(set) var pid: pid_t = 0
+  /// sshd, run by the tool's own process runner; ended (its process group too) on deinit.
+  private var daemon: ChildProcess?
+  /// sshd's process id.
+  var pid: pid_t { daemon?.pid ?? 0 }
 
   var userKey: String { directory + "/user_key" }
   var knownHosts: String { directory + "/known_hosts" }
@@ -50,30 +53,16 @@ final class SSHServer {
     ).prefix(2)
       .joined(separator: " ")
     try Data("[127.0.0.1]:\(port) \(hostKey)\n".utf8).write(to: URL(fileURLWithPath: knownHosts))
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(
-      &actions, 2, directory + "/sshd.log", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    let words: [String] = ["/usr/sbin/sshd", "-D", "-e", "-f", directory + "/sshd_config"]
-    var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
-    argv.append(nil)
-    defer { argv.forEach { free($0) } }
-    let status = posix_spawn(&pid, "/usr/sbin/sshd", &actions, nil, argv, environ)
-    guard status == 0 else {
-      throw ToolError(message: "cannot start sshd: \(String(cString: strerror(status)))")
-    }
+    daemon = try TestPrograms.runner.start(
+      Invocation(
+        "/usr/sbin/sshd", ["-D", "-e", "-f", directory + "/sshd_config"],
+        environment: Invocation.minimalEnvironment,
+        standardOutput: .discard, standardError: .file(directory + "/sshd.log", append: false)))
     try waitUntilListening()
   }
 
   deinit {
-    if pid > 0 {
-      kill(pid, SIGTERM)
-      var status: Int32 = 0
-      waitpid(pid, &status, 0)
-    }
+    daemon?.terminate(grace: .seconds(5))
     try? FileManager.default.removeItem(atPath: directory)
   }
 

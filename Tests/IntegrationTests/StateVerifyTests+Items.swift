@@ -24,7 +24,7 @@ extension StateVerifyTests {
     (primary ? corpus.primary : corpus.failover) + "/var/lib/cyrus/" + relative
   }
 
-  @Test func subscriptionsToMailboxesGoneSinceAreInformationOnTheirOwnSide() throws {
+  @Test func subscriptionsToMailboxesGoneSinceAreInformationFoundOnEachSide() throws {
     let corpus = try Corpus()
     try corpus.copyFailover()
     let result = try verify(corpus)
@@ -33,16 +33,15 @@ extension StateVerifyTests {
     let bert = try corpus.userFile("sub.db", of: "bert")
     let carla = try corpus.userFile("sub.db", of: "carla")
     var expected: [[String: String]] = []
+    // Each side's mailboxes.db lacks the mailbox alike: one finding per subscription, side both.
     for (path, mailbox, user) in [
       (bert, "user.bert.Old Stuff", "bert"), (carla, "user.carla.Temp", "carla"),
     ] {
-      for side in ["failover", "primary"] {
-        expected.append([
-          "code": "subscriptions.unknown-mailbox", "severity": "info", "side": side,
-          "area": "config", "path": path, "mailbox": mailbox,
-          "detail": "user \(user): not in the \(side)'s mailboxes.db",
-        ])
-      }
+      expected.append([
+        "code": "subscriptions.unknown-mailbox", "severity": "info", "side": "both",
+        "area": "config", "path": path, "mailbox": mailbox, "user": user,
+        "detail": "user \(user): not in either side's mailboxes.db",
+      ])
     }
     #expect(members(result.json, "subscriptions.unknown-mailbox") == expected)
   }
@@ -64,25 +63,27 @@ extension StateVerifyTests {
     )
     try tool.run(config(corpus, relative), "twoskip", "delete", announcements)
     let result = try verify(corpus)
+    // One finding per mailbox; the file's size difference is what they explain.
     #expect(
       result.findings == [
-        "file.size-mismatch config:\(relative)", "seen.mismatch config:\(relative)",
-        "seen.mismatch config:\(relative)",
+        "seen.mismatch config:\(relative)", "seen.mismatch config:\(relative)",
       ])
     #expect(result.status == 1)
     let common = [
       "code": "seen.mismatch", "severity": "error", "side": "both", "area": "config",
-      "path": relative,
+      "path": relative, "user": "bert",
     ]
     #expect(
       members(result.json, "seen.mismatch") == [
         common.merging([
           "mailbox": "shared.announcements", "primary": "last UID 4, seen 1:2",
           "failover": "no seen state", "detail": "user bert, uniqueid \(announcements)",
+          "uniqueid": announcements,
         ]) { $1 },
         common.merging([
           "mailbox": "user.anna.Projects", "primary": "last UID 2, seen 1",
           "failover": "last UID 2, seen 1:2", "detail": "user bert, uniqueid \(projects)",
+          "uniqueid": projects,
         ]) { $1 },
       ])
   }
@@ -116,8 +117,7 @@ extension StateVerifyTests {
     let result = try verify(corpus)
     #expect(
       result.findings == [
-        "file.size-mismatch config:\(relative)", "subscriptions.mismatch config:\(relative)",
-        "subscriptions.mismatch config:\(relative)",
+        "subscriptions.mismatch config:\(relative)", "subscriptions.mismatch config:\(relative)",
       ])
     #expect(result.status == 1)
     #expect(
@@ -126,7 +126,7 @@ extension StateVerifyTests {
           [
             "code": "subscriptions.mismatch", "severity": "error", "side": "both", "area": "config",
             "path": relative, "mailbox": $0, "primary": "subscribed", "failover": "not subscribed",
-            "detail": "user bert",
+            "detail": "user bert", "user": "bert",
           ]
         })
   }
@@ -141,12 +141,12 @@ extension StateVerifyTests {
     let oneSide = try verify(corpus)
     #expect(
       oneSide.findings == [
-        "file.size-mismatch config:\(relative)", "subscriptions.mismatch config:\(relative)",
+        "subscriptions.mismatch config:\(relative)",
         "subscriptions.unknown-mailbox config:\(relative)",
       ])
     let unknown = [
       "code": "subscriptions.unknown-mailbox", "severity": "info", "area": "config",
-      "path": relative, "mailbox": "user.anna.Nowhere",
+      "path": relative, "mailbox": "user.anna.Nowhere", "user": "carla",
     ]
     #expect(
       members(oneSide.json, "subscriptions.unknown-mailbox").filter {
@@ -161,26 +161,23 @@ extension StateVerifyTests {
         [
           "code": "subscriptions.mismatch", "severity": "error", "side": "both", "area": "config",
           "path": relative, "mailbox": "user.anna.Nowhere", "primary": "not subscribed",
-          "failover": "subscribed", "detail": "user carla",
+          "failover": "subscribed", "detail": "user carla", "user": "carla",
         ]
       ])
-    // The same subscription on both sides: information on each, no difference.
+    // The same subscription on both sides: one piece of information, no difference.
     try tool.run(config(corpus, relative, primary: true), "flat", "set", nowhere, "")
     try corpus.copyFailover()
     let bothSides = try verify(corpus)
-    #expect(
-      bothSides.findings
-        == Array(
-          repeating: "subscriptions.unknown-mailbox config:\(relative)", count: 2))
+    #expect(bothSides.findings == ["subscriptions.unknown-mailbox config:\(relative)"])
     #expect(
       members(bothSides.json, "subscriptions.unknown-mailbox").filter {
         $0["mailbox"] == "user.anna.Nowhere"
       }
-        == ["failover", "primary"].map { side in
+        == [
           unknown.merging([
-            "side": side, "detail": "user carla: not in the \(side)'s mailboxes.db",
+            "side": "both", "detail": "user carla: not in either side's mailboxes.db",
           ]) { $1 }
-        })
+        ])
     #expect(bothSides.status == 0)
   }
 
@@ -218,6 +215,7 @@ extension StateVerifyTests {
           "code": "mailbox.header-uniqueid-mismatch", "severity": "error", "side": "failover",
           "area": "partition-default", "path": "\(directory)/cyrus.header",
           "mailbox": "user.anna.Sent", "failover": "mailboxes.db \(sent), cyrus.header \(other)",
+          "uniqueid": sent, "detail": "uniqueid \(sent)",
         ]
       ])
     // Without content hashing the header's uniqueid is still read and checked.

@@ -107,7 +107,6 @@ import Testing
     // records, which a reader sees on the failover (index.damaged).
     #expect(
       result.findings == [
-        "file.content-mismatch partition-default:\(mailbox)/cyrus.index",
         "index.damaged partition-default:\(mailbox)/cyrus.index",
         "index.mismatch partition-default:\(mailbox)/cyrus.index",
       ])

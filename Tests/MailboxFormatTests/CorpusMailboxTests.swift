@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import CyrusFormats
@@ -19,16 +20,7 @@ enum MailboxCorpus {
 
   static func run(_ tool: String, _ arguments: [String], in directory: URL? = nil) throws -> String
   {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: tool)
-    p.arguments = arguments
-    if let directory { p.currentDirectoryURL = directory }
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    try p.run()
-    let out = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: out, as: UTF8.self)
+    try TestPrograms.run([tool] + arguments, in: directory?.path).stdout
   }
 
   /// The primary's mailbox directories (each holding a cyrus.header), from the tarball

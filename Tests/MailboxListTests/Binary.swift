@@ -5,20 +5,20 @@ import TestSupport
 /// tar) for the mailbox-list tests.
 enum Binary {
   /// The repository root.
-  static var repository: String { ProcessRunner.repository }
+  static var repository: String { TestPrograms.repository }
 
   /// The built executable.
-  static var tool: String { ProcessRunner.executable }
+  static var tool: String { TestPrograms.executable }
 
   /// Debian 12's Cyrus 3.6 tools.
   static let cyrusBin = "/usr/lib/cyrus/bin/"
 
-  typealias Result = ProcessRunner.Result
+  typealias Result = TestPrograms.Result
 
   /// Runs `arguments` (the first a path) with standard input from `stdin` (a file) or empty.
   @discardableResult
   static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
-    try ProcessRunner.run(arguments, stdin: stdin)
+    try TestPrograms.run(arguments, stdin: stdin)
   }
 
   /// `cyrus-failover ARGUMENTS`.
@@ -30,7 +30,7 @@ enum Binary {
   /// Runs a program that must exit 0.
   @discardableResult
   static func must(_ arguments: [String], stdin: String? = nil) throws -> Result {
-    try ProcessRunner.must(arguments, stdin: stdin)
+    try TestPrograms.must(arguments, stdin: stdin)
   }
 }
 

@@ -56,8 +56,8 @@ import Testing
       remoteCommand: "/opt/my tools/cyrus-failover")
     #expect(
       argv == [
-        "ssh", "-p", "2222", "-o", "BatchMode=yes", "-T", "-x", "--", "u@h",
-        "'/opt/my tools/cyrus-failover' agent",
+        "ssh", "-p", "2222", "-o", "BatchMode=yes", "-o", "ServerAliveInterval=15", "-o",
+        "ServerAliveCountMax=4", "-T", "-x", "--", "u@h", "'/opt/my tools/cyrus-failover' agent",
       ])
     #expect(
       !argv.contains { $0.contains("imapd.conf") }, "the instance path goes over the protocol")

@@ -7,10 +7,10 @@ import Foundation
 /// owners (`--numeric-owner`) would hand Cyrus's files to another user here (issue 9).
 public enum CorpusArchive {
   /// The shipped example pair (`corpora/example.tar.gz`).
-  public static var example: String { ProcessRunner.repository + "/corpora/example.tar.gz" }
+  public static var example: String { TestPrograms.repository + "/corpora/example.tar.gz" }
 
   /// Extracts `archive` into the existing directory `directory`.
   public static func extract(_ archive: String = example, into directory: String) throws {
-    try ProcessRunner.must(["tar", "-xzpf", archive, "-C", directory, "--same-owner"])
+    try TestPrograms.must(["tar", "-xzpf", archive, "-C", directory, "--same-owner"])
   }
 }

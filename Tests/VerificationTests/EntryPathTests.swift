@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct EntryPathTests {
   @Test func canonicalOrderPutsADirectoryBeforeItsContentAndSiblings() {
-    let paths = ["a", "a/b", "a/b/c", "a.b", "a0", "b"].map(EntryPath.init)
+    let paths = ["a", "a/b", "a/b/c", "a.b", "a0", "b"].map { EntryPath($0) }
     #expect(paths.sorted() == paths)
     #expect(EntryPath("a/z") < EntryPath("a.b"))
   }

@@ -1,3 +1,4 @@
+import CyrusStore
 import Foundation
 import Testing
 
@@ -23,14 +24,18 @@ import Testing
       failover: "2")
     report.emit(finding)
     summary.emit(finding)
-    report.finish(summary: summary, context: context, verdict: summary.verdict(failOn: .warning))
+    report.finish(summary: summary, context: context, verdict: summary.verdict(VerdictPolicy(failOn: .warning)))
     let object = try #require(
       try JSONSerialization.jsonObject(with: Data(output.text.utf8)) as? [String: Any])
     #expect(object["version"] as? Int == 1)
     let findings = try #require(object["findings"] as? [[String: Any]])
     #expect(findings.count == 1)
     #expect(findings[0]["code"] as? String == "file.size-mismatch")
-    #expect(findings[0]["path"] as? String == "a/\"q\"\n")
+    // Control characters in a path are escaped; the escaped form reads back to the same bytes.
+    #expect(findings[0]["path"] as? String == "a/\"q\"\\x0a")
+    let line = try #require(output.text.split(separator: "\n").first { $0.contains("size-mismatch") })
+    let decoded = try JSONDecoder().decode(Finding.self, from: Data(line.utf8))
+    #expect(decoded == finding)
     let verdict = (object["summary"] as? [String: Any])?["verdict"] as? String
     #expect(verdict == "differences")
   }
@@ -48,7 +53,7 @@ import Testing
     for index in 0..<5 {
       summary.emit(
         Finding(
-          .fileMissing, side: .failover, area: "partition-default", path: "\(index).",
+          .fileMissing, side: .failover, area: "partition-default", path: EntryPath("\(index)."),
           mailbox: "user.a"))
     }
     let output = StringOutput()

@@ -1,0 +1,270 @@
+import CyrusStore
+import Verification
+
+/// One verification of a failover (or backup) against its primary, whichever way each side is
+/// reached: an instance on this host, an agent over SSH, or a saved manifest. The executable,
+/// and the procedure that runs verify as a step, both go through it.
+///
+/// Opening (``init(primary:failover:settings:)``) finds each side — reads a local imapd.conf,
+/// starts ssh and the agent, or opens a manifest — and checks that they can be compared.
+/// ``run(sink:progress:)`` then walks both sides at once: a local walk on its own thread, the
+/// agent on its host. Where a side is remote only segment digests cross the wire except where
+/// they differ (``SegmentPairing``); two local sides, or a local side and a manifest, are
+/// merge-joined entry by entry. All end in the same ``ManifestDiff`` and mailbox-list stage, so
+/// the findings are the same whichever way the sides were reached. Nothing is written to
+/// either side.
+public final class VerifySession {
+  /// The settings it was opened with.
+  public let settings: VerifySettings
+  /// What the reports say about the two sides (entry counts filled in by ``run(sink:progress:)``).
+  public private(set) var context: VerifyContext
+  /// imapd.conf warnings of each side (an unknown option, an include given twice), to show.
+  public let diagnostics: [(side: Side, text: String)]
+  private let primary: OpenedSide
+  private let failover: OpenedSide
+  private var sessions: [(side: Side, session: RemoteSession)]
+  private var statisticsAtEnd: [(side: Side, statistics: TransportStatistics)] = []
+
+  /// Opens both sides.
+  /// - Throws: ``CyrusStoreError`` for a local imapd.conf that cannot be read, ``RemoteError``
+  ///   for a host that cannot be reached or a manifest that does not fit these settings; a
+  ///   side opened already is closed again first.
+  public init(
+    primary: SideSpecification, failover: SideSpecification, settings: VerifySettings
+  ) throws {
+    self.settings = settings
+    var sessions: [(side: Side, session: RemoteSession)] = []
+    var diagnostics: [(side: Side, text: String)] = []
+    func open(_ specification: SideSpecification, _ side: Side) throws -> OpenedSide {
+      switch specification {
+      case .local(let path, let root):
+        let instance = try CyrusInstance.locate(path, root: root)
+        diagnostics += instance.conf.diagnostics.map { (side, "\($0)") }
+        // Read once, before the walk: the diff names seen records with it.
+        return .local(instance, MailboxFiles.collect(instance))
+      case .remote(let target, let root):
+        guard let ssh = settings.ssh else {
+          throw RemoteError(.transport, "\(target): a remote side needs SSH settings")
+        }
+        let request = OpenRequest(
+          instance: target.path, root: root, level: settings.walk.level,
+          includeRuntime: settings.walk.includeRuntime, hashJobs: settings.remoteHashJobs)
+        let session = try ssh.connect(
+          target, request: request, toolVersion: settings.toolVersion, runner: settings.runner)
+        sessions.append((side, session))
+        diagnostics += session.connection.instance.diagnostics.map {
+          (side, "\(target.destination): \($0)")
+        }
+        return .remote(session.connection, label: target.description)
+      case .manifest(let path):
+        let reader = try ManifestReader(path: path)
+        try Self.check(reader, side, settings.walk)
+        return .manifest(reader)
+      }
+    }
+    do {
+      self.primary = try open(primary, .primary)
+      self.failover = try open(failover, .failover)
+    } catch {
+      for (_, session) in sessions { session.abandon("the other side could not be opened: \(error)") }
+      throw error
+    }
+    self.sessions = sessions
+    self.diagnostics = diagnostics
+    context = VerifyContext(
+      primary: self.primary.info, failover: self.failover.info,
+      level: settings.walk.level.rawValue)
+  }
+
+  deinit {
+    for (_, session) in sessions { session.abandon("the local side stopped") }
+  }
+
+  /// A saved manifest must have been made with the level and runtime setting of this verify.
+  static func check(_ reader: ManifestReader, _ side: Side, _ options: WalkOptions)
+    throws(RemoteError)
+  {
+    let name = side.rawValue
+    guard reader.header.level == options.level else {
+      throw RemoteError(
+        .manifest,
+        "\(reader.path): the \(name) manifest was made with --level \(reader.header.level.rawValue); verify with "
+          + "--level \(reader.header.level.rawValue), or save a new manifest with --level \(options.level.rawValue)"
+      )
+    }
+    guard reader.header.includeRuntime == options.includeRuntime else {
+      throw RemoteError(
+        .manifest,
+        "\(reader.path): the \(name) manifest was made \(reader.header.includeRuntime ? "with" : "without") "
+          + "--include-runtime; verify the same way")
+    }
+  }
+
+  /// Byte and segment counters of each remote side (after ``run(sink:progress:)``).
+  public var statistics: [(side: Side, statistics: TransportStatistics)] {
+    statisticsAtEnd.isEmpty ? sessions.map { ($0.side, $0.session.statistics) } : statisticsAtEnd
+  }
+
+  /// Compares the two sides to the end, sending every finding to `sink` as it is found, and
+  /// closes the remote sessions.
+  /// - Parameter progress: called now and then with the entries read per side.
+  /// - Returns: the verdict, the summary the reports are written from, and the context.
+  /// - Throws: when a side cannot be read on (a connection dropped, a manifest cut short); the
+  ///   remote sessions are abandoned then.
+  public func run(sink: any FindingSink, progress: ((Int, Int) -> Void)? = nil) throws
+    -> VerifyResult
+  {
+    let summary = FindingSummary(detailLimit: settings.detailLimit)
+    do {
+      context = try compare(sink: FindingFanOut([summary, sink]), progress: progress)
+    } catch {
+      for (_, session) in sessions { session.abandon("the local side stopped: \(error)") }
+      sessions = []
+      throw error
+    }
+    statisticsAtEnd = sessions.map { ($0.side, $0.session.statistics) }
+    for (_, session) in sessions { session.finish() }
+    sessions = []
+    return VerifyResult(
+      verdict: summary.verdict(settings.policy), summary: summary, context: context)
+  }
+
+  /// Where mailboxes.db and mailboxlist.txt lie in the walks (the same place on both sides, or
+  /// they are not compared as one file), and what the lists say about their bytes.
+  private func meaning(_ primarySide: MailboxSide, _ failoverSide: MailboxSide)
+    -> MailboxFileMeaning
+  {
+    func place(_ path: (MailboxFiles) -> String) -> (area: String, path: EntryPath)? {
+      let left = MailboxFileMeaning.place(
+        of: path(primary.mailboxFiles), in: primary.info.areas)
+      let right = MailboxFileMeaning.place(
+        of: path(failover.mailboxFiles), in: failover.info.areas)
+      guard let left, let right, left.area == right.area, left.path == right.path else {
+        return nil
+      }
+      return left
+    }
+    return MailboxFileMeaning(
+      primary: primarySide, failover: failoverSide, database: place(\.databasePath),
+      dump: place(\.dumpPath))
+  }
+
+  private func compare(sink: any FindingSink, progress: ((Int, Int) -> Void)?) throws
+    -> VerifyContext
+  {
+    // Every side has its mailbox files before its entries (an agent sends them right after
+    // `opened`, a manifest right after its header): the diff names seen and subscription
+    // records with them, and the mailbox-list stage checks them after the walks.
+    let reader = settings.walk.berkeleyReader
+    let (primarySide, primaryNames) = MailboxSide.loadWithNames(
+      primary.mailboxFiles, side: .primary, areaNames: Set(primary.info.areas.map(\.name)),
+      berkeley: reader)
+    let (failoverSide, failoverNames) = MailboxSide.loadWithNames(
+      failover.mailboxFiles, side: .failover, areaNames: Set(failover.info.areas.map(\.name)),
+      berkeley: reader)
+    let diff = ManifestDiff(
+      sink: sink, states: UserStateCheck(primary: primaryNames, failover: failoverNames),
+      meaning: meaning(primarySide, failoverSide))
+    var prefetchers: [PrefetchingSource] = []
+    defer { prefetchers.forEach { $0.cancel() } }
+    let options = settings.walk
+    func localSource(_ instance: CyrusInstance) -> PrefetchingSource {
+      let source = PrefetchingSource { InstanceWalker(instance: instance, options: options) }
+      prefetchers.append(source)
+      return source
+    }
+    let directories: (primary: [MailboxDirectory], failover: [MailboxDirectory])
+    if primary.isRemote || failover.isRemote {
+      func segments(_ side: OpenedSide) -> any SegmentSource {
+        switch side {
+        case .local(let instance, _): return LocalSegments(localSource(instance))
+        case .remote(let connection, _): return connection
+        case .manifest(let reader): return LocalSegments(reader)
+        }
+      }
+      let pairing = SegmentPairing(primary: segments(primary), failover: segments(failover))
+      let (pairedLeft, pairedRight) = pairing.sources()
+      var left = MailboxDirectoryRecorder(pairedLeft)
+      var right = MailboxDirectoryRecorder(pairedRight)
+      try diff.run(primary: &left, failover: &right, progress: progress)
+      directories = (left.directories, right.directories)
+    } else {
+      func entries(_ side: OpenedSide) -> any ManifestSource {
+        switch side {
+        case .local(let instance, _): return localSource(instance)
+        case .manifest(let reader): return reader
+        case .remote: preconditionFailure("remote sides go through SegmentPairing")
+        }
+      }
+      var left = MailboxDirectoryRecorder(AnySource(entries(primary)))
+      var right = MailboxDirectoryRecorder(AnySource(entries(failover)))
+      try diff.run(primary: &left, failover: &right, progress: progress)
+      directories = (left.directories, right.directories)
+    }
+    // The mailbox-list stage, from the mailbox files each side carries.
+    return diff.finish(
+      primary: primarySide, failover: failoverSide, directories: directories, context: context)
+  }
+}
+
+/// What a verification ends with.
+public struct VerifyResult {
+  /// Consistent, differences, or could not verify completely.
+  public var verdict: Verdict
+  /// Every finding counted, the first ones of each mailbox kept: what reports are written from.
+  public var summary: FindingSummary
+  /// The two sides and the entry counts.
+  public var context: VerifyContext
+}
+
+/// One side once opened.
+enum OpenedSide {
+  /// An instance on this host, and its mailbox files as read when it was opened.
+  case local(CyrusInstance, MailboxFiles)
+  /// An instance on another host, through a connected agent; `label` is `host:path`.
+  case remote(AgentConnection, label: String)
+  /// A saved manifest.
+  case manifest(ManifestReader)
+
+  var isRemote: Bool {
+    if case .remote = self { return true }
+    return false
+  }
+
+  /// The side's mailboxes.db and mailboxlist.txt: read here, sent by the agent, or saved in the
+  /// manifest.
+  var mailboxFiles: MailboxFiles {
+    switch self {
+    case .local(_, let files): files
+    case .remote(let connection, _): connection.mailboxFiles
+    case .manifest(let reader): reader.mailboxFiles
+    }
+  }
+
+  var info: VerifyContext.SideInfo {
+    switch self {
+    case .local(let instance, _):
+      return .init(
+        configFile: instance.configFile, root: instance.root,
+        areas: instance.areas.map { ($0.name, $0.path) })
+    case .remote(let connection, let label):
+      let host = label.split(separator: ":", maxSplits: 1).first.map(String.init) ?? label
+      let instance = connection.instance
+      return .init(
+        configFile: "\(host):\(instance.configFile)", root: instance.root,
+        areas: instance.areas.map { ($0.name, $0.path) })
+    case .manifest(let reader):
+      let instance = reader.header.instance
+      return .init(
+        configFile: "\(reader.path) (manifest of \(reader.header.origin))", root: instance.root,
+        areas: instance.areas.map { ($0.name, $0.path) })
+    }
+  }
+}
+
+/// An existential source as a concrete one, for the generic diff.
+struct AnySource: ManifestSource {
+  var base: any ManifestSource
+  init(_ base: any ManifestSource) { self.base = base }
+  mutating func next() throws -> ManifestEntry? { try base.next() }
+}
