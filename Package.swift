@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
   name: "cyrus-failover",
-  platforms: [.macOS(.v13)],
+  // Linux only: the tool calls glibc directly (posix_spawn extensions, openat, fstatat, /proc)
+  // and Cyrus servers are Linux; no Apple platform is declared because none builds.
   products: [
     .executable(name: "cyrus-failover", targets: ["cyrus-failover"])
   ],
@@ -18,28 +19,31 @@ let package = Package(
     /** Owning, read-only Swift wrappers around Berkeley DB: the only place with unsafe C calls to libdb. */
     .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB"], exclude: ["README.md"]),
     /** glibc's posix_spawn extensions and pipe2, which Swift's Glibc module does not show. */
-    .target(name: "CSpawn"),
+    .target(name: "CSpawn", exclude: ["README.md"]),
     /** Child processes: argv and environment given in full, captured or streamed output, time limits, process groups. */
     .target(
       name: "Processes",
       dependencies: ["CSpawn", .product(name: "SystemPackage", package: "swift-system")],
       exclude: ["README.md"]),
     /** Pure parsers from bytes: cyrusdb backends, mailboxes.db values, dumps, imapd.conf. */
-    .target(name: "CyrusFormats"),
+    .target(name: "CyrusFormats", exclude: ["README.md"]),
     /** One Cyrus instance on disk: paths from imapd.conf, the canonical walk of config dir and spool. */
     .target(
       name: "CyrusStore",
       dependencies: [
         "CyrusFormats", "BerkeleyDB", .product(name: "Crypto", package: "swift-crypto"),
-      ]),
+      ],
+      exclude: ["README.md"]),
     /** Findings, the streaming merge-join of two manifests, and the report encoders. */
-    .target(name: "Verification", dependencies: ["CyrusStore", "CyrusFormats"]),
+    .target(
+      name: "Verification", dependencies: ["CyrusStore", "CyrusFormats"], exclude: ["README.md"]),
     /** The agent protocol over SSH standard input/output, the SSH transport, saved manifests. */
     .target(
       name: "Remote",
       dependencies: [
         "Verification", "CyrusStore", "Processes",
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "SystemPackage", package: "swift-system"),
       ],
       exclude: ["README.md"]),
     /** The command-line tool: parses options, wires the modules, prints, picks the exit code. */
@@ -48,7 +52,9 @@ let package = Package(
       dependencies: [
         "Verification", "CyrusStore", "CyrusFormats", "BerkeleyDB", "Remote", "Processes",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ],
+      exclude: ["README.md"]),
     /** Test helpers shared by the end-to-end test targets: running the built tool and real programs. */
     .target(
       name: "TestSupport", dependencies: ["CyrusStore", "Processes"], path: "Tests/TestSupport"),

@@ -5,47 +5,35 @@
 /// Like ``CyrusDBError`` it holds no path: the offset is a position inside the bytes the parser
 /// was given, and the caller adds the file name. The same type describes non-fatal problems that
 /// ``IndexReader`` collects in ``IndexScanSummary/problems`` while the scan goes on.
-public struct MailboxFormatError: OffsetError, Hashable, Sendable {
-  /// What went wrong. Raw values are stable and may be used in finding codes.
-  public enum Kind: String, Hashable, Sendable {
-    /// The bytes end before a structure that must be there.
-    case truncated
-    /// The first bytes are not the `cyrus.header` magic.
-    case badMagic
-    /// A format version this reader does not know (index minor version, seen VERSION,
-    /// subscription db version).
-    case unsupportedVersion
-    /// An index header field out of its allowed range (start_offset, record count, …).
-    case badHeader
-    /// The index header's `record_size` differs from the size its minor version defines.
-    case badRecordSize
-    /// The index header CRC (minor ≥ 12) does not match the header bytes.
-    case headerChecksum
-    /// An index record CRC (minor ≥ 12) does not match the record bytes.
-    case recordChecksum
-    /// Index records whose UIDs are not strictly ascending, or above the header's last_uid.
-    case outOfOrder
-    /// A header counter (exists, answered, flagged, deleted, unseen, quota used, sync CRC)
-    /// that differs from what the records add up to.
-    case countMismatch
-    /// Bytes after the last index record.
-    case trailingBytes
-    /// A length read from disk exceeds a named limit of the parser.
-    case lengthLimit
-    /// Text that does not follow its grammar (header lines, seen value, sequence set, quota).
-    case malformed
-  }
+public typealias MailboxFormatError = OffsetError<MailboxFormatErrorKind>
 
-  public var kind: Kind
-  /// Byte offset in the parsed bytes where the problem was found, if it has one.
-  public var offset: Int?
-  /// Human-readable specifics (values found and expected).
-  public var detail: String
-
-  public init(_ kind: Kind, offset: Int?, detail: String) {
-    self.kind = kind
-    self.offset = offset
-    self.detail = detail
-  }
-
+/// What went wrong in a mailbox's own files. Raw values are stable and may be used in finding
+/// codes.
+public enum MailboxFormatErrorKind: String, Hashable, Sendable {
+  /// The bytes end before a structure that must be there.
+  case truncated
+  /// The first bytes are not the `cyrus.header` magic.
+  case badMagic
+  /// A format version this reader does not know (index minor version, seen VERSION,
+  /// subscription db version).
+  case unsupportedVersion
+  /// An index header field out of its allowed range (start_offset, record count, …).
+  case badHeader
+  /// The index header's `record_size` differs from the size its minor version defines.
+  case badRecordSize
+  /// The index header CRC (minor ≥ 12) does not match the header bytes.
+  case headerChecksum
+  /// An index record CRC (minor ≥ 12) does not match the record bytes.
+  case recordChecksum
+  /// Index records whose UIDs are not strictly ascending, or above the header's last_uid.
+  case outOfOrder
+  /// A header counter (exists, answered, flagged, deleted, unseen, quota used, sync CRC)
+  /// that differs from what the records add up to.
+  case countMismatch
+  /// Bytes after the last index record.
+  case trailingBytes
+  /// A length read from disk exceeds a named limit of the parser.
+  case lengthLimit
+  /// Text that does not follow its grammar (header lines, seen value, sequence set, quota).
+  case malformed
 }

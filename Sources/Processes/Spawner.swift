@@ -78,7 +78,9 @@ enum Spawner {
         childEnds.append(ends.write)
         posix_spawn_file_actions_adddup2(&actions, ends.write.rawValue, number)
         var capture: Capture?
-        if case .capture(let limit) = output { capture = Capture(fd: ends.read, limit: limit, tail: false) }
+        if case .capture(let limit) = output {
+          capture = Capture(fd: ends.read, limit: limit, tail: false)
+        }
         if case .captureTail(let limit) = output {
           capture = Capture(fd: ends.read, limit: limit, tail: true)
         }

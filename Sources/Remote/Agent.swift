@@ -72,7 +72,8 @@ public struct Agent {
       // A root chosen by the client would re-root the pinned instance's paths anywhere.
       if let pinned, let root = request.root {
         throw RemoteError(
-          .refused, "this agent serves only the instance \(pinned) as configured, not under \(root)")
+          .refused, "this agent serves only the instance \(pinned) as configured, not under \(root)"
+        )
       }
       instance = try CyrusInstance.locate(request.instance, root: request.root)
     } catch {

@@ -1,6 +1,6 @@
-import Foundation
 import CyrusFormats
 import CyrusStore
+import Foundation
 import Processes
 
 /// Reads a Berkeley DB file in a child process (`EXECUTABLE read-berkeley-db PATH --type T`), so

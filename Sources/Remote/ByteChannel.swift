@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
+import SystemPackage
 
 /// Frames over a pair of file descriptors (a pipe to `ssh`, the agent's standard input and
 /// output, or a manifest file), with buffered reads and writes and byte counters.
@@ -66,18 +63,19 @@ public final class ByteChannel {
 
   private func fill() throws -> Bool {
     var buffer = [UInt8](repeating: 0, count: Self.bufferBytes)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw ChannelError(operation: "read", code: errno)
+    let count: Int
+    do {
+      count = try buffer.withUnsafeMutableBytes {
+        try FileDescriptor(rawValue: input).read(into: $0, retryOnInterrupt: true)
       }
-      if count == 0 { return false }
-      bytesReceived += count
-      readBuffer = Array(buffer[0..<count])
-      readPosition = 0
-      return true
+    } catch let error as Errno {
+      throw ChannelError(operation: "read", code: error.rawValue)
     }
+    if count == 0 { return false }
+    bytesReceived += count
+    readBuffer = Array(buffer[0..<count])
+    readPosition = 0
+    return true
   }
 
   /// The next frame, or `nil` at a clean end of stream (between frames).
@@ -129,20 +127,12 @@ public final class ByteChannel {
   /// Writes everything queued.
   public func flush() throws {
     lastFlush = Self.now()
-    var done = 0
-    while done < writeBuffer.count {
-      let count = writeBuffer.withUnsafeBytes {
-        Glibc.write(output, $0.baseAddress.map { $0 + done }, $0.count - done)
-      }
-      if count < 0 {
-        if errno == EINTR { continue }
-        writeBuffer.removeAll()
-        throw ChannelError(operation: "write", code: errno)
-      }
-      done += count
-      bytesSent += count
+    defer { writeBuffer.removeAll(keepingCapacity: true) }
+    do {
+      bytesSent += try FileDescriptor(rawValue: output).writeAll(writeBuffer)
+    } catch let error as Errno {
+      throw ChannelError(operation: "write", code: error.rawValue)
     }
-    writeBuffer.removeAll(keepingCapacity: true)
   }
 
   static func now() -> Double {

@@ -13,7 +13,7 @@ import CyrusStore
 /// notes], [index summary], [state summary with its items], [header uniqueid].
 struct EntryEncoder {
   private var area: String?
-  private var path: [UInt8] = []
+  private var path = PrefixedPath()
   private var owner: String?
   private var group: String?
   private var mailbox: String?
@@ -65,16 +65,9 @@ struct EntryEncoder {
     if flags & Flag.area != 0 {
       out.string(entry.area)
       area = entry.area
-      path = []
+      path.reset()
     }
-    let bytes = entry.path.bytes
-    var shared = 0
-    while shared < bytes.count && shared < path.count && bytes[shared] == path[shared] {
-      shared += 1
-    }
-    out.varint(shared)
-    out.field(bytes[shared...])
-    path = bytes
+    path.write(entry.path, to: &out)
     out.byte(EntryKindCode.code(entry.kind))
     out.varint(entry.size)
     out.varint(UInt64(entry.mode))
@@ -150,7 +143,7 @@ struct EntryEncoder {
 /// Reads what ``EntryEncoder`` wrote, keeping the same state.
 struct EntryDecoder {
   private var area: String?
-  private var path: [UInt8] = []
+  private var path = PrefixedPath()
   private var owner: String?
   private var group: String?
   private var mailbox: String?
@@ -163,19 +156,14 @@ struct EntryDecoder {
     }
     if flags & Flag.area != 0 {
       area = try input.readString("area name")
-      path = []
+      path.reset()
     }
     guard let area else { throw input.error(.corrupt, "the first entry names no area") }
-    let shared = try input.readCount(limit: path.count, "shared path prefix")
-    let suffix = try input.readField("path")
-    guard shared + suffix.count <= RemoteLimits.fieldBytes else {
-      throw input.error(.tooLarge, "path over \(RemoteLimits.fieldBytes) bytes")
-    }
-    path = Array(path[0..<shared]) + suffix
+    let entryPath = try path.read(from: &input)
     guard let kind = EntryKindCode.kind(try input.readByte()) else {
       throw input.error(.unexpected, "unknown entry kind")
     }
-    var entry = ManifestEntry(area: area, path: EntryPath(bytes: path), kind: kind)
+    var entry = ManifestEntry(area: area, path: entryPath, kind: kind)
     entry.size = try input.readVarint()
     entry.mode = try input.readUInt32()
     entry.uid = try input.readUInt32()

@@ -15,7 +15,9 @@ public struct SSHSettings: Sendable {
   /// Settings from the `--ssh` text; the environment is the caller's (only the executable reads
   /// its own).
   /// - Throws: ``RemoteError`` for `--ssh` text that does not split into words.
-  public init(ssh: String = "ssh", remoteCommand: String = "cyrus-failover", environment: [String: String])
+  public init(
+    ssh: String = "ssh", remoteCommand: String = "cyrus-failover", environment: [String: String]
+  )
     throws(RemoteError)
   {
     do {
@@ -35,7 +37,8 @@ public struct SSHSettings: Sendable {
     guard let found = Invocation.resolve(sshWords[0], searchPath: searchPath) else {
       throw RemoteError(
         .transport,
-        "'\(sshWords[0])' (from --ssh) is not on PATH; install openssh-client or give its full path")
+        "'\(sshWords[0])' (from --ssh) is not on PATH; install openssh-client or give its full path"
+      )
     }
     return found
   }

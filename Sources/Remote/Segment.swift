@@ -98,7 +98,7 @@ public struct Segmenter<Source: ManifestSource> {
 /// Writes ``SegmentSummary`` frames, each path as a prefix shared with the previous summary's.
 struct SummaryEncoder {
   private var area: String?
-  private var path: [UInt8] = []
+  private var path = PrefixedPath()
 
   mutating func frame(_ summary: SegmentSummary) -> Frame {
     var out = ByteWriter()
@@ -106,18 +106,11 @@ struct SummaryEncoder {
       out.byte(1)
       out.string(summary.area)
       area = summary.area
-      path = []
+      path.reset()
     } else {
       out.byte(0)
     }
-    let bytes = summary.path.bytes
-    var shared = 0
-    while shared < bytes.count && shared < path.count && bytes[shared] == path[shared] {
-      shared += 1
-    }
-    out.varint(shared)
-    out.field(bytes[shared...])
-    path = bytes
+    path.write(summary.path, to: &out)
     out.varint(summary.count)
     out.raw(summary.digest)
     return Frame(.summary, out.bytes)
@@ -127,22 +120,20 @@ struct SummaryEncoder {
 /// Reads what ``SummaryEncoder`` wrote.
 struct SummaryDecoder {
   private var area: String?
-  private var path: [UInt8] = []
+  private var path = PrefixedPath()
 
   mutating func decode(_ frame: Frame) throws(RemoteProtocolError) -> SegmentSummary {
     var input = frame.reader
     if try input.readByte() == 1 {
       area = try input.readString("area name")
-      path = []
+      path.reset()
     }
     guard let area else { throw input.error(.corrupt, "the first summary names no area") }
-    let shared = try input.readCount(limit: path.count, "shared path prefix")
-    let suffix = try input.readField("path")
-    path = Array(path[0..<shared]) + suffix
+    let summaryPath = try path.read(from: &input)
     let count = try input.readCount(limit: RemoteLimits.segmentEntries, "segment entry count")
     guard count > 0 else { throw input.error(.corrupt, "an empty segment") }
     let digest = try input.readBytes(RemoteLimits.digestBytes)
     guard input.isAtEnd else { throw input.error(.corrupt, "bytes after a summary") }
-    return SegmentSummary(area: area, path: EntryPath(bytes: path), count: count, digest: digest)
+    return SegmentSummary(area: area, path: summaryPath, count: count, digest: digest)
   }
 }

@@ -66,7 +66,9 @@ public final class VerifySession {
       self.primary = try open(primary, .primary)
       self.failover = try open(failover, .failover)
     } catch {
-      for (_, session) in sessions { session.abandon("the other side could not be opened: \(error)") }
+      for (_, session) in sessions {
+        session.abandon("the other side could not be opened: \(error)")
+      }
       throw error
     }
     self.sessions = sessions

@@ -145,7 +145,8 @@ enum EntryComparison {
     var findings =
       problems(of: entry, side: side) + notes(of: entry, side: side)
       + stateProblems(of: entry, side: side) + states.unknownSubscriptions(of: entry, side: side)
-    let value = { (text: String) in (side == .primary ? text : nil, side == .failover ? text : nil) }
+    let value = { (text: String) in (side == .primary ? text : nil, side == .failover ? text : nil)
+    }
     if escapesArea(entry) {
       let (left, right) = value(EntryPath.escape(entry.linkTarget ?? []))
       findings.append(
@@ -211,7 +212,8 @@ enum EntryComparison {
   static func stateProblems(of entry: ManifestEntry, side: Side) -> [Finding] {
     guard let problem = entry.stateSummary?.problem else { return [] }
     return [
-      Finding(.stateDamaged, side: side, area: AreaName(entry.area), path: entry.path, reason: problem)
+      Finding(
+        .stateDamaged, side: side, area: AreaName(entry.area), path: entry.path, reason: problem)
     ]
   }
 

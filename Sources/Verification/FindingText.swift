@@ -20,7 +20,9 @@ public enum FindingText {
     if let quotaRoot = finding.quotaRoot { parts.append("quota root \(quotaRoot)") }
     if let key = finding.recordKey {
       var record = "record \(EntryPath.escape(key))"
-      if let offset = finding.offset { record += " at offset 0x\(String(offset, radix: 16, uppercase: true))" }
+      if let offset = finding.offset {
+        record += " at offset 0x\(String(offset, radix: 16, uppercase: true))"
+      }
       parts.append(finding.reason.map { "\(record): \($0)" } ?? record)
     } else if let reason = finding.reason {
       parts.append(reason)
@@ -45,7 +47,8 @@ public enum FindingText {
   }
 
   static func notInMailboxesDB(_ side: Side) -> String {
-    side == .both ? "not in either side's mailboxes.db" : "not in the \(side.rawValue)'s mailboxes.db"
+    side == .both
+      ? "not in either side's mailboxes.db" : "not in the \(side.rawValue)'s mailboxes.db"
   }
 
   static func remarkText(_ remark: FindingRemark, _ finding: Finding) -> String {

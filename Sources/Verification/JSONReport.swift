@@ -91,7 +91,9 @@ public final class JSONReport: FindingSink {
       var container = encoder.container(keyedBy: CodingKeys.self)
       try container.encode(verdict, forKey: .verdict)
       try container.encode(exitStatus, forKey: .exitStatus)
-      for (key, pairs) in [(CodingKeys.severities, severities), (.codes, codes), (.entries, entries)] {
+      for (key, pairs) in [
+        (CodingKeys.severities, severities), (.codes, codes), (.entries, entries),
+      ] {
         var nested = container.nestedContainer(keyedBy: NameKey.self, forKey: key)
         for (name, count) in pairs { try nested.encode(count, forKey: NameKey(name)) }
       }

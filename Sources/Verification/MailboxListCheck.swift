@@ -53,11 +53,13 @@ public enum MailboxListCheck {
     var right = failover[...]
     func missing(_ p: MailboxEntry) {
       findings.append(
-        Finding(.mailboxMissing, side: .failover, mailbox: p.name.internalName, primary: describe(p)))
+        Finding(
+          .mailboxMissing, side: .failover, mailbox: p.name.internalName, primary: describe(p)))
     }
     func extra(_ f: MailboxEntry) {
       findings.append(
-        Finding(.mailboxExtra, side: .failover, mailbox: f.name.internalName, failover: describe(f)))
+        Finding(.mailboxExtra, side: .failover, mailbox: f.name.internalName, failover: describe(f))
+      )
     }
     while let p = left.first, let f = right.first {
       if p.name < f.name {
@@ -155,7 +157,9 @@ public enum MailboxListCheck {
         findings.append(finding)
         continue
       }
-      let areas = [AreaName(.partition, partition: partition), AreaName(.metapartition, partition: partition)]
+      let areas = [
+        AreaName(.partition, partition: partition), AreaName(.metapartition, partition: partition),
+      ]
       for area in areas { expected.insert(key(area: area.text, path: path)) }
       if let directory = areas.lazy.compactMap({ found[key(area: $0.text, path: path)] }).first {
         if let recorded = entry.uniqueID, let header = directory.headerUniqueID, recorded != header

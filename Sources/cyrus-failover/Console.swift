@@ -1,10 +1,6 @@
+import Glibc
+import SystemPackage
 import Verification
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Standard output and standard error, unbuffered by Foundation: results on stdout, logs and
 /// progress on stderr. Only the executable touches them.
@@ -19,14 +15,18 @@ enum Console {
   static func exit(_ status: Int32) -> Never { Glibc.exit(status) }
 
   private static func write(_ fd: Int32, _ text: String) {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-      let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        return
-      }
-      bytes = bytes.dropFirst(count)
+    _ = try? write(fd, bytes: Array(text.utf8))
+  }
+
+  /// Writes all of `bytes` to `fd` (retried on EINTR and short writes): the one write loop of
+  /// the executable, for standard output, standard error and the files it writes.
+  static func write(_ fd: Int32, bytes: [UInt8]) throws(Errno) {
+    do {
+      _ = try FileDescriptor(rawValue: fd).writeAll(bytes)
+    } catch let error as Errno {
+      throw error
+    } catch {
+      throw Errno.ioError
     }
   }
 }

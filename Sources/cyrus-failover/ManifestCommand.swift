@@ -41,7 +41,8 @@ extension CyrusFailover {
 
     func validate() throws {
       guard place.instance != nil else {
-        throw ValidationError("--instance is required (an imapd.conf, a root directory or [user@]host:PATH)")
+        throw ValidationError(
+          "--instance is required (an imapd.conf, a root directory or [user@]host:PATH)")
       }
     }
 

@@ -101,7 +101,8 @@ struct MailboxesDBOptions: ParsableArguments {
       if case .recordInvalid = problem {
         unparsed.append(problem)
       } else {
-        Console.err("cyrus-failover: warning: \(Terminal.safe(path)): \(Terminal.safe("\(problem)"))\n")
+        Console.err(
+          "cyrus-failover: warning: \(Terminal.safe(path)): \(Terminal.safe("\(problem)"))\n")
       }
     }
     if !unparsed.isEmpty {
@@ -117,7 +118,8 @@ struct UnreadableRecordsError: Error, CustomStringConvertible {
   var problems: [MailboxListProblem]
   var description: String {
     "\(path): \(problems.count) record\(problems.count == 1 ? "" : "s") not readable as a mailbox entry: "
-      + problems.prefix(5).map(\.description).joined(separator: "; ") + (problems.count > 5 ? "; …" : "")
+      + problems.prefix(5).map(\.description).joined(separator: "; ")
+      + (problems.count > 5 ? "; …" : "")
   }
 }
 
@@ -150,14 +152,10 @@ enum OutputFile {
     let fd = path == "-" ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
     defer { if fd != 1 { close(fd) } }
-    var rest = bytes[...]
-    while !rest.isEmpty {
-      let count = rest.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw OutputError(path: path, reason: String(cString: strerror(errno)))
-      }
-      rest = rest.dropFirst(count)
+    do {
+      try Console.write(fd, bytes: bytes)
+    } catch {
+      throw OutputError(path: path, reason: String(cString: strerror(error.rawValue)))
     }
   }
 }

@@ -87,14 +87,10 @@ final class FrameOutput {
   }
 
   func flush() {
-    var rest = buffer[...]
-    while !rest.isEmpty {
-      let count = rest.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        Console.exit(ExitStatus.error.rawValue)
-      }
-      rest = rest.dropFirst(count)
+    do {
+      try Console.write(1, bytes: buffer)
+    } catch {
+      Console.exit(ExitStatus.error.rawValue)
     }
     buffer.removeAll(keepingCapacity: true)
   }

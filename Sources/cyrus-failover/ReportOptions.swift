@@ -86,9 +86,11 @@ struct ReportOptions: ParsableArguments {
       TextReport.write(
         result.summary, context: result.context, verdict: result.verdict, showInfo: showInfo,
         to: output)
-    case .json: json?.finish(summary: result.summary, context: result.context, verdict: result.verdict)
+    case .json:
+      json?.finish(summary: result.summary, context: result.context, verdict: result.verdict)
     case .junit:
-      JUnitReport.write(result.summary, context: result.context, verdict: result.verdict, to: output)
+      JUnitReport.write(
+        result.summary, context: result.context, verdict: result.verdict, to: output)
     }
     output.flush()
     return result.verdict

@@ -40,9 +40,11 @@ struct StandardErrorProcessLog: ProcessLog {
   }
 
   func ended(_ invocation: Invocation, pid: Int32, outcome: ProcessOutcome) {
-    let seconds = Double(outcome.duration.components.seconds)
+    let seconds =
+      Double(outcome.duration.components.seconds)
       + Double(outcome.duration.components.attoseconds) / 1e18
     Console.err(
-      "cyrus-failover: debug: [\(pid)] \(outcome.summary) after \(String(format: "%.3f", seconds)) s\n")
+      "cyrus-failover: debug: [\(pid)] \(outcome.summary) after \(String(format: "%.3f", seconds)) s\n"
+    )
   }
 }

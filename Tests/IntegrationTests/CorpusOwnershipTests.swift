@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The example pair is owned by this machine's `cyrus` user and `mail` group after extraction,
 /// whatever ids they had where it was packed (issue 9). The archive below is the example's
@@ -9,7 +9,8 @@ import TestSupport
   /// This machine's uid of `cyrus` and gid of `mail`.
   func localIDs() throws -> (uid: uid_t, gid: gid_t) {
     guard let user = getpwnam("cyrus"), let group = getgrnam("mail") else {
-      throw ToolError(message: "no cyrus user or mail group (scripts/setup.sh installs cyrus-imapd)")
+      throw ToolError(
+        message: "no cyrus user or mail group (scripts/setup.sh installs cyrus-imapd)")
     }
     return (user.pointee.pw_uid, group.pointee.gr_gid)
   }
@@ -22,8 +23,10 @@ import TestSupport
     let plain = directory + "/plain"
     try FileManager.default.createDirectory(atPath: plain, withIntermediateDirectories: true)
     try CorpusArchive.extract(into: plain)
-    try Data("cyrus cyrus:\(foreignUID)\n".utf8).write(to: URL(fileURLWithPath: directory + "/owners"))
-    try Data("mail mail:\(foreignGID)\n".utf8).write(to: URL(fileURLWithPath: directory + "/groups"))
+    try Data("cyrus cyrus:\(foreignUID)\n".utf8).write(
+      to: URL(fileURLWithPath: directory + "/owners"))
+    try Data("mail mail:\(foreignGID)\n".utf8).write(
+      to: URL(fileURLWithPath: directory + "/groups"))
     let archive = directory + "/foreign.tar.gz"
     try Tool.must([
       "tar", "-C", plain, "--owner-map=\(directory)/owners", "--group-map=\(directory)/groups",

@@ -44,7 +44,8 @@ import Testing
 
   @Test func workingDirectoryAndNoInheritedDescriptors() throws {
     let outcome = try runner.run(
-      Invocation("/bin/sh", ["-c", "pwd; ls /proc/self/fd"], environment: environment,
+      Invocation(
+        "/bin/sh", ["-c", "pwd; ls /proc/self/fd"], environment: environment,
         workingDirectory: "/usr"))
     let lines = outcome.outputText.split(separator: "\n")
     #expect(lines.first == "/usr")

@@ -84,7 +84,9 @@ func diff(_ primary: [ManifestEntry], _ failover: [ManifestEntry]) throws -> [Fi
       [directory(""), directory("d"), file("d/1."), file("d/2."), file("e")],
       [directory(""), file("d"), file("e")])
     #expect(summary(findings) == ["file.type-mismatch partition-default:d"])
-    #expect(findings.first.flatMap(FindingText.detail)?.contains("2 entries below on the primary") == true)
+    #expect(
+      findings.first.flatMap(FindingText.detail)?.contains("2 entries below on the primary") == true
+    )
   }
 
   @Test func mtimeSeverityDependsOnTheArea() throws {

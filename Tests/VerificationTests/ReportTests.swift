@@ -24,7 +24,8 @@ import Testing
       failover: "2")
     report.emit(finding)
     summary.emit(finding)
-    report.finish(summary: summary, context: context, verdict: summary.verdict(VerdictPolicy(failOn: .warning)))
+    report.finish(
+      summary: summary, context: context, verdict: summary.verdict(VerdictPolicy(failOn: .warning)))
     let object = try #require(
       try JSONSerialization.jsonObject(with: Data(output.text.utf8)) as? [String: Any])
     #expect(object["version"] as? Int == 1)
@@ -33,7 +34,8 @@ import Testing
     #expect(findings[0]["code"] as? String == "file.size-mismatch")
     // Control characters in a path are escaped; the escaped form reads back to the same bytes.
     #expect(findings[0]["path"] as? String == "a/\"q\"\\x0a")
-    let line = try #require(output.text.split(separator: "\n").first { $0.contains("size-mismatch") })
+    let line = try #require(
+      output.text.split(separator: "\n").first { $0.contains("size-mismatch") })
     let decoded = try JSONDecoder().decode(Finding.self, from: Data(line.utf8))
     #expect(decoded == finding)
     let verdict = (object["summary"] as? [String: Any])?["verdict"] as? String

@@ -73,7 +73,9 @@ import Testing
     #expect(findings.count == 1)
     #expect(findings.first?.mailbox == nil)
     #expect(findings.first?.failover == "no seen state")
-    #expect(findings.first.flatMap(FindingText.detail) == "user bert, uniqueid 4a1b (no mailbox has this uniqueid)")
+    #expect(
+      findings.first.flatMap(FindingText.detail)
+        == "user bert, uniqueid 4a1b (no mailbox has this uniqueid)")
   }
 
   @Test func seenRecordNamedByMailboxesDBAtOnceAndUserByTheInboxUniqueID() throws {
@@ -140,6 +142,7 @@ import Testing
     #expect(findings.count == 1)
     #expect(findings.first?.primary?.hasPrefix("1 records, ") == true)
     #expect(
-      findings.first.flatMap(FindingText.detail) == "user bert; over 10000 records or 1 MiB: compared by digest only")
+      findings.first.flatMap(FindingText.detail)
+        == "user bert; over 10000 records or 1 MiB: compared by digest only")
   }
 }
