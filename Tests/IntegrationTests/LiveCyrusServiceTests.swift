@@ -71,6 +71,25 @@ struct LiveCyrusServiceTests {
     #expect(try instance.status() == .stopped)
   }
 
+  /// A master that does not react (stopped with SIGSTOP) is not waited for forever: without
+  /// KILL in the schedule, stop gives up after its seconds and names what is left (exit 1);
+  /// with it, every process of the instance is killed.
+  @Test func stopFollowsItsScheduleUpToKill() throws {
+    let instance = try LiveCyrusInstance.create()
+    try instance.start()
+    let master = try #require(try instance.masterPID())
+    kill(master, SIGSTOP)
+    let started = Date()
+    let gaveUp = try CyrusInstanceScript.run(["stop", instance.root, "--retry", "QUIT/1/TERM/1"])
+    #expect(gaveUp.status == 1)
+    #expect(gaveUp.stderr.contains("processes of the instance remain"), "\(gaveUp.stderr)")
+    #expect(Date().timeIntervalSince(started) < 15)
+    #expect(instance.processes().contains(master))
+    try instance.stop(retry: "QUIT/1/TERM/1/KILL/10")
+    #expect(instance.processes() == [])
+    #expect(try instance.status() == .stopped)
+  }
+
   @Test func releasingTheFixtureStopsMaster() throws {
     var processes: [pid_t] = []
     do {
