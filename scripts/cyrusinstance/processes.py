@@ -17,26 +17,28 @@ def pids():
             yield int(name)
 
 
-def stat_fields(pid):
-    """(state, ppid) from /proc/PID/stat, or None when the process is gone."""
+def stat_after_name(pid):
+    """The fields of /proc/PID/stat after the command name (state first), or None when the
+    process is gone."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
             text = handle.read()
     except OSError:
         return None
-    rest = text[text.rfind(b")") + 2:].split()
-    return rest[0].decode(), int(rest[1])
+    return text[text.rfind(b")") + 2:].split()
+
+
+def stat_fields(pid):
+    """(state, ppid), or None when the process is gone."""
+    fields = stat_after_name(pid)
+    return None if fields is None else (fields[0].decode(), int(fields[1]))
 
 
 def start_time(pid):
     """Field 22 of /proc/PID/stat (clock ticks after boot), to tell a pid given to another
     process from the one first seen; None when gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            text = handle.read()
-    except OSError:
-        return None
-    return int(text[text.rfind(b")") + 2:].split()[19])
+    fields = stat_after_name(pid)
+    return None if fields is None else int(fields[19])
 
 
 def alive(pid):
@@ -79,19 +81,24 @@ def descends_from(pid, ancestor, parents):
     return False
 
 
-def holds_file_under(pid, directories):
+def open_files(pid):
+    """Targets of the process's file descriptors (paths, `socket:[inode]`, ...)."""
     try:
         names = os.listdir(f"/proc/{pid}/fd")
     except OSError:
-        return False
+        return
     for name in names:
         try:
-            target = os.readlink(f"/proc/{pid}/fd/{name}")
+            yield os.readlink(f"/proc/{pid}/fd/{name}")
         except OSError:
             continue
-        if any(target == d or target.startswith(d + "/") for d in directories):
-            return True
-    return False
+
+
+def holds_file_under(pid, directories):
+    return any(
+        target == d or target.startswith(d + "/")
+        for target in open_files(pid) for d in directories
+    )
 
 
 def is_cyrus_program(pid, binaries):
@@ -145,18 +152,9 @@ def listening_inodes(port, host_hex="0100007F"):
 
 def holds_socket(pid, inodes):
     """Whether PID has one of these socket inodes open."""
-    try:
-        names = os.listdir(f"/proc/{pid}/fd")
-    except OSError:
-        return False
-    for name in names:
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{name}")
-        except OSError:
-            continue
-        if target.startswith("socket:[") and target[8:-1] in inodes:
-            return True
-    return False
+    return any(
+        target.startswith("socket:[") and target[8:-1] in inodes for target in open_files(pid)
+    )
 
 
 def listeners(port):

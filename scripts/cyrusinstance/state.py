@@ -16,9 +16,10 @@ so a faithful copy compares equal with `==`. The principals are the admin and th
   mailboxes.NAME     every mailbox any principal lists (internal name: user.anna.Sent):
     acl              GETACL as the admin: {identifier: rights}
     quotaroots       GETQUOTAROOT as the admin: [root names]
-    read_as          who read the messages: the owner; else the first (admin, then users by
-                     name) with the right r and a seen database; else the first with r;
-                     null when no principal has r (then nothing below)
+    readable         whether a principal has the right r (false: nothing below); the
+                     messages are read as the owner, else as the first (admin, then users by
+                     name) with r and a seen database, else as the first with r: the same
+                     answers whoever reads, \\Seen apart
     mailboxid        the uniqueid (RFC 8474 MAILBOXID of EXAMINE)
     uidvalidity, uidnext, highestmodseq (unless --no-modseq)
     messages         [{uid, flags (without \\Seen and \\Recent, sorted), size (RFC822.SIZE),
@@ -240,7 +241,7 @@ class Collector:
     def mailbox(self, internal, listed_by):
         admin = self.session(self.admin)
         record = {"acl": self.acl(admin, internal), "quotaroots": self.quotaroots(admin, internal),
-                  "read_as": None}
+                  "readable": False}
         owner = owner_of(internal)
         # EXAMINE by a non-owner opens (and creates) that principal's seen database, even
         # when refused: only those with the right r examine, and one without a seen database
@@ -253,14 +254,14 @@ class Collector:
             imap = self.session(principal)
             if not imap.examine(view_name(principal, self.admin, internal)):
                 continue
-            items = "UID FLAGS" if record["read_as"] else "UID FLAGS RFC822.SIZE INTERNALDATE"
-            if self.modseq and not record["read_as"]:
+            items = "UID FLAGS" if record["readable"] else "UID FLAGS RFC822.SIZE INTERNALDATE"
+            if self.modseq and not record["readable"]:
                 items += " MODSEQ"
             summaries = fetch_summaries(imap, items)
             seen[principal] = sequence_set(
                 uid for uid, s in summaries.items() if "\\Seen" in s["flags"])
-            if record["read_as"] is None:
-                record.update(self.messages(imap, principal, summaries))
+            if not record["readable"]:
+                record.update(self.messages(imap, summaries))
         record["seen"] = seen
         return record
 
@@ -273,9 +274,9 @@ class Collector:
             words = tokens(line)
         return words[-1] if len(words) > 1 else ""
 
-    def messages(self, imap, principal, summaries):
+    def messages(self, imap, summaries):
         codes = examine_codes(imap)
-        result = {"read_as": principal, "mailboxid": codes.get("mailboxid"),
+        result = {"readable": True, "mailboxid": codes.get("mailboxid"),
                   "uidvalidity": codes.get("uidvalidity"), "uidnext": codes.get("uidnext")}
         if self.modseq:
             result["highestmodseq"] = codes.get("highestmodseq")
