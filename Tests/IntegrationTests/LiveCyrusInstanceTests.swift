@@ -6,7 +6,7 @@ import Testing
 /// IMAP, its data areas copied to the other with `rsync -aH --delete` while both are stopped,
 /// and the copy then serves exactly what the original serves, while a damaged copy does not.
 /// One test at a time (each runs one or two masters; the machine is shared).
-@Suite(.serialized, .enabled(if: CyrusInstanceScript.isUsable))
+@Suite(.serialized)
 struct LiveCyrusInstanceTests {
   /// A populated primary and a failover holding a copy of its data areas, both stopped.
   static func copiedPair(copySieve: Bool = true) throws -> (

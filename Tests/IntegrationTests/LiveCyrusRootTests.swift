@@ -5,7 +5,7 @@ import Testing
 /// What a live instance's root is made of: its own configuration (a root copied whole is
 /// refused until it has its own), no trace in the system's Cyrus, and the generated Cyrus 2.2
 /// root whose service commands do nothing.
-@Suite(.serialized, .enabled(if: CyrusInstanceScript.isUsable))
+@Suite(.serialized)
 struct LiveCyrusRootTests {
   @Test func rootCopiedWholeIsRefusedUntilItHasItsOwnConfiguration() throws {
     let original = try LiveCyrusInstance.create(named: "original")

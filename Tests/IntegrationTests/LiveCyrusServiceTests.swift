@@ -6,7 +6,7 @@ import Testing
 /// will call them: stop leaves no process of the instance behind, instances run side by side
 /// on their own ports, a root keeps to its own configuration, and the system's Cyrus is never
 /// used.
-@Suite(.serialized, .enabled(if: CyrusInstanceScript.isUsable))
+@Suite(.serialized)
 struct LiveCyrusServiceTests {
   /// Polls `condition` every 50 ms until it holds or `seconds` pass; whether it held.
   static func eventually(within seconds: Double = 30, _ condition: () -> Bool) -> Bool {

@@ -1,11 +1,11 @@
 import Foundation
 
 /// `scripts/cyrus-instance.py` and the programs around a live instance (rsync): the one place
-/// the live-instance helpers start processes, through ``ProcessRunner`` (which a shared runner
+/// the live-instance helpers start processes, through ``TestPrograms`` (which a shared runner
 /// will replace).
 public enum CyrusInstanceScript {
   /// The script in this repository.
-  public static var path: String { ProcessRunner.repository + "/scripts/cyrus-instance.py" }
+  public static var path: String { TestPrograms.repository + "/scripts/cyrus-instance.py" }
 
   /// Whether this machine can run real instances: Debian's Cyrus 3.6 master and saslpasswd2,
   /// a `cyrus` user, and root (the areas are handed to cyrus:mail).
@@ -17,9 +17,9 @@ public enum CyrusInstanceScript {
 
   /// Runs `cyrus-instance.py ARGUMENTS` and returns its outcome, whatever the exit status.
   public static func run(_ arguments: [String], stdin: String? = nil) throws
-    -> ProcessRunner.Result
+    -> TestPrograms.Result
   {
-    try ProcessRunner.run(["python3", path] + arguments, stdin: stdin)
+    try TestPrograms.run(["python3", path] + arguments, stdin: stdin)
   }
 
   /// Runs it and throws unless it exits 0; returns its standard output.
@@ -38,6 +38,6 @@ public enum CyrusInstanceScript {
   /// Runs another program (`arguments[0]` a path or a name in /usr/bin or /bin) that must
   /// exit 0.
   public static func program(_ arguments: [String]) throws {
-    try ProcessRunner.must(arguments)
+    try TestPrograms.must(arguments)
   }
 }

@@ -41,6 +41,13 @@ public final class LiveCyrusInstance {
     named name: String = "primary", users: [String] = defaultUsers,
     in directory: String? = nil
   ) throws -> LiveCyrusInstance {
+    // Never skipped: a machine without Cyrus fails here, saying what is missing.
+    guard CyrusInstanceScript.isUsable else {
+      throw ProcessFailure(
+        description:
+          "real Cyrus 3.6 instances need root, a cyrus user, /usr/sbin/cyrmaster and "
+          + "/usr/sbin/saslpasswd2 (scripts/setup.sh installs cyrus-imapd and sasl2-bin)")
+    }
     let owned = directory == nil ? try TemporaryDirectory(prefix: "cyrus-live") : nil
     let root = (directory ?? owned?.path ?? "") + "/" + name
     try CyrusInstanceScript.must(["create", root, "--users", users.joined(separator: ",")])
