@@ -46,12 +46,20 @@ let package = Package(
         .product(name: "SystemPackage", package: "swift-system"),
       ],
       exclude: ["README.md"]),
+    /** The procedure: sync, backup, restore as a plan of steps on two hosts, carried out safely. */
+    .target(
+      name: "Failover",
+      dependencies: [
+        "Remote", "Verification", "CyrusStore", "CyrusFormats", "Processes",
+        .product(name: "SystemPackage", package: "swift-system"),
+      ],
+      exclude: ["README.md"]),
     /** The command-line tool: parses options, wires the modules, prints, picks the exit code. */
     .executableTarget(
       name: "cyrus-failover",
       dependencies: [
         "Verification", "CyrusStore", "CyrusFormats", "BerkeleyDB", "Remote", "Processes",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Failover", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "SystemPackage", package: "swift-system"),
       ],
       exclude: ["README.md"]),

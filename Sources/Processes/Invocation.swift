@@ -88,7 +88,9 @@ public struct Invocation: Sendable, Equatable, CustomStringConvertible {
     return nil
   }
 
-  static func displayWord(_ word: String) -> String {
+  /// One word of an argv for a person: quoted when it holds spaces or shell characters, control
+  /// characters escaped.
+  public static func displayWord(_ word: String) -> String {
     var escaped = ""
     var needsQuotes = word.isEmpty
     for scalar in word.unicodeScalars {

@@ -43,6 +43,24 @@ public struct SSHSettings: Sendable {
     return found
   }
 
+  /// The argv that runs `remoteArgv` on `destination`: the `--ssh` words, batch mode and the
+  /// keepalive, then the remote command, each word single-quoted for the remote shell.
+  public func commandLine(destination: String, remoteArgv: [String]) -> [String] {
+    sshWords + ["-o", "BatchMode=yes"] + SSHTransport.keepalive + [
+      "-T", "-x", "--", destination, remoteArgv.map(ShellWords.quote).joined(separator: " "),
+    ]
+  }
+
+  /// The value of rsync's `-e`: the same ssh command (batch mode, keepalive), its words quoted
+  /// for rsync's own splitting.
+  public var rsyncShell: String {
+    (sshWords + ["-o", "BatchMode=yes"] + SSHTransport.keepalive + ["-x"])
+      .map { word in
+        word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@,+".contains($0) }
+          ? word : ShellWords.quote(word)
+      }.joined(separator: " ")
+  }
+
   /// Starts ssh and the agent on `target`, and opens the instance there.
   public func connect(
     _ target: RemoteTarget, request: OpenRequest, toolVersion: String, runner: ProcessRunner

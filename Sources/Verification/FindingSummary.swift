@@ -88,7 +88,7 @@ public struct VerdictPolicy: Sendable, Equatable {
 }
 
 /// The outcome of a verification, which the executable maps to its exit status.
-public enum Verdict: String, Sendable {
+public enum Verdict: String, Sendable, Codable {
   /// Nothing at or above the threshold (exit 0).
   case consistent
   /// Differences found (exit 1).

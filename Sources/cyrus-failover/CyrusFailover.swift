@@ -14,7 +14,10 @@ struct CyrusFailover: ParsableCommand {
       Results go to standard output; progress and logs to standard error.
       """,
     version: "0.1.0",
-    subcommands: [Verify.self, Manifest.self, Agent.self, Mboxlist.self, ReadBerkeleyDB.self]
+    subcommands: [
+      Verify.self, Sync.self, Backup.self, Restore.self, Manifest.self, Mboxlist.self, Agent.self,
+      ReadBerkeleyDB.self, Probe.self, WatchdogCommand.self,
+    ]
   )
 }
 
@@ -22,11 +25,15 @@ struct CyrusFailover: ParsableCommand {
 /// (usage errors too, which ArgumentParser would otherwise report as 64).
 @main
 enum Main {
+  /// The signals that end a run, taken by one thread (set up here, before any other thread).
+  nonisolated(unsafe) static var signals: SignalRelay?
+
   static func main() {
     // A write to a child or peer that has gone (ssh, the Berkeley DB reader) must be an error
     // (EPIPE) the code handles, not a signal that ends the tool: the one signal disposition
     // cyrus-failover sets, here and nowhere else. Children get the default again.
     signal(SIGPIPE, SIG_IGN)
+    signals = SignalRelay()
     do {
       var command = try CyrusFailover.parseAsRoot()
       try command.run()

@@ -123,29 +123,6 @@ struct UnreadableRecordsError: Error, CustomStringConvertible {
   }
 }
 
-extension MailboxList {
-  /// The entries in the order `ctl_mboxlist -d` prints them: mailboxes.db key order (the 3.6
-  /// dbname, `memcmp`; for older layouts the internal name), intermediates only when asked
-  /// (`-y`).
-  func dumpOrder(intermediates: Bool) -> [MailboxEntry] {
-    let kept = entries.filter { intermediates || !$0.type.flags.contains(.intermediate) }
-    guard layout == .keyspaces36 else { return kept }
-    return kept.sorted { a, b in
-      (a.dbname ?? a.name.dbname()).lexicographicallyPrecedes(b.dbname ?? b.name.dbname())
-    }
-  }
-}
-
-extension MailboxListDump {
-  /// A whole dump of `entries` in `format`.
-  static func document(_ entries: [MailboxEntry], format: Format) -> [UInt8] {
-    if format == .cyrus36 { return json36Document(entries) }
-    var out: [UInt8] = []
-    for e in entries { out += textLine(e, format: format) }
-    return out
-  }
-}
-
 /// Writes bytes to a file (created or truncated, mode 0644) or to standard output (`-`).
 enum OutputFile {
   static func write(_ bytes: [UInt8], to path: String) throws {

@@ -1,5 +1,6 @@
 import CyrusStore
 import Foundation
+import TestSupport
 import Testing
 
 /// `--hash-jobs`: the real-Cyrus example pair read with one thread and with several gives the
@@ -12,13 +13,7 @@ import Testing
     try corpus.copyFailover()
     let victims = Array(try corpus.messageFiles(linked: false).suffix(2))
     for victim in victims {
-      let path = corpus.failoverSpool + "/" + victim
-      let before = try FileManager.default.attributesOfItem(atPath: path)
-      var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-      bytes[bytes.count / 2] ^= 0x20
-      try Data(bytes).write(to: URL(fileURLWithPath: path))
-      try FileManager.default.setAttributes(
-        [.modificationDate: before[.modificationDate] as Any], ofItemAtPath: path)
+      try BitRot.flipMiddleByte(of: corpus.failoverSpool + "/" + victim)
     }
     return (corpus, victims)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A metapartition layout (`metapartition-default` with `metapartition_files`): each mailbox's
@@ -62,12 +63,7 @@ import Testing
   @Test func bitRotInAMessageIsFoundAgainstTheMetapartitionGUID() throws {
     let corpus = try splitCorpus()
     let message = try #require(try corpus.messageFiles(linked: false).first)
-    let path = corpus.failoverSpool + "/" + message
-    var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-    bytes[bytes.count / 2] ^= 0x20
-    let handle = try #require(FileHandle(forWritingAtPath: path))
-    try handle.write(contentsOf: Data(bytes))
-    try handle.close()
+    try BitRot.flipMiddleByte(of: corpus.failoverSpool + "/" + message)
     let result = try Tool.verify([
       "--primary", corpus.primary, "--failover", corpus.failover, "--level", "guid",
     ])

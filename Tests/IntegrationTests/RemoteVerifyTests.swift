@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// One fault injected into a fresh faithful copy (nil: the faithful copy itself).
@@ -13,17 +14,8 @@ struct Scenario: Sendable, CustomStringConvertible {
       try FileManager.default.removeItem(atPath: corpus.failoverSpool + "/" + victim)
     },
     Scenario(description: "content changed, size and mtime kept") { corpus in
-      let path =
-        corpus.failoverSpool + "/" + (try #require(try corpus.messageFiles(linked: false).last))
-      var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-      let before = try FileManager.default.attributesOfItem(atPath: path)
-      bytes[bytes.count / 2] ^= 0x20
-      try Data(bytes).write(to: URL(fileURLWithPath: path))
-      try FileManager.default.setAttributes(
-        [
-          .modificationDate: before[.modificationDate] as Any,
-          .posixPermissions: before[.posixPermissions] as Any,
-        ], ofItemAtPath: path)
+      let victim = try #require(try corpus.messageFiles(linked: false).last)
+      try BitRot.flipMiddleByte(of: corpus.failoverSpool + "/" + victim)
     },
     Scenario(description: "extra file and planted symlink") { corpus in
       let mailbox = try #require(try corpus.mailboxDirectories().first)

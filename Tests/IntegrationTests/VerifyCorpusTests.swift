@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// End to end: the real-Cyrus example pair, failover copies made with real rsync, one fault
@@ -43,17 +44,7 @@ import Testing
     let corpus = try Corpus()
     try corpus.copyFailover()
     let victim = try #require(try corpus.messageFiles(linked: false).last)
-    let path = corpus.failoverSpool + "/" + victim
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    let before = try FileManager.default.attributesOfItem(atPath: path)
-    bytes[bytes.count / 2] ^= 0x20
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
-    try FileManager.default.setAttributes(
-      [
-        .modificationDate: before[.modificationDate] as Any,
-        .posixPermissions: before[.posixPermissions] as Any,
-      ],
-      ofItemAtPath: path)
+    try BitRot.flipMiddleByte(of: corpus.failoverSpool + "/" + victim)
     #expect(try verify(corpus).findings == ["file.content-mismatch partition-default:\(victim)"])
     // What --level meta cannot see, by design: it reads no content.
     #expect(try verify(corpus, ["--level", "meta"]).findings == [])

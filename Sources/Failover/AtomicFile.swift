@@ -1,0 +1,50 @@
+import Foundation
+import Glibc
+import SystemPackage
+
+/// A file written whole or not at all: a temporary file beside it, synced, then renamed over
+/// it. Used for the two files the procedure writes (mailboxlist.txt in the source's config
+/// directory, the converted dump in its own state directory).
+enum AtomicFile {
+  /// Replaces `path` with `bytes`, mode `mode`, owned like `ownedLike` when given.
+  static func replace(
+    _ path: String, with bytes: [UInt8], ownedLike: String?, mode: mode_t, stamp: String
+  ) throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    let name = (path as NSString).lastPathComponent
+    let temporary = "\(directory)/.\(name).cyrus-failover-\(stamp)"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw failure(temporary, "cannot create") }
+    var ok = false
+    defer {
+      if !ok { unlink(temporary) }
+    }
+    do {
+      defer { close(fd) }
+      _ = try FileDescriptor(rawValue: fd).writeAll(bytes)
+      var info = stat()
+      if let ownedLike, stat(ownedLike, &info) == 0 {
+        guard fchown(fd, info.st_uid, info.st_gid) == 0 else { throw failure(temporary, "chown") }
+      }
+      guard fchmod(fd, mode) == 0, fsync(fd) == 0 else { throw failure(temporary, "write") }
+    } catch let error as ProcedureError {
+      throw error
+    } catch {
+      throw ProcedureError(.stepFailed, "\(temporary): cannot write: \(error)")
+    }
+    guard rename(temporary, path) == 0 else { throw failure(path, "cannot rename into place") }
+    ok = true
+  }
+
+  /// The bytes of a file just written (at most 1 GiB).
+  static func read(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 30 else {
+      throw ProcedureError(.stepFailed, "\(path): cannot read it back")
+    }
+    return [UInt8](data)
+  }
+
+  static func failure(_ path: String, _ what: String) -> ProcedureError {
+    ProcedureError(.stepFailed, "\(path): \(what): \(String(cString: strerror(errno)))")
+  }
+}

@@ -1,0 +1,211 @@
+import CyrusFormats
+import CyrusStore
+import Foundation
+import Glibc
+import Processes
+
+extension HostProbe {
+  /// Debian packages that carry Cyrus, newest first (procedure-facts.md).
+  static let cyrusPackages = [
+    "cyrus-common", "cyrus-imapd", "cyrus-common-2.4", "cyrus-imapd-2.4", "cyrus-common-2.2",
+    "cyrus-imapd-2.2", "cyrus21-common", "cyrus21-imapd",
+  ]
+  /// Where Cyrus's tools live: Debian 3.x, Debian 2.x and upstream's default.
+  static let toolDirectories = ["/usr/lib/cyrus/bin", "/usr/sbin", "/usr/cyrus/bin"]
+  /// The tools the procedure may run, and master under its names.
+  static let toolNames = ["ctl_mboxlist", "ctl_cyrusdb", "reconstruct", "quota", "cyr_dbtool"]
+  static let masterNames = ["cyrmaster", "master"]
+  /// Service names of Cyrus: the systemd unit and init scripts of Debian and UCS.
+  static let serviceNames = ["cyrus-imapd", "cyrus2.2", "cyrus22", "cyrus21"]
+  /// Where Debian's master writes its pidfile.
+  static let masterPidFiles = ["/run/cyrus-master.pid", "/var/run/cyrus-master.pid"]
+  /// Mailboxes whose cyrus.index minor version is sampled.
+  static let indexSample = 64
+
+  /// Probes this host for `instance`, running only read-only programs (`dpkg-query`) through
+  /// `runner`.
+  /// - Parameter usage: also sum the bytes in each area (a metadata walk).
+  ///   - berkeley: reads a Berkeley DB mailboxes.db (the executable's child-process reader).
+  public static func collect(
+    _ instance: CyrusInstance, toolVersion: String, usage: Bool, runner: ProcessRunner,
+    berkeley: any BerkeleyRecordReader
+  ) -> HostProbe {
+    HostProbe(
+      toolVersion: toolVersion, machineID: machineID(), hostname: hostname(),
+      instance: probedInstance(instance, usage: usage), cyrus: installation(runner),
+      data: dataFormat(instance, berkeley: berkeley), service: serviceFacts(instance),
+      rsync: Invocation.resolve("rsync", searchPath: Invocation.minimalEnvironment["PATH"] ?? ""),
+      owner: ownerName(of: instance.configDirectory).user,
+      group: ownerName(of: instance.configDirectory).group)
+  }
+
+  static func machineID() -> String? {
+    guard let data = FileManager.default.contents(atPath: "/etc/machine-id") else { return nil }
+    let text = String(decoding: data.prefix(64), as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    return text.isEmpty ? nil : text
+  }
+
+  static func hostname() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "?" }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  static func probedInstance(_ instance: CyrusInstance, usage: Bool) -> ProbedInstance {
+    let areas = instance.areas.map { area -> ProbedArea in
+      var info = stat()
+      let exists = lstat(area.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+      var fs = statvfs()
+      let free =
+        statvfs(area.path, &fs) == 0 ? UInt64(fs.f_bfree) &* UInt64(fs.f_frsize) : nil
+      return ProbedArea(
+        name: area.name, path: area.path, exists: exists,
+        device: exists ? UInt64(info.st_dev) : nil, inode: exists ? UInt64(info.st_ino) : nil,
+        freeBytes: free, usedBytes: usage && exists ? usedBytes(instance, area: area) : nil,
+        excluded: area.excluded.map(\.description))
+    }
+    return ProbedInstance(
+      configFile: instance.configFile, root: instance.root,
+      configDirectory: instance.configDirectory, areas: areas)
+  }
+
+  /// Bytes in an area's files, each inode once: a metadata walk (no content read).
+  static func usedBytes(_ instance: CyrusInstance, area: StoreArea) -> UInt64 {
+    var only = instance
+    only.areas = [area]
+    let walker = InstanceWalker(
+      instance: only, options: WalkOptions(level: .meta, includeRuntime: true, hashJobs: 1))
+    var total: UInt64 = 0
+    while let entry = walker.next() {
+      guard entry.kind == .file else { continue }
+      // A second name of an inode counts once: its leader is another path.
+      if let leader = entry.hardLinkLeader, leader != entry.location { continue }
+      let (sum, overflow) = total.addingReportingOverflow(entry.size)
+      total = overflow ? .max : sum
+    }
+    return total
+  }
+
+  static func installation(_ runner: ProcessRunner) -> CyrusInstallation {
+    var packages: [String: String] = [:]
+    if let dpkg = Invocation.resolve("dpkg-query", searchPath: "/usr/bin:/bin") {
+      let invocation = Invocation(
+        dpkg, ["-W", "-f", "${Package}\t${Version}\t${db:Status-Status}\n"] + cyrusPackages,
+        environment: Invocation.minimalEnvironment)
+      if let outcome = try? runner.run(invocation, timeLimit: .seconds(30)) {
+        for line in outcome.outputText.split(separator: "\n") {
+          let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+          if fields.count == 3, fields[2] == "installed" {
+            packages[String(fields[0])] = String(fields[1])
+          }
+        }
+      }
+    }
+    var tools: [String: String] = [:]
+    for name in toolNames + masterNames {
+      for directory in toolDirectories where tools[name] == nil {
+        let path = directory + "/" + name
+        if access(path, X_OK) == 0 { tools[name] = path }
+      }
+    }
+    let family = cyrusPackages.lazy.compactMap { packages[$0] }.compactMap {
+      VersionFamily(version: $0)
+    }.first
+    return CyrusInstallation(packages: packages, tools: tools, family: family)
+  }
+
+  static func dataFormat(_ instance: CyrusInstance, berkeley: any BerkeleyRecordReader)
+    -> DataFormat
+  {
+    let path = instance.mailboxesDBPath
+    var info = stat()
+    guard lstat(path, &info) == 0 else {
+      return DataFormat(
+        mailboxesDB: "absent", layout: nil, textValues: nil, mailboxes: 0, indexMinors: [:],
+        family: nil, problem: nil)
+    }
+    let list: MailboxList
+    do {
+      list = try MailboxList.read(
+        path: path, deletedPrefix: instance.deletedPrefix, berkeley: berkeley)
+    } catch {
+      let kind = (try? CyrusDatabaseFile(path: path).kind.rawValue) ?? "unreadable"
+      return DataFormat(
+        mailboxesDB: kind, layout: nil, textValues: nil, mailboxes: 0, indexMinors: [:],
+        family: nil, problem: "\(error)")
+    }
+    var minors: [UInt32: Int] = [:]
+    let location = SpoolLocation(instance)
+    for entry in list.entries.prefix(indexSample) {
+      guard let partition = entry.partition, let root = instance.partitionPath(partition),
+        let directory = location.directory(of: entry, layout: list.layout),
+        let minor = indexMinor(root + "/" + directory.description + "/cyrus.index")
+      else { continue }
+      minors[minor, default: 0] += 1
+    }
+    // 2.2 – 2.4 text values record no uniqueid; 2.5+ dlists and 3.6 records always do.
+    let textValues =
+      list.layout == .byName && !list.entries.isEmpty
+      && list.entries.allSatisfy { $0.uniqueID == nil }
+    let family = VersionFamily(
+      layout: list.layout, textValues: textValues, indexMinors: Array(minors.keys))
+    return DataFormat(
+      mailboxesDB: list.kind.rawValue, layout: list.layout?.rawValue, textValues: textValues,
+      mailboxes: list.entries.count,
+      indexMinors: Dictionary(uniqueKeysWithValues: minors.map { ("\($0.key)", $0.value) }),
+      family: family, problem: nil)
+  }
+
+  /// The minor version in a cyrus.index header (bytes 8–11, big endian), read without
+  /// following a link or blocking on a FIFO.
+  static func indexMinor(_ path: String) -> UInt32? {
+    let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    var header = [UInt8](repeating: 0, count: 12)
+    guard pread(fd, &header, 12, 0) == 12 else { return nil }
+    return header[8..<12].reduce(0) { $0 << 8 | UInt32($1) }
+  }
+
+  static func serviceFacts(_ instance: CyrusInstance) -> ServiceFacts {
+    var manager: String?
+    var unit: String?
+    let systemd = FileManager.default.fileExists(atPath: "/run/systemd/system")
+    for name in serviceNames where unit == nil {
+      let units = ["/etc/systemd/system/\(name).service", "/lib/systemd/system/\(name).service"]
+      if systemd, units.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
+        (manager, unit) = ("systemd", name)
+      } else if access("/etc/init.d/\(name)", X_OK) == 0 {
+        (manager, unit) = ("sysv", "/etc/init.d/\(name)")
+      }
+    }
+    return ServiceFacts(
+      manager: manager, unit: unit, masterPID: masterPID(),
+      busy: BusyProcesses.holding(instance.areas.map(\.path)))
+  }
+
+  /// master's pid from Debian's pidfile, when that process runs and is master.
+  static func masterPID() -> Int32? {
+    for file in masterPidFiles {
+      guard let data = FileManager.default.contents(atPath: file),
+        let pid = Int32(
+          String(decoding: data.prefix(32), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+        let command = BusyProcesses.command(of: pid), masterNames.contains(command)
+      else { continue }
+      return pid
+    }
+    return nil
+  }
+
+  static func ownerName(of path: String) -> (user: String?, group: String?) {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return (nil, nil) }
+    let user = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) }
+    let group = getgrgid(info.st_gid).map { String(cString: $0.pointee.gr_name) }
+    return (user, group)
+  }
+}

@@ -1,0 +1,190 @@
+import CyrusStore
+import Remote
+
+/// Makes the plan of a procedure from its two inspected sides: the seed's two rsync passes
+/// around the source's stopped window, the dump made in the window, the import on a version
+/// mismatch, and the verification. A pure function of what the inspection found, so a plan
+/// can be shown, tested and carried out alike.
+public enum SyncPlanner {
+  /// The plan for `source` → `destination`.
+  public static func plan(
+    source: ProcedureSide, destination: ProcedureSide, settings: PlanSettings
+  ) -> Plan {
+    let kind = settings.kind
+    let checks = checks(source, destination, kind)
+    let mismatch: Bool = {
+      guard kind != .backup, let data = source.probe.data.family,
+        let reader = destination.probe.cyrus.family ?? destination.probe.data.family
+      else { return false }
+      return !data.isReadable(by: reader)
+    }()
+    var steps: [Step] = []
+    let to = destination.role
+    let from = source.role
+    let areas = copiedAreas(source)
+    let window = kind != .restore && source.running && source.service != nil
+
+    steps.append(
+      Step(
+        "prepare.directories", phase: .prepare,
+        title: "make the \(to)'s area directories (if missing)", host: to,
+        place: destination.place,
+        argv: ["mkdir", "-p", "--"] + areas.compactMap { destinationPath($0.name, destination) },
+        changes: true, onFailure: "stop; nothing was copied"))
+    if window {
+      for area in areas {
+        steps.append(pass(1, area, source, destination, settings, live: true))
+      }
+    }
+    var windowStart: String?
+    var windowEnd: String?
+    if window, let service = source.service {
+      windowStart = "window.stop"
+      steps.append(
+        Step(
+          "window.stop", phase: .window, title: "stop the \(from)'s Cyrus", host: from,
+          place: .local, argv: service.stop, timeLimit: settings.stopTimeout, changes: true,
+          after: ["master and every Cyrus process have exited"],
+          onFailure: "start the \(from)'s Cyrus again"))
+      steps.append(
+        Step(
+          "window.wait-stopped", phase: .window,
+          title: "wait until `\(service.status.joined(separator: " "))` says stopped and no "
+            + "process holds a file of the \(from)'s areas open",
+          host: from, place: .local, action: .waitStopped, timeLimit: settings.stopTimeout,
+          changes: false, onFailure: "start the \(from)'s Cyrus again"))
+    }
+    if kind != .restore {
+      steps.append(
+        Step(
+          "\(window ? "window" : "copy").dump", phase: window ? .window : .pass1,
+          title: "write \(source.probe.instance.configDirectory)/mailboxlist.txt from "
+            + "mailboxes.db (the seed's ctl_mboxlist -d, made while Cyrus is stopped), atomically",
+          host: from, place: .local, action: .dumpMailboxList, changes: true,
+          after: ["the dump matches mailboxes.db entry by entry"],
+          onFailure: window ? "start the \(from)'s Cyrus again" : "stop"))
+      steps.append(
+        Step(
+          "\(window ? "window" : "copy").manifest", phase: window ? .window : .pass1,
+          title: "save the \(from)'s manifest (metadata) to \(settings.manifestPath), alongside "
+            + "the last pass, while nothing changes it",
+          host: from, place: .local, action: .saveManifest, changes: false,
+          onFailure: window ? "start the \(from)'s Cyrus again" : "stop"))
+    }
+    for area in areas {
+      steps.append(pass(2, area, source, destination, settings, live: false, window: window))
+    }
+    if window, let service = source.service {
+      windowEnd = "window.start"
+      steps.append(
+        Step(
+          "window.start", phase: .window, title: "start the \(from)'s Cyrus", host: from,
+          place: .local, argv: service.start, timeLimit: settings.startTimeout, changes: true,
+          after: ["the status command says it runs"],
+          onFailure: "try again; if it will not start, stop loudly with the command to run"))
+      steps.append(
+        Step(
+          "window.wait-running", phase: .window,
+          title: "wait until `\(service.status.joined(separator: " "))` says the \(from) runs",
+          host: from, place: .local, action: .waitRunning, timeLimit: settings.startTimeout,
+          changes: false, onFailure: "try the start command again"))
+    }
+    if mismatch {
+      steps += importSteps(source, destination, settings)
+    }
+    steps.append(
+      Step(
+        "verify", phase: .verify,
+        title: kind == .restore
+          ? "verify the \(to) against the \(from) (full: every file's SHA-256)"
+          : "verify the \(to) against the manifest saved in the window",
+        host: to, place: destination.place, action: .verify, changes: false,
+        onFailure: "report what differs; nothing is changed"))
+    if kind == .restore, settings.startDestination, let service = destination.service {
+      steps.append(
+        Step(
+          "finish.start", phase: .finish, title: "start the \(to)'s Cyrus (--start)", host: to,
+          place: destination.place, argv: service.start, timeLimit: settings.startTimeout,
+          changes: true, onFailure: "report; the copy is in place"))
+      steps.append(
+        Step(
+          "finish.wait-running", phase: .finish, title: "wait until the \(to)'s Cyrus runs",
+          host: to, place: destination.place, action: .waitRunning,
+          timeLimit: settings.startTimeout, changes: false, onFailure: "report"))
+    }
+    return Plan(
+      procedure: kind.rawValue, source: source.planSide, destination: destination.planSide,
+      versionMismatch: mismatch, checks: checks, steps: steps, windowStart: windowStart,
+      windowEnd: windowEnd)
+  }
+
+  /// The destination path of an area, on the destination's host.
+  static func destinationPath(_ name: String, _ destination: ProcedureSide) -> String? {
+    destination.probe.instance.areas.first { $0.name == name }?.path
+  }
+
+  /// One rsync pass of one area.
+  static func pass(
+    _ number: Int, _ area: HostProbe.ProbedArea, _ source: ProcedureSide,
+    _ destination: ProcedureSide, _ settings: PlanSettings, live: Bool, window: Bool = true
+  ) -> Step {
+    let target = destinationPath(area.name, destination) ?? "?"
+    let remote: String? =
+      if case .remote(let host) = destination.place { host } else { nil }
+    let argv = Rsync.areaArguments(
+      role: AreaName(area.name).role ?? .config, source: area.path, destination: target,
+      remote: remote, ssh: settings.ssh, excluded: area.excluded)
+    let phase: Step.Phase = live ? .pass1 : (window ? .window : .pass1)
+    return Step(
+      "pass\(number).\(area.name)", phase: phase,
+      title: "copy \(area.name) (\(area.path)) to the \(destination.role) (\(target))"
+        + (live ? ", while the \(source.role) serves" : ""),
+      host: source.role, place: .local, argv: argv, tolerated: live ? [Rsync.vanishedFiles] : [],
+      timeLimit: settings.passTimeout, changes: true,
+      after: live ? [] : ["rsync exits 0 (24, files vanished, is an error now)"],
+      onFailure: live
+        ? "stop; the \(source.role) was never stopped"
+        : (window ? "start the \(source.role)'s Cyrus again, then stop" : "stop"),
+      area: area.name)
+  }
+
+  /// The import of the mailbox list on the destination, on a version mismatch.
+  static func importSteps(
+    _ source: ProcedureSide, _ destination: ProcedureSide, _ settings: PlanSettings
+  ) -> [Step] {
+    let to = destination.role
+    let config = destination.probe.instance.configDirectory
+    let conf = destination.probe.instance.configFile
+    let ctl = destination.probe.cyrus.tools["ctl_mboxlist"] ?? "ctl_mboxlist"
+    let family = destination.probe.cyrus.family ?? .cyrus36plus
+    let aside = "\(config)/mailboxes.db.cyrus-failover-\(settings.stamp)"
+    return [
+      Step(
+        "import.aside", phase: .importList,
+        title: "keep the copied mailboxes.db aside (never deleted)", host: to,
+        place: destination.place, argv: ["mv", "-T", "--", "\(config)/mailboxes.db", aside],
+        changes: true, after: ["\(aside) holds the copy"],
+        onFailure: "stop; the \(to) is left as copied"),
+      Step(
+        "import.convert", phase: .importList,
+        title: "translate the dump into Cyrus \(family.rawValue)'s format "
+          + "(\(family.dumpFormat.rawValue)), uniqueids from the \(source.role)'s cyrus.header "
+          + "files, to \(settings.convertedDumpPath)",
+        host: source.role, place: .local, action: .convertDump, changes: false,
+        onFailure: "stop; put \(aside) back to undo"),
+      Step(
+        "import.load", phase: .importList,
+        title: "import it with the \(to)'s own ctl_mboxlist (as the cyrus user)", host: to,
+        place: destination.place, argv: [ctl, "-C", conf, "-u"],
+        input: settings.convertedDumpPath, changes: true,
+        after: ["ctl_mboxlist rejected no line (it exits 0 even when it rejects every one)"],
+        onFailure: "stop; put \(aside) back to undo", failsOnErrorOutput: true),
+      Step(
+        "import.check", phase: .importList,
+        title: "read the \(to)'s new mailboxes.db back and compare it entry by entry with the "
+          + "imported dump",
+        host: to, place: destination.place, action: .checkImport, changes: false,
+        onFailure: "stop; put \(aside) back to undo"),
+    ]
+  }
+}
