@@ -67,6 +67,8 @@ let package = Package(
     .target(
       name: "TestSupport", dependencies: ["CyrusStore", "Processes"], path: "Tests/TestSupport"),
     .testTarget(name: "ProcessesTests", dependencies: ["Processes"]),
+    .testTarget(
+      name: "FailoverTests", dependencies: ["Failover", "Remote", "Processes", "TestSupport"]),
     .testTarget(name: "CyrusFormatsTests", dependencies: ["CyrusFormats"]),
     .testTarget(name: "MailboxFormatTests", dependencies: ["CyrusFormats", "TestSupport"]),
     .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB", "TestSupport"]),

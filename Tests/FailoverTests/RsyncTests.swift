@@ -1,0 +1,32 @@
+import Foundation
+@testable import Failover
+import Processes
+import Testing
+import TestSupport
+
+@Suite struct RsyncTests {
+  @Test func statisticsAreReadFromARealRun() throws {
+    let work = try TemporaryDirectory()
+    try FileManager.default.createDirectory(
+      atPath: work.path + "/src", withIntermediateDirectories: true)
+    for index in 0..<3 {
+      try Data(repeating: 0x61, count: 1000 + index).write(
+        to: URL(fileURLWithPath: work.path + "/src/\(index)."),
+        options: [])
+    }
+    let result = try TestPrograms.run(
+      ["rsync", "-aH", "--stats", work.path + "/src/", work.path + "/dst/"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let stats = Rsync.statistics(result.stdout)
+    #expect(stats.transferredFiles == 3)
+    #expect(stats.transferredBytes == 3003)
+    #expect(stats.bytesSent > 3003)
+  }
+
+  @Test func thousandsSeparatorsAreRead() {
+    let stats = Rsync.statistics(
+      "Number of regular files transferred: 1,234\nTotal transferred file size: 12,345,678 bytes\n")
+    #expect(stats.transferredFiles == 1234)
+    #expect(stats.transferredBytes == 12_345_678)
+  }
+}
