@@ -57,8 +57,9 @@ struct ReportOptions: ParsableArguments {
     guard maxDetail >= 0 else { throw ValidationError("--max-detail must be 0 or more") }
   }
 
-  /// Runs the verifier, writes the report, returns the verdict.
-  func run(verifier: some VerificationRun) throws -> Verdict {
+  /// Runs the verifier, writes the report (or the plugin line) and the metrics, returns the exit
+  /// status.
+  func run(verifier: some VerificationRun, monitor: VerifyMonitor) throws -> Int32 {
     let output = StandardOutput()
     let summary = FindingSummary(detailLimit: maxDetail)
     var sinks: [any FindingSink] = [summary]
@@ -77,12 +78,14 @@ struct ReportOptions: ParsableArguments {
     if showProgress { Console.err("\r\u{1B}[K") }
     let verdict = summary.verdict(failOn: failOn.severity)
     switch format {
+    case _ where monitor.replacesReport: break
     case .text:
       TextReport.write(summary, context: context, verdict: verdict, showInfo: showInfo, to: output)
     case .json: json?.finish(summary: summary, context: context, verdict: verdict)
     case .junit: JUnitReport.write(summary, context: context, verdict: verdict, to: output)
     }
     output.flush()
-    return verdict
+    return try monitor.finish(
+      summary: summary, context: context, verdict: verdict, failOn: failOn.severity, output: output)
   }
 }

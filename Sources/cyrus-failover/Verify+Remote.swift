@@ -26,12 +26,13 @@ extension CyrusFailover.Verify {
       }
       return .local(instance)
     }
-    let verdict: Verdict
+    let status: Int32
     do {
       let primarySide = try side(primary, primaryManifest, root: primaryRoot, role: "primary")
       let failoverSide = try side(failover, failoverManifest, root: failoverRoot, role: "failover")
-      verdict = try report.run(
-        verifier: try SideVerifier(primary: primarySide, failover: failoverSide, options: options))
+      status = try report.run(
+        verifier: try SideVerifier(primary: primarySide, failover: failoverSide, options: options),
+        monitor: monitor)
     } catch {
       for (_, session) in sessions {
         session.connection.abandon("the local side stopped: \(error)")
@@ -43,6 +44,6 @@ extension CyrusFailover.Verify {
       session.finish()
       if ssh.stats { session.printStats(role) }
     }
-    throw ExitCode(verdict.exitStatus)
+    throw ExitCode(status)
   }
 }

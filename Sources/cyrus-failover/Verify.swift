@@ -56,7 +56,10 @@ extension CyrusFailover {
 
     @OptionGroup var ssh: SSHOptions
 
+    @OptionGroup var monitoring: MonitoringOptions
+
     func validate() throws {
+      try monitoring.check(format: report.format)
       for (live, saved, root, role) in [
         (primary, primaryManifest, primaryRoot, "primary"),
         (failover, failoverManifest, failoverRoot, "failover"),
@@ -84,8 +87,7 @@ extension CyrusFailover {
         }
         let verifier = Verifier(
           primary: primaryInstance, failover: failoverInstance, options: options)
-        let verdict = try report.run(verifier: verifier)
-        throw ExitCode(verdict.exitStatus)
+        throw ExitCode(try report.run(verifier: verifier, monitor: monitor))
       }
       try runWithRemoteOrSaved(options)
     }
