@@ -55,5 +55,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "IntegrationTests", dependencies: ["cyrus-failover", "Verification", "TestSupport"]),
+    /** The Debian package (packaging/build-deb.sh) installed into a clean Debian 12 root: slow. */
+    .testTarget(name: "PackagingTests", dependencies: ["Verification", "TestSupport"]),
   ]
 )
