@@ -92,20 +92,13 @@ public enum MetricsReport {
   static func escapeHelp(_ text: String) -> String { escape(text, quote: false) }
 
   private static func escape(_ text: String, quote: Bool) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
+    MonitoringText.escape(text) { scalar in
       switch scalar {
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\"" where quote: out += "\\\""
-      default:
-        if MonitoringText.isControl(scalar) {
-          out += "?"
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
+      case "\\": "\\\\"
+      case "\n": "\\n"
+      case "\"" where quote: "\\\""
+      default: nil
       }
     }
-    return out
   }
 }

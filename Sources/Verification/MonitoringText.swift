@@ -18,8 +18,20 @@ enum MonitoringText {
     return whole + "." + String(repeating: "0", count: places - fraction.count) + fraction
   }
 
-  /// Whether `scalar` is a control character: C0 (below space), DEL, or C1.
-  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+  /// `text` with each character the output gives a meaning to replaced as `special` says (it
+  /// returns nil for an ordinary one), and every other control character (C0, DEL, C1) as `?`,
+  /// so that a mailbox name or path cannot break a line or hide text on a terminal.
+  static func escape(_ text: String, special: (Unicode.Scalar) -> String?) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+      if let replacement = special(scalar) {
+        out += replacement
+      } else if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+        out += "?"
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
   }
 }

@@ -102,19 +102,12 @@ public enum NagiosReport {
   /// Text safe for the plugin's first line: line breaks and tabs become spaces, other control
   /// characters `?`, and `|` (which starts the performance data) `¦`.
   static func oneLine(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
+    MonitoringText.escape(text) { scalar in
       switch scalar {
-      case "\n", "\r", "\t": out += " "
-      case "|": out += "¦"
-      default:
-        if MonitoringText.isControl(scalar) {
-          out += "?"
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
+      case "\n", "\r", "\t": " "
+      case "|": "¦"
+      default: nil
       }
     }
-    return out
   }
 }
