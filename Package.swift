@@ -84,5 +84,7 @@ let package = Package(
     .testTarget(
       name: "IntegrationTests",
       dependencies: ["cyrus-failover", "Verification", "Processes", "TestSupport"]),
+    /** The Debian package (packaging/build-deb.sh) installed into a clean Debian 12 root: slow. */
+    .testTarget(name: "PackagingTests", dependencies: ["Verification", "TestSupport"]),
   ]
 )

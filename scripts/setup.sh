@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what cyrus-failover needs on Debian 12 (as root) and builds it.
 # Debian packages: the real parts the tests use (libdb, rsync, OpenSSH, Cyrus 3.6; the SASL
-# PLAIN mechanism and sasldb plugin by which test instances log their users in).
+# PLAIN mechanism and sasldb plugin by which test instances log their users in), and the
+# packaging tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libdb-dev db5.3-util rsync openssh-client openssh-server cyrus-imapd cyrus-clients
-  cyrus-admin sasl2-bin libsasl2-modules libsasl2-modules-db python3 libxml2 tar gzip)
+  cyrus-admin sasl2-bin libsasl2-modules libsasl2-modules-db python3 libxml2 tar gzip
+  # Packaging (packaging/build-deb.sh) and its tests: building and checking the .deb, a clean
+  # Debian root to install it into, and what checks its man page, completions and systemd units.
+  dpkg-dev binutils lintian mmdebstrap debian-archive-keyring systemd man-db zsh fish)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

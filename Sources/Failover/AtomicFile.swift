@@ -2,17 +2,21 @@ import Foundation
 import Glibc
 import SystemPackage
 
-/// A file written whole or not at all: a temporary file beside it, synced, then renamed over
-/// it. Used for the two files the procedure writes (mailboxlist.txt in the source's config
-/// directory, the converted dump in its own state directory).
-enum AtomicFile {
-  /// Replaces `path` with `bytes`, mode `mode`, owned like `ownedLike` when given.
-  static func replace(
-    _ path: String, with bytes: [UInt8], ownedLike: String?, mode: mode_t, stamp: String
+/// A file written whole or not at all, so a reader (Cyrus, node_exporter's textfile collector)
+/// sees the old file or the whole new one, never a part: a hidden temporary file beside it (the
+/// same file system, without the target's suffix), synced, then renamed over it. Used for
+/// mailboxlist.txt in the source's config directory, the converted dump, and `--metrics`.
+public enum AtomicFile {
+  /// Replaces `path` with `bytes`, permission bits `mode` (whatever the umask), owned like
+  /// `ownedLike` when given.
+  public static func replace(
+    _ path: String, with bytes: [UInt8], ownedLike: String? = nil, mode: mode_t = 0o644,
+    stamp: String = "\(getpid())"
   ) throws {
     let directory = (path as NSString).deletingLastPathComponent
     let name = (path as NSString).lastPathComponent
-    let temporary = "\(directory)/.\(name).cyrus-failover-\(stamp)"
+    guard !name.isEmpty else { throw ProcedureError(.stepFailed, "\(path): names a directory") }
+    let temporary = "\(directory.isEmpty ? "." : directory)/.\(name).cyrus-failover-\(stamp)"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
     guard fd >= 0 else { throw failure(temporary, "cannot create") }
     var ok = false

@@ -62,5 +62,5 @@ extension CyrusFailover {
 
 extension CyrusFailover {
   /// The version sent in the agent handshake and written into saved manifests.
-  static var toolVersion: String { configuration.version }
+  static var toolVersion: String { BuildInfo.version }
 }

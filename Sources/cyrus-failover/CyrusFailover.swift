@@ -13,7 +13,7 @@ struct CyrusFailover: ParsableCommand {
       Exit status: \(ExitStatus.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: ", ")).
       Results go to standard output; progress and logs to standard error.
       """,
-    version: "0.1.0",
+    version: BuildInfo.versionLine,
     subcommands: [
       Verify.self, Sync.self, Backup.self, Restore.self, Manifest.self, Mboxlist.self, Agent.self,
       ReadBerkeleyDB.self, Probe.self, WatchdogCommand.self,
@@ -22,7 +22,8 @@ struct CyrusFailover: ParsableCommand {
 }
 
 /// Entry point: runs the command and maps every outcome onto the documented exit statuses
-/// (usage errors too, which ArgumentParser would otherwise report as 64).
+/// (usage errors too, which ArgumentParser would otherwise report as 64); `verify --nagios`
+/// onto the plugin's, where an error is UNKNOWN (3) with its status line.
 @main
 enum Main {
   /// The signals that end a run, taken by one thread (set up here, before any other thread).
@@ -34,8 +35,11 @@ enum Main {
     // cyrus-failover sets, here and nowhere else. Children get the default again.
     signal(SIGPIPE, SIG_IGN)
     signals = SignalRelay()
+    _ = RunClock.started
+    var parsed: (any ParsableCommand)?
     do {
       var command = try CyrusFailover.parseAsRoot()
+      parsed = command
       try command.run()
     } catch let exit as ExitCode {
       Console.exit(exit.rawValue)
@@ -47,7 +51,11 @@ enum Main {
         Console.exit(ExitStatus.consistent.rawValue)
       }
       Console.err("cyrus-failover: " + Terminal.safe(message, keepNewlines: true) + "\n")
-      Console.exit(ExitStatus.error.rawValue)
+      let short = CyrusFailover.message(for: error)
+      if let verify = parsed as? CyrusFailover.Verify { Console.exit(verify.monitor.failed(short)) }
+      Console.exit(
+        VerifyMonitor.parseFailed(short, arguments: CommandLine.arguments)
+          ?? ExitStatus.error.rawValue)
     }
   }
 }

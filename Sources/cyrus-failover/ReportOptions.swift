@@ -69,8 +69,9 @@ struct ReportOptions: ParsableArguments {
     VerdictPolicy(failOn: failOn.severity, failOnShared: failOnShared)
   }
 
-  /// Runs the session, writes the report on standard output, returns the verdict.
-  func run(_ session: VerifySession) throws -> Verdict {
+  /// Runs the session, writes the report (or the plugin line) and the metrics, returns the exit
+  /// status.
+  func run(_ session: VerifySession, monitor: VerifyMonitor) throws -> Int32 {
     let output = StandardOutput()
     var json: JSONReport?
     if format == .json { json = JSONReport(output: output, context: session.context) }
@@ -82,6 +83,7 @@ struct ReportOptions: ParsableArguments {
     }
     if showProgress { Console.err("\r\u{1B}[K") }
     switch format {
+    case _ where monitor.replacesReport: break
     case .text:
       TextReport.write(
         result.summary, context: result.context, verdict: result.verdict, showInfo: showInfo,
@@ -93,6 +95,8 @@ struct ReportOptions: ParsableArguments {
         result.summary, context: result.context, verdict: result.verdict, to: output)
     }
     output.flush()
-    return result.verdict
+    return try monitor.finish(
+      summary: result.summary, context: result.context, verdict: result.verdict,
+      failOn: failOn.severity, output: output)
   }
 }

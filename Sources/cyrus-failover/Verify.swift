@@ -24,6 +24,12 @@ extension CyrusFailover {
 
     @OptionGroup var ssh: SSHOptions
 
+    @OptionGroup var monitoring: MonitoringOptions
+
+    func validate() throws {
+      try monitoring.check(format: report.format)
+    }
+
     func run() throws {
       let environment = ToolEnvironment(verbose: ssh.verbose)
       let (primary, failover) = try sides.specifications()
@@ -39,13 +45,13 @@ extension CyrusFailover {
       for (_, text) in session.diagnostics {
         Console.err("cyrus-failover: warning: \(Terminal.safe(text))\n")
       }
-      let verdict = try report.run(session)
+      let status = try report.run(session, monitor: monitor)
       if ssh.stats {
         for (side, statistics) in session.statistics {
           SSHOptions.printStatistics(side.rawValue, statistics)
         }
       }
-      throw ExitCode(ExitStatus(verdict).rawValue)
+      throw ExitCode(status)
     }
   }
 }
