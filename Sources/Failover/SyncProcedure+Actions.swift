@@ -89,9 +89,13 @@ extension SyncProcedure {
       format == .cyrus36
       ? entries : try MailboxListConversion(to: format).convert(entries).entries
     let bytes = MailboxListDump.document(printed, format: format)
-    try AtomicFile.replace(
-      instance.mailboxListDumpPath, with: bytes, ownedLike: instance.mailboxesDBPath,
-      mode: 0o644, stamp: settings.stamp)
+    // The same dump already there is left as it is: nothing on the primary changes for nothing.
+    let unchanged = (try? AtomicFile.read(instance.mailboxListDumpPath)) == bytes
+    if !unchanged {
+      try AtomicFile.replace(
+        instance.mailboxListDumpPath, with: bytes, ownedLike: instance.mailboxesDBPath,
+        mode: 0o644, stamp: settings.stamp)
+    }
     let parsed = try MailboxListDump.parse(
       try AtomicFile.read(instance.mailboxListDumpPath), format: format)
     let differences = MailboxListDumpCheck.compare(
@@ -103,6 +107,7 @@ extension SyncProcedure {
           + differences.prefix(3).map(\.description).joined(separator: "; "), step: step.id)
     }
     return "\(printed.count) entries, \(format.rawValue) format, \(bytes.count) bytes"
+      + (unchanged ? " (unchanged: not rewritten)" : "")
   }
 
   /// Saves the source's manifest (metadata, the Berkeley DB reader of the executable).

@@ -1,8 +1,9 @@
 import Foundation
-@testable import Failover
 import Processes
-import Testing
 import TestSupport
+import Testing
+
+@testable import Failover
 
 @Suite struct RsyncTests {
   @Test func statisticsAreReadFromARealRun() throws {

@@ -1,9 +1,13 @@
-@testable import Failover
 import Remote
+
+@testable import Failover
 
 /// Inspected sides made in code, as a probe would describe them, for the planner's tests.
 enum Sides {
-  static func area(_ name: String, _ path: String, device: UInt64 = 1, inode: UInt64, used: UInt64 = 1000, free: UInt64 = 1 << 40) -> HostProbe.ProbedArea {
+  static func area(
+    _ name: String, _ path: String, device: UInt64 = 1, inode: UInt64, used: UInt64 = 1000,
+    free: UInt64 = 1 << 40
+  ) -> HostProbe.ProbedArea {
     HostProbe.ProbedArea(
       name: name, path: path, exists: true, device: device, inode: inode, freeBytes: free,
       usedBytes: used, excluded: [])
@@ -19,8 +23,12 @@ enum Sides {
       instance: .init(
         configFile: root + "/etc/imapd.conf", root: nil, configDirectory: root + "/var/lib/cyrus",
         areas: [
-          area("config", root + "/var/lib/cyrus", device: device, inode: inodeBase, used: used, free: free),
-          area("partition-default", root + "/var/spool/cyrus/mail", device: device, inode: inodeBase + 1, used: used, free: free),
+          area(
+            "config", root + "/var/lib/cyrus", device: device, inode: inodeBase, used: used,
+            free: free),
+          area(
+            "partition-default", root + "/var/spool/cyrus/mail", device: device,
+            inode: inodeBase + 1, used: used, free: free),
         ]),
       cyrus: .init(
         packages: ["cyrus-common": family == .cyrus22 ? "2.2.13-19" : "3.6.1-4+deb12u5"],

@@ -1,6 +1,8 @@
-@testable import Failover
+import Foundation
 import Remote
 import Testing
+
+@testable import Failover
 
 /// The plans `sync`, `backup` and `restore` make, checked on their recorded argv: nothing here
 /// runs a program (the integration tests run the same plans against real Cyrus and rsync).
@@ -85,7 +87,8 @@ import Testing
       settings: Sides.settings())
     #expect(plan.refusals.isEmpty)
     #expect(plan.windowStart == nil)
-    #expect(!plan.steps.contains { $0.argv == Sides.service.stop || $0.argv == Sides.service.start })
+    #expect(
+      !plan.steps.contains { $0.argv == Sides.service.stop || $0.argv == Sides.service.start })
     #expect(
       plan.steps.map(\.id) == [
         "prepare.directories", "copy.dump", "copy.manifest", "pass2.config",
@@ -158,5 +161,3 @@ import Testing
     #expect(try JSONDecoder().decode(Plan.self, from: data) == plan)
   }
 }
-
-import Foundation

@@ -1,5 +1,6 @@
-@testable import Failover
 import Testing
+
+@testable import Failover
 
 @Suite struct VersionFamilyTests {
   @Test(arguments: [
@@ -11,7 +12,8 @@ import Testing
   }
 
   @Test func theDataTellsTheFamily() {
-    #expect(VersionFamily(layout: .keyspaces36, textValues: false, indexMinors: [17]) == .cyrus36plus)
+    #expect(
+      VersionFamily(layout: .keyspaces36, textValues: false, indexMinors: [17]) == .cyrus36plus)
     #expect(VersionFamily(layout: .byName, textValues: true, indexMinors: [6]) == .cyrus22)
     #expect(VersionFamily(layout: .byName, textValues: false, indexMinors: [13]) == .cyrus25to30)
     #expect(VersionFamily(layout: .byName, textValues: true, indexMinors: []) == .cyrus22)

@@ -35,7 +35,9 @@ import Testing
     findings: [Finding], failOn: Severity, state: NagiosReport.State
   ) {
     let summary = summary(findings)
-    #expect(NagiosReport.state(verdict: summary.verdict(VerdictPolicy(failOn: failOn)), summary: summary) == state)
+    #expect(
+      NagiosReport.state(verdict: summary.verdict(VerdictPolicy(failOn: failOn)), summary: summary)
+        == state)
   }
 
   @Test func lineNamesCountsCodesAndFirstMailboxThenPerfdata() {
@@ -78,7 +80,8 @@ import Testing
     ])
     let line = NagiosReport.line(
       summary: summary, context: context, verdict: .differences, failOn: .warning, duration: 1)
-    #expect(line.contains("first: mailbox user.a¦b c?d?e | errors=1"))
+    // Control characters of a mailbox name are escaped as everywhere else (`\\xNN`).
+    #expect(line.contains("first: mailbox user.a¦b\\x0ac\\x07d\\x85e | errors=1"))
     #expect(line.filter { $0 == "\n" || $0 == "|" }.count == 2)
     #expect(NagiosReport.unknown("a|b\r\nc") == "CYRUS-FAILOVER UNKNOWN - a¦b  c\n")
   }
