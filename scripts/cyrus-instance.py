@@ -10,6 +10,8 @@
               [--interval S]
   imap ROOT USER ACTION ARGS... [-- ACTION ARGS...]
   sieve ROOT USER NAME FILE [--activate]
+  sieve-list ROOT USER              (logs in over ManageSieve: 3.6 then moves sievedir
+                                    scripts into user.USER.#sieve)
   state ROOT [--users a,b] [--no-content] [--no-modseq] [--output FILE]
   create-22 ROOT [make-corpus-22.py options]
 
@@ -94,6 +96,10 @@ def parser():
     c.add_argument("file", help="the script (- for standard input)")
     c.add_argument("--activate", action="store_true")
 
+    c = commands.add_parser("sieve-list", help="list a user's Sieve scripts over ManageSieve")
+    c.add_argument("root")
+    c.add_argument("user")
+
     c = commands.add_parser("state", help="what the instance serves, as JSON",
                             description=state.__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -161,6 +167,14 @@ def main(argv):
             client.put(args.name, script)
             if args.activate:
                 client.activate(args.name)
+        finally:
+            client.logout()
+        return 0
+    if args.command == "sieve-list":
+        client = wire.ManageSieve(instance, args.user)
+        try:
+            for name, active in client.scripts():
+                print(f"{name}\t{'active' if active else 'inactive'}")
         finally:
             client.logout()
         return 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """make-corpus-22.py: write a complete Cyrus 2.2 instance tree, for tests.
 
-Usage: scripts/make-corpus-22.py [--variant NAME]... [--dump-format upstream|debian] OUT
+Usage: scripts/make-corpus-22.py [--variant NAME]... [--dump-format upstream|debian]
+                                [--sieve] [--berkeley-caches] OUT
        scripts/make-corpus-22.py --list-variants
 
 OUT (must not exist, or be an empty directory) becomes a root laid out like a Debian
@@ -26,6 +27,8 @@ cyrusimap/cyrus-imapd at tag cyrus-imapd-2.2.13), never with our Swift code:
                     "1 lastread lastuid lastchange seenuids" (§8.3); alice's has a log section
   user/H/U.sub      flat, "name TAB LF" sorted (§9.3)
   quota/H/user.U    quotalegacy "used LF limit LF" (bytes, KiB) (§10.1)
+  --sieve, --berkeley-caches: alice's Sieve script, Berkeley deliver.db and tls_sessions.db
+                    (corpus22_extras.py)
 
 Every byte is a function of the arguments: two runs with the same arguments give identical
 trees (contents, modes, mtimes), so a primary and a failover made by two runs differ only by
@@ -50,6 +53,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the repository (root runs the tests)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpus22_extras  # noqa: E402
 
 VARIANTS = {
     "consistent": "nothing changed (the default)",
@@ -521,9 +528,9 @@ def _signed(key):
     return [b - 256 if b >= 128 else b for b in key]
 
 
-def berkeley_btree(records):
-    """mailboxes.db as Cyrus 2.2's berkeley backend stores it: a BTREE of raw keys and values
-    without NUL (§4.4), through `db5.3_load -T`. Its input is a key line then a value line;
+def berkeley_btree(records, name="mailboxes.db"):
+    """A file as Cyrus 2.2's berkeley backends store it (mailboxes.db; `name` also makes the
+    file's fixed ID): a BTREE of raw keys and values without NUL (§4.4), through `db5.3_load -T`. Its input is a key line then a value line;
     only LF and backslash are special (a backslash is written twice)."""
     loader = os.environ.get("DB_LOAD") or shutil.which("db5.3_load") or shutil.which("db_load")
     if not loader:
@@ -548,7 +555,7 @@ def berkeley_btree(records):
     # The meta page's file ID (offset 52, 20 bytes) is random per run; db_load also leaves a
     # copy of it in the unused part of the leaf page. Replace every copy by a fixed ID.
     file_id = data[52:72]
-    fixed = hashlib.sha1(b"cyrus-failover make-corpus-22 mailboxes.db").digest()
+    fixed = hashlib.sha1(f"cyrus-failover make-corpus-22 {name}".encode()).digest()
     if file_id != b"\0" * 20:
         data = data.replace(file_id, fixed)
     return data
@@ -606,9 +613,10 @@ ptscache_db: berkeley
 """
 
 
-def write_instance(instance, root, dump_format, dumped):
+def write_instance(instance, root, dump_format, dumped, extras=()):
     """Writes the tree. `dumped` are the mailboxes mailboxlist.txt lists: those of the
-    consistent instance, whatever the variants (the procedure dumps before the copy)."""
+    consistent instance, whatever the variants (the procedure dumps before the copy).
+    `extras`: "sieve", "berkeley-caches" (corpus22_extras.py)."""
     tree = Tree(root)
     stamp = T0 + 30 * 86400  # when the databases were last written
     tree.dir("etc", 0o755)
@@ -665,6 +673,10 @@ def write_instance(instance, root, dump_format, dumped):
         else:
             dump += f"{mailbox.name}\tdefault\t{mailbox.acl_text()}\n"
     tree.file(f"{CONFIG}/mailboxlist.txt", dump.encode(), stamp, 0o644)
+    if "sieve" in extras:
+        corpus22_extras.write_sieve(tree, SIEVE, stamp - 7 * 86400, FILE_MODE)
+    if "berkeley-caches" in extras:
+        corpus22_extras.write_berkeley_caches(tree, CONFIG, stamp, FILE_MODE, berkeley_btree)
 
     # Seen state, subscriptions, quota.
     ids = {m.name: m.uniqueid for m in instance["mailboxes"]}
@@ -716,6 +728,10 @@ def main():
                         help="a difference to build in (repeatable)")
     parser.add_argument("--dump-format", choices=["upstream", "debian"], default="upstream",
                         help="mailboxlist.txt as upstream 2.2.13 or Debian >= 2.2.13-3 dumps it")
+    parser.add_argument("--sieve", action="store_true",
+                        help="alice's Sieve script in sievedir, as 2.2's timsieved leaves it")
+    parser.add_argument("--berkeley-caches", action="store_true",
+                        help="deliver.db and tls_sessions.db as (empty) Berkeley DB files")
     parser.add_argument("--owner", default="cyrus:mail", metavar="USER:GROUP",
                         help="names owning the Cyrus trees when run as root (default cyrus:mail)")
     parser.add_argument("--list-variants", action="store_true", help="list the variants")
@@ -733,7 +749,9 @@ def main():
     for variant in args.variant:
         apply_variant(instance, variant)
     dumped = build_instance()["mailboxes"]
-    write_instance(instance, os.path.abspath(args.out), args.dump_format, dumped)
+    extras = [name for name, on in (("sieve", args.sieve),
+                                    ("berkeley-caches", args.berkeley_caches)) if on]
+    write_instance(instance, os.path.abspath(args.out), args.dump_format, dumped, extras)
     give_to_owner(os.path.abspath(args.out), args.owner)
 
 

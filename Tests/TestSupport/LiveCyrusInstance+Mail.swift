@@ -38,6 +38,15 @@ extension LiveCyrusInstance {
       ["sieve", root, user, name, path] + (activate ? ["--activate"] : []))
   }
 
+  /// `user`'s Sieve scripts as ManageSieve lists them, and which one is active. The login
+  /// writes: timsieved creates `user.USER.#sieve` and moves sievedir scripts into it.
+  public func sieveScripts(user: String) throws -> [(name: String, active: Bool)] {
+    try CyrusInstanceScript.must(["sieve-list", root, user]).split(separator: "\n").map {
+      let fields = $0.split(separator: "\t")
+      return (String(fields.first ?? ""), fields.last == "active")
+    }
+  }
+
   /// What the instance serves over IMAP and ManageSieve (`state`; what it includes is in
   /// corpora/README.md, "Test instances"). `modseq: false` leaves out HIGHESTMODSEQ and
   /// MODSEQ, `content: false` the Message-ID and SHA-1 of each message.
