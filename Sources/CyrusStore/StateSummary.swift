@@ -80,8 +80,10 @@ public struct StateSummary: Sendable, Equatable {
     do {
       let record = try QuotaRecord.parse(
         try SystemFiles.readFile(path, limit: QuotaRecord.maxLength))
+      // Usage as readable pairs (`STORAGE 8774, MESSAGE 11`): compared, and shown, by resource.
       func digest(_ values: [QuotaRecord.Resource: Int64]) -> String {
-        short(values.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)\n" }.joined())
+        values.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }
+          .joined(separator: ", ")
       }
       let limits = record.limits.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }
         .joined(separator: ", ")

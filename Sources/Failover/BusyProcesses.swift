@@ -41,6 +41,13 @@ enum BusyProcesses {
     return text.isEmpty ? nil : text
   }
 
+  /// The argv of `pid` (`/proc/PID/cmdline`).
+  static func arguments(of pid: Int32) -> [String] {
+    guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return [] }
+    return data.prefix(64 << 10).split(separator: 0, omittingEmptySubsequences: false)
+      .map { String(decoding: $0, as: UTF8.self) }
+  }
+
   static func link(_ path: String) -> String? {
     var buffer = [CChar](repeating: 0, count: 4096)
     let count = readlink(path, &buffer, buffer.count - 1)

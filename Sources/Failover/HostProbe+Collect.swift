@@ -17,8 +17,6 @@ extension HostProbe {
   static let masterNames = ["cyrmaster", "master"]
   /// Service names of Cyrus: the systemd unit and init scripts of Debian and UCS.
   static let serviceNames = ["cyrus-imapd", "cyrus2.2", "cyrus22", "cyrus21"]
-  /// Where Debian's master writes its pidfile.
-  static let masterPidFiles = ["/run/cyrus-master.pid", "/var/run/cyrus-master.pid"]
   /// Mailboxes whose cyrus.index minor version is sampled.
   static let indexSample = 64
 
@@ -115,7 +113,23 @@ extension HostProbe {
     return CyrusInstallation(packages: packages, tools: tools, family: family)
   }
 
+  /// The config-directory files a Cyrus 2.x may keep in Berkeley DB.
+  static let berkeleyCandidates = [
+    "mailboxes.db", "deliver.db", "tls_sessions.db", "ptclient/ptscache.db", "statuscache.db",
+  ]
+
   static func dataFormat(_ instance: CyrusInstance, berkeley: any BerkeleyRecordReader)
+    -> DataFormat
+  {
+    var format = listFormat(instance, berkeley: berkeley)
+    format.berkeleyFiles = berkeleyCandidates.filter { relative in
+      let kind = try? CyrusDatabaseFile(path: instance.configDirectory + "/" + relative).kind
+      return kind == .berkeleyBtree || kind == .berkeleyHash
+    }
+    return format
+  }
+
+  static func listFormat(_ instance: CyrusInstance, berkeley: any BerkeleyRecordReader)
     -> DataFormat
   {
     let path = instance.mailboxesDBPath
@@ -183,20 +197,27 @@ extension HostProbe {
       }
     }
     return ServiceFacts(
-      manager: manager, unit: unit, masterPID: masterPID(),
+      manager: manager, unit: unit, masterPID: masterPID(of: instance),
       busy: BusyProcesses.holding(instance.areas.map(\.path)))
   }
 
-  /// master's pid from Debian's pidfile, when that process runs and is master.
-  static func masterPID() -> Int32? {
-    for file in masterPidFiles {
-      guard let data = FileManager.default.contents(atPath: file),
-        let pid = Int32(
-          String(decoding: data.prefix(32), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
-        let command = BusyProcesses.command(of: pid), masterNames.contains(command)
+  /// The pid of a Cyrus master serving `instance`: a `cyrmaster`/`master` process whose `-C`
+  /// names its imapd.conf, or, for the system's own /etc/imapd.conf, one without `-C`.
+  static func masterPID(of instance: CyrusInstance) -> Int32? {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
+      return nil
+    }
+    let config = BusyProcesses.resolved(instance.configFile)
+    for name in names {
+      guard let pid = Int32(name), let command = BusyProcesses.command(of: pid),
+        masterNames.contains(command)
       else { continue }
-      return pid
+      let arguments = BusyProcesses.arguments(of: pid)
+      if let index = arguments.firstIndex(of: "-C"), index + 1 < arguments.count {
+        if BusyProcesses.resolved(arguments[index + 1]) == config { return pid }
+      } else if config == "/etc/imapd.conf" {
+        return pid
+      }
     }
     return nil
   }

@@ -77,6 +77,9 @@ public struct HostProbe: Sendable, Codable, Equatable {
     public var family: VersionFamily?
     /// Why the data could not be read, when it could not.
     public var problem: String?
+    /// Files of the config directory that are Berkeley DB files (mailboxes.db, the caches of
+    /// 2.x: `deliver.db`, `tls_sessions.db`, `ptclient/ptscache.db`, `statuscache.db`).
+    public var berkeleyFiles: [String]?
   }
 
   /// How Cyrus runs there.

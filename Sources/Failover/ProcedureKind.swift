@@ -58,6 +58,9 @@ public struct PlanSettings: Sendable {
 
   /// The manifest of the source saved in the window.
   public var manifestPath: String { stateDirectory + "/source-\(stamp).cfm" }
+  /// Where the destination keeps what an import moves out of its config directory (on the
+  /// destination's host: outside every area, so that no later copy deletes it).
+  public var asideDirectory: String { stateDirectory + "/aside-\(stamp)" }
   /// The dump translated for the destination's Cyrus.
   public var convertedDumpPath: String { stateDirectory + "/mailboxlist-\(stamp).import" }
 }

@@ -36,6 +36,8 @@ public struct Step: Sendable, Codable, Equatable {
     case convertDump = "convert-dump"
     /// Reads the destination's mailboxes.db back and compares it with the imported dump.
     case checkImport = "check-import"
+    /// Checks the destination's cyrus.index files are at its Cyrus's version.
+    case checkIndexes = "check-indexes"
     /// Verifies the destination against the saved manifest.
     case verify
   }

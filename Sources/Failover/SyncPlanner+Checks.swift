@@ -175,11 +175,15 @@ extension SyncPlanner {
         "versions", passed: true,
         "data of Cyrus \(data.rawValue), read by \(reader.rawValue): the mailbox list is imported")
     ]
-    if destination.probe.cyrus.tools["ctl_mboxlist"] == nil {
+    let missing = ["ctl_mboxlist", "ctl_cyrusdb", "reconstruct", "quota"].filter {
+      destination.probe.cyrus.tools[$0] == nil
+    }
+    if !missing.isEmpty {
       checks.append(
         .init(
           "import-tools", passed: false,
-          "ctl_mboxlist is not installed on the \(destination.role) (needed for the import)"))
+          "\(missing.joined(separator: ", ")) not installed on the \(destination.role) (needed "
+            + "for the import; Debian's cyrus-common has them in /usr/lib/cyrus/bin)"))
     }
     if destination.probe.instance.root != nil {
       checks.append(

@@ -148,43 +148,102 @@ public enum SyncPlanner {
       area: area.name)
   }
 
-  /// The import of the mailbox list on the destination, on a version mismatch.
+  /// The import on the destination on a version mismatch: the recipe of
+  /// docs/formats/upgrade-22-to-36.md, found by trying with real Cyrus 3.6 — ownership and the
+  /// socket directory, the copied mailboxes.db and Berkeley DB caches kept aside (never
+  /// deleted), the dump translated and imported with the destination's own `ctl_mboxlist -u`
+  /// and read back at once, the other databases converted, every cyrus.index upgraded, quota
+  /// usage recomputed. Every step is checked beyond its exit status: Cyrus's tools exit 0
+  /// after failing.
   static func importSteps(
     _ source: ProcedureSide, _ destination: ProcedureSide, _ settings: PlanSettings
   ) -> [Step] {
     let to = destination.role
+    let place = destination.place
     let config = destination.probe.instance.configDirectory
     let conf = destination.probe.instance.configFile
-    let ctl = destination.probe.cyrus.tools["ctl_mboxlist"] ?? "ctl_mboxlist"
+    let tools = destination.probe.cyrus.tools
+    func tool(_ name: String) -> String { tools[name] ?? "/usr/lib/cyrus/bin/" + name }
     let family = destination.probe.cyrus.family ?? .cyrus36plus
-    let aside = "\(config)/mailboxes.db.cyrus-failover-\(settings.stamp)"
-    return [
+    let aside = settings.asideDirectory
+    let owner = destination.probe.owner ?? "cyrus"
+    let group = destination.probe.group ?? "mail"
+    let undo = "stop; the copy is on the \(to); what was kept aside is in \(aside)"
+    var steps = [
       Step(
-        "import.aside", phase: .importList,
-        title: "keep the copied mailboxes.db aside (never deleted)", host: to,
-        place: destination.place, argv: ["mv", "-T", "--", "\(config)/mailboxes.db", aside],
-        changes: true, after: ["\(aside) holds the copy"],
-        onFailure: "stop; the \(to) is left as copied"),
+        "import.aside-directory", phase: .importList,
+        title: "make \(aside) (outside every area: a later copy would delete what is kept there)",
+        host: to, place: place, argv: ["mkdir", "-p", "-m", "700", "--", aside], changes: true,
+        onFailure: undo),
+      Step(
+        "import.socket", phase: .importList,
+        title: "make \(config)/socket if it is missing (without it 3.6 writes every message file "
+          + "0666); an existing one is left as it is",
+        host: to, place: place, argv: ["mkdir", "-p", "-m", "750", "--", config + "/socket"],
+        changes: true, onFailure: undo),
+      Step(
+        "import.ownership", phase: .importList,
+        title: "give the areas to \(owner):\(group) (Cyrus's tools refuse files they do not own)",
+        host: to, place: place,
+        argv: ["chown", "-R", "\(owner):\(group)", "--"]
+          + copiedAreas(source).compactMap { destinationPath($0.name, destination) },
+        changes: true, onFailure: undo),
+    ]
+    // mailboxes.db, and every Berkeley DB cache the copy brought (3.6 cannot open them;
+    // lmtpd refuses to run beside a Berkeley deliver.db).
+    let copied = (source.probe.data.berkeleyFiles ?? []).filter {
+      !RuntimeFiles.isRuntime(EntryPath($0), role: .config)
+    }
+    for relative in (["mailboxes.db"] + copied.filter { $0 != "mailboxes.db" }) {
+      let name = relative.replacingOccurrences(of: "/", with: "_")
+      steps.append(
+        Step(
+          "import.aside.\(name)", phase: .importList,
+          title: "keep the copied \(relative) aside (never deleted)", host: to, place: place,
+          argv: ["mv", "-T", "--", "\(config)/\(relative)", "\(aside)/\(name).\(settings.stamp)"],
+          changes: true, after: ["\(config)/\(relative) is gone (mv fails when it is not there)"],
+          onFailure: undo))
+    }
+    steps += [
       Step(
         "import.convert", phase: .importList,
-        title: "translate the dump into Cyrus \(family.rawValue)'s format "
+        title: "translate the mailbox list into Cyrus \(family.rawValue)'s format "
           + "(\(family.dumpFormat.rawValue)), uniqueids from the \(source.role)'s cyrus.header "
           + "files, to \(settings.convertedDumpPath)",
-        host: source.role, place: .local, action: .convertDump, changes: false,
-        onFailure: "stop; put \(aside) back to undo"),
+        host: source.role, place: .local, action: .convertDump, changes: false, onFailure: undo),
       Step(
         "import.load", phase: .importList,
-        title: "import it with the \(to)'s own ctl_mboxlist (as the cyrus user)", host: to,
-        place: destination.place, argv: [ctl, "-C", conf, "-u"],
+        title: "import it with the \(to)'s own ctl_mboxlist (it switches to the cyrus user)",
+        host: to, place: place, argv: [tool("ctl_mboxlist"), "-C", conf, "-u"],
         input: settings.convertedDumpPath, changes: true,
-        after: ["ctl_mboxlist rejected no line (it exits 0 even when it rejects every one)"],
-        onFailure: "stop; put \(aside) back to undo", failsOnErrorOutput: true),
+        after: ["ctl_mboxlist wrote nothing on standard error (it exits 0 when it rejects lines)"],
+        onFailure: undo, failsOnErrorOutput: true),
       Step(
         "import.check", phase: .importList,
         title: "read the \(to)'s new mailboxes.db back and compare it entry by entry with the "
-          + "imported dump",
-        host: to, place: destination.place, action: .checkImport, changes: false,
-        onFailure: "stop; put \(aside) back to undo"),
+          + "imported dump (before anything else rewrites it)",
+        host: to, place: place, action: .checkImport, changes: false, onFailure: undo),
+      Step(
+        "import.databases", phase: .importList,
+        title: "convert the other databases to the backends the \(to)'s imapd.conf names",
+        host: to, place: place, argv: [tool("ctl_cyrusdb"), "-C", conf, "-r"], changes: true,
+        onFailure: undo),
+      Step(
+        "import.reconstruct", phase: .importList,
+        title: "upgrade every cyrus.index to the \(to)'s version (owner's \\Seen into the index, "
+          + "modseqs, GUIDs)",
+        host: to, place: place, argv: [tool("reconstruct"), "-C", conf, "-V", "max"],
+        changes: true, onFailure: undo),
+      Step(
+        "import.check-indexes", phase: .importList,
+        title: "check the \(to)'s cyrus.index files are at its version now",
+        host: to, place: place, action: .checkIndexes, changes: false, onFailure: undo),
+      Step(
+        "import.quota", phase: .importList,
+        title: "recompute quota usage (the newer version counts messages and folders too)",
+        host: to, place: place, argv: [tool("quota"), "-C", conf, "-f"], changes: true,
+        onFailure: undo),
     ]
+    return steps
   }
 }

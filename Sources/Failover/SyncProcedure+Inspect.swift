@@ -82,9 +82,11 @@ extension SyncProcedure {
 
   /// `cyrus-failover probe` on another host, its JSON read back.
   static func remoteProbe(
-    _ target: RemoteTarget, root: String?, host: CommandHost, request: ProcedureRequest
+    _ target: RemoteTarget, root: String?, host: CommandHost, request: ProcedureRequest,
+    usage: Bool = true
   ) throws -> HostProbe {
-    var words = [request.remoteCommand, "probe", "--instance", target.path, "--usage"]
+    var words = [request.remoteCommand, "probe", "--instance", target.path]
+    if usage { words.append("--usage") }
     if let root { words += ["--root", root] }
     let outcome = try request.runner.run(
       try host.invocation(words, standardOutput: .capture(limit: 16 << 20)),

@@ -112,6 +112,8 @@ public final class SyncProcedure: StepActions {
       return try convertDump(step)
     case .checkImport:
       return try checkImport(step)
+    case .checkIndexes:
+      return try checkIndexes(step)
     case .verify:
       return try verify(step)
     }

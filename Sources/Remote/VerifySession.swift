@@ -148,7 +148,7 @@ public final class VerifySession {
     }
     return MailboxFileMeaning(
       primary: primarySide, failover: failoverSide, database: place(\.databasePath),
-      dump: place(\.dumpPath))
+      dump: place(\.dumpPath), rules: settings.rules)
   }
 
   private func compare(sink: any FindingSink, progress: ((Int, Int) -> Void)?) throws
@@ -166,7 +166,7 @@ public final class VerifySession {
       berkeley: reader)
     let diff = ManifestDiff(
       sink: sink, states: UserStateCheck(primary: primaryNames, failover: failoverNames),
-      meaning: meaning(primarySide, failoverSide))
+      meaning: meaning(primarySide, failoverSide), rules: settings.rules)
     var prefetchers: [PrefetchingSource] = []
     defer { prefetchers.forEach { $0.cancel() } }
     let options = settings.walk

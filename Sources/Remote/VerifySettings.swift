@@ -19,12 +19,14 @@ public struct VerifySettings: Sendable {
   public var detailLimit: Int
   /// What makes the verdict `differences`.
   public var policy: VerdictPolicy
+  /// How the sides are compared (across Cyrus versions after an import).
+  public var rules: ComparisonRules
 
   /// Makes settings.
   public init(
     walk: WalkOptions, remoteHashJobs: Int = 0, ssh: SSHSettings? = nil, toolVersion: String,
     runner: ProcessRunner = ProcessRunner(), detailLimit: Int = 20,
-    policy: VerdictPolicy = VerdictPolicy()
+    policy: VerdictPolicy = VerdictPolicy(), rules: ComparisonRules = .sameVersion
   ) {
     self.walk = walk
     self.remoteHashJobs = remoteHashJobs
@@ -33,5 +35,6 @@ public struct VerifySettings: Sendable {
     self.runner = runner
     self.detailLimit = detailLimit
     self.policy = policy
+    self.rules = rules
   }
 }

@@ -7,7 +7,7 @@ enum EntryComparison {
   /// subscription records.
   static func compare(
     _ primary: ManifestEntry, _ failover: ManifestEntry,
-    states: UserStateCheck = UserStateCheck()
+    states: UserStateCheck = UserStateCheck(), rules: ComparisonRules = .sameVersion
   ) -> [Finding] {
     // The same condition on each side (the same damage, the same stale subscription) is one
     // finding with side `both`.
@@ -50,6 +50,11 @@ enum EntryComparison {
     default:
       break
     }
+    if contentDiffers, rules.rebuilt(area: primary.area, path: primary.path) {
+      explainedByMeaning()
+      findings.append(
+        finding(.fileRebuilt, "\(primary.size) bytes", "\(failover.size) bytes"))
+    }
     if let left = primary.indexSummary, let right = failover.indexSummary {
       let differences = left.differences(from: right)
       if !differences.isEmpty {
@@ -74,7 +79,7 @@ enum EntryComparison {
       if left.digest != right.digest {
         explainedByMeaning()
         findings.append(finding(.quotaMismatch, left.digest, right.digest))
-      } else if left.usageDigest != right.usageDigest {
+      } else if !rules.sameUsage(left.usageDigest, right.usageDigest) {
         explainedByMeaning()
         findings.append(
           finding(

@@ -93,6 +93,10 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   public static let hardLinkMismatch = FindingCode(
     "file.hardlink-mismatch", .warning,
     "hard-link structure differs (single-instance store links broken or added)")
+  public static let fileRebuilt = FindingCode(
+    "file.rebuilt", .info,
+    "a file the other version's Cyrus rebuilds (a cache, annotations) differs or is one-sided after an upgrade"
+  )
   public static let symlinkTargetMismatch = FindingCode(
     "symlink.target-mismatch", .error, "symlink targets differ")
   public static let symlinkOutside = FindingCode(
@@ -206,7 +210,7 @@ public struct FindingCode: Hashable, Sendable, Codable, CustomStringConvertible 
   public static let all: [FindingCode] = [
     fileMissing, fileExtra, directoryMissing, directoryExtra, typeMismatch, sizeMismatch,
     contentMismatch,
-    modeMismatch, ownerMismatch, groupMismatch, mtimeMismatch, hardLinkMismatch,
+    modeMismatch, ownerMismatch, groupMismatch, mtimeMismatch, hardLinkMismatch, fileRebuilt,
     symlinkTargetMismatch,
     symlinkOutside, specialFile, unreadable, unlistable, vanished, changedWhileReading, outOfOrder,
     mailboxMissing, mailboxExtra, mailboxPartitionMismatch, mailboxTypeMismatch, mailboxACLMismatch,

@@ -24,16 +24,20 @@ public struct MailboxFileMeaning: Sendable {
   /// Judges two sides' lists; `database` and `dump` are where the files lie in the walk.
   public init(
     primary: MailboxSide, failover: MailboxSide, database: (area: String, path: EntryPath)?,
-    dump: (area: String, path: EntryPath)?
+    dump: (area: String, path: EntryPath)?, rules: ComparisonRules = .sameVersion
   ) {
     self.database = database
     self.dump = dump
     guard case .success(let left) = primary.list, case .success(let right) = failover.list else {
       return
     }
-    databaseDiffers = !MailboxListCheck.compare(left.entries, right.entries).isEmpty
+    databaseDiffers = !MailboxListCheck.compare(left.entries, right.entries, rules: rules).isEmpty
+    // Across versions an imported list cannot be byte-for-byte the older one's: the same
+    // entries by the rules are the same list.
     databaseIdentical =
-      left.entries == right.entries && left.uniqueIDRecords == right.uniqueIDRecords
+      (rules.acrossVersions
+        ? !databaseDiffers
+        : left.entries == right.entries && left.uniqueIDRecords == right.uniqueIDRecords)
       && left.problems.isEmpty && right.problems.isEmpty
     let staleOrBroken = [(primary, left), (failover, right)].contains { side, list in
       switch side.dump {

@@ -7,14 +7,17 @@ import CyrusStore
 public enum MailboxListCheck {
   /// Runs every check and sends the findings to `sink`; a condition found on each side alike
   /// (the same orphan directory, the same stale dump line) is one finding with side `both`.
-  public static func run(primary: MailboxSide, failover: MailboxSide, sink: any FindingSink) {
+  public static func run(
+    primary: MailboxSide, failover: MailboxSide, sink: any FindingSink,
+    rules: ComparisonRules = .sameVersion
+  ) {
     for finding in Finding.mergingSides(
       primary: conditions(of: primary), failover: conditions(of: failover))
     {
       sink.emit(finding)
     }
     if case .success(let left) = primary.list, case .success(let right) = failover.list {
-      for finding in compare(left.entries, right.entries) { sink.emit(finding) }
+      for finding in compare(left.entries, right.entries, rules: rules) { sink.emit(finding) }
     }
   }
 
@@ -47,7 +50,9 @@ public enum MailboxListCheck {
   }
 
   /// Entry by entry across sides (merge-join on sorted names).
-  static func compare(_ primary: [MailboxEntry], _ failover: [MailboxEntry]) -> [Finding] {
+  static func compare(
+    _ primary: [MailboxEntry], _ failover: [MailboxEntry], rules: ComparisonRules = .sameVersion
+  ) -> [Finding] {
     var findings: [Finding] = []
     var left = primary[...]
     var right = failover[...]
@@ -69,7 +74,7 @@ public enum MailboxListCheck {
         extra(f)
         right = right.dropFirst()
       } else {
-        findings += differences(p, f)
+        findings += differences(p, f, rules: rules)
         left = left.dropFirst()
         right = right.dropFirst()
       }
@@ -81,7 +86,11 @@ public enum MailboxListCheck {
 
   /// The differences of one mailbox present on both sides; an ACL difference is one finding
   /// per identifier whose rights differ.
-  static func differences(_ p: MailboxEntry, _ f: MailboxEntry) -> [Finding] {
+  /// Across versions the failover records what the older one did not: a uniqueid (compared
+  /// only where both record one) and the legacy-directories flag of an imported 2.x mailbox.
+  static func differences(
+    _ p: MailboxEntry, _ f: MailboxEntry, rules: ComparisonRules = .sameVersion
+  ) -> [Finding] {
     var findings: [Finding] = []
     func add(_ code: FindingCode, _ left: String, _ right: String) {
       findings.append(
@@ -90,14 +99,23 @@ public enum MailboxListCheck {
     if p.partition != f.partition {
       add(.mailboxPartitionMismatch, p.partition ?? "(none)", f.partition ?? "(none)")
     }
-    if p.type != f.type { add(.mailboxTypeMismatch, p.type.description, f.type.description) }
+    var (leftType, rightType) = (p.type, f.type)
+    if rules.acrossVersions {
+      leftType.flags.remove(.legacyDirs)
+      rightType.flags.remove(.legacyDirs)
+      leftType.raw = nil
+      rightType.raw = nil
+    }
+    if leftType != rightType {
+      add(.mailboxTypeMismatch, p.type.description, f.type.description)
+    }
     if p.acl != f.acl {
       for (identifier, left, right) in aclDifferences(p.acl, f.acl) {
         add(.mailboxACLMismatch, left, right)
         findings[findings.count - 1].identifier = identifier
       }
     }
-    if p.uniqueID != f.uniqueID {
+    if p.uniqueID != f.uniqueID, !rules.acrossVersions || (p.uniqueID != nil && f.uniqueID != nil) {
       add(.mailboxUniqueIDMismatch, p.uniqueID ?? "(none)", f.uniqueID ?? "(none)")
     }
     return findings

@@ -9,6 +9,7 @@ public final class ManifestDiff {
   private let sink: any FindingSink
   private let states: UserStateCheck
   private let meaning: MailboxFileMeaning
+  private let rules: ComparisonRules
   /// Entries read from the primary.
   public private(set) var primaryEntries = 0
   /// Entries read from the failover.
@@ -29,7 +30,7 @@ public final class ManifestDiff {
     var failover = failover
     primary.directories = directories.primary
     failover.directories = directories.failover
-    MailboxListCheck.run(primary: primary, failover: failover, sink: sink)
+    MailboxListCheck.run(primary: primary, failover: failover, sink: sink, rules: rules)
     var context = context
     context.primaryEntries = primaryEntries
     context.failoverEntries = failoverEntries
@@ -53,11 +54,12 @@ public final class ManifestDiff {
   /// which byte differences of mailboxes.db and mailboxlist.txt the mailbox lists explain.
   public init(
     sink: any FindingSink, states: UserStateCheck = UserStateCheck(),
-    meaning: MailboxFileMeaning = MailboxFileMeaning()
+    meaning: MailboxFileMeaning = MailboxFileMeaning(), rules: ComparisonRules = .sameVersion
   ) {
     self.sink = sink
     self.states = states
     self.meaning = meaning
+    self.rules = rules
   }
 
   /// Runs the merge-join to the end of both sources.
@@ -139,13 +141,25 @@ public final class ManifestDiff {
     }
     if entry.problem == .vanished { return }
     let value = EntryComparison.describe(entry)
-    if entry.kind == .directory {
+    if entry.kind == .directory, rules.rebuilt(area: entry.area, path: entry.path) {
+      sink.emit(
+        Finding(
+          .fileRebuilt, side: .both, area: AreaName(entry.area), path: entry.path,
+          primary: side == .primary ? value : "none", failover: side == .failover ? value : "none"))
+    } else if entry.kind == .directory {
       let code: FindingCode = side == .primary ? .directoryMissing : .directoryExtra
       let finding = Finding(
         code, side: .failover, area: AreaName(entry.area), path: entry.path,
         mailbox: entry.mailbox, primary: side == .primary ? value : nil,
         failover: side == .failover ? value : nil)
       pending = PendingSubtree(finding: finding, side: side, area: entry.area, prefix: entry.path)
+    } else if entry.kind == .file, rules.rebuilt(area: entry.area, path: entry.path) {
+      // Rebuilt or dropped by the other version's Cyrus (an empty mailbox's cache).
+      sink.emit(
+        Finding(
+          .fileRebuilt, side: .both, area: AreaName(entry.area), path: entry.path,
+          mailbox: entry.mailbox, primary: side == .primary ? value : "none",
+          failover: side == .failover ? value : "none"))
     } else {
       let code: FindingCode = side == .primary ? .fileMissing : .fileExtra
       sink.emit(
@@ -161,7 +175,7 @@ public final class ManifestDiff {
     states.learn(primary, side: .primary)
     states.learn(failover, side: .failover)
     comparedEntries += 1
-    var findings = EntryComparison.compare(primary, failover, states: states)
+    var findings = EntryComparison.compare(primary, failover, states: states, rules: rules)
     meaning.adjust(&findings, primary, failover)
     // When only one side is a listable directory, its content arrives as one-sided entries:
     // fold them into the finding that explains why (a type mismatch, an unlistable directory).

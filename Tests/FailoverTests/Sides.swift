@@ -32,11 +32,17 @@ enum Sides {
         ]),
       cyrus: .init(
         packages: ["cyrus-common": family == .cyrus22 ? "2.2.13-19" : "3.6.1-4+deb12u5"],
-        tools: ctlMboxlist ? ["ctl_mboxlist": "/usr/lib/cyrus/bin/ctl_mboxlist"] : [:],
+        tools: ctlMboxlist
+          ? Dictionary(
+            uniqueKeysWithValues: ["ctl_mboxlist", "ctl_cyrusdb", "reconstruct", "quota"].map {
+              ($0, "/usr/lib/cyrus/bin/" + $0)
+            }) : [:],
         family: family),
       data: .init(
         mailboxesDB: "twoskip", layout: "keyspaces36", textValues: false, mailboxes: 3,
-        indexMinors: ["17": 3], family: dataFamily, problem: nil),
+        indexMinors: ["17": 3], family: dataFamily, problem: nil,
+        berkeleyFiles: dataFamily == .cyrus22
+          ? ["mailboxes.db", "deliver.db", "tls_sessions.db"] : []),
       service: .init(manager: nil, unit: nil, masterPID: masterPID, busy: [:]),
       rsync: "/usr/bin/rsync", owner: "cyrus", group: "mail")
   }

@@ -110,20 +110,28 @@ import Testing
     #expect(plan.versionMismatch)
     #expect(plan.refusals.isEmpty)
     let ids = plan.steps.map(\.id)
+    // The recipe of docs/formats/upgrade-22-to-36.md; tls_sessions.db is not copied (runtime).
     #expect(
-      Array(ids.suffix(5)) == [
-        "import.aside", "import.convert", "import.load", "import.check", "verify",
+      Array(ids.drop { !$0.hasPrefix("import.") }) == [
+        "import.aside-directory", "import.socket", "import.ownership", "import.aside.mailboxes.db",
+        "import.aside.deliver.db", "import.convert", "import.load", "import.check",
+        "import.databases", "import.reconstruct", "import.check-indexes", "import.quota", "verify",
       ])
     let load = try #require(plan.steps.first { $0.id == "import.load" })
     #expect(load.argv == ["/usr/lib/cyrus/bin/ctl_mboxlist", "-C", "/f/etc/imapd.conf", "-u"])
     #expect(load.input == "/var/lib/cyrus-failover/mailboxlist-20261204T000000Z.import")
     #expect(load.failsOnErrorOutput)
     #expect(load.place == .remote("root@f"))
-    let aside = try #require(plan.steps.first { $0.id == "import.aside" })
+    let aside = try #require(plan.steps.first { $0.id == "import.aside.mailboxes.db" })
     #expect(
       aside.argv == [
         "mv", "-T", "--", "/f/var/lib/cyrus/mailboxes.db",
-        "/f/var/lib/cyrus/mailboxes.db.cyrus-failover-20261204T000000Z",
+        "/var/lib/cyrus-failover/aside-20261204T000000Z/mailboxes.db.20261204T000000Z",
+      ])
+    let reconstruct = try #require(plan.steps.first { $0.id == "import.reconstruct" })
+    #expect(
+      reconstruct.argv == [
+        "/usr/lib/cyrus/bin/reconstruct", "-C", "/f/etc/imapd.conf", "-V", "max",
       ])
     let missingTool = SyncPlanner.plan(
       source: Sides.primary(dataFamily: .cyrus22), destination: Sides.failover(ctlMboxlist: false),
