@@ -184,11 +184,29 @@ extension HostProbe {
     return header[8..<12].reduce(0) { $0 << 8 | UInt32($1) }
   }
 
+  /// The imapd.conf the system's Cyrus service runs with: `CONF=` of /etc/default/cyrus-imapd
+  /// (Debian), else /etc/imapd.conf, and UCS's /etc/imap/imapd.conf.
+  static func systemConfigFiles() -> Set<String> {
+    var files: Set<String> = ["/etc/imapd.conf", "/etc/imap/imapd.conf"]
+    if let data = FileManager.default.contents(atPath: "/etc/default/cyrus-imapd") {
+      for line in String(decoding: data.prefix(64 << 10), as: UTF8.self).split(separator: "\n")
+      where line.hasPrefix("CONF=") {
+        files.insert(String(line.dropFirst(5)).trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")))
+      }
+    }
+    return Set(files.map { BusyProcesses.resolved($0) })
+  }
+
   static func serviceFacts(_ instance: CyrusInstance) -> ServiceFacts {
     var manager: String?
     var unit: String?
     let systemd = FileManager.default.fileExists(atPath: "/run/systemd/system")
-    for name in serviceNames where unit == nil {
+    // The host's Cyrus service serves the system's instance only: any other (a root directory,
+    // a second instance) is stopped and started with the commands given for it.
+    let isSystem =
+      instance.root == nil
+      && systemConfigFiles().contains(BusyProcesses.resolved(instance.configFile))
+    for name in serviceNames where unit == nil && isSystem {
       let units = ["/etc/systemd/system/\(name).service", "/lib/systemd/system/\(name).service"]
       if systemd, units.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
         (manager, unit) = ("systemd", name)

@@ -55,7 +55,13 @@ public final class PlanRunner {
         if let failure = running.join() {
           return fail(&report, running.step, failure, windowOpen: windowOpen)
         }
-        report.steps.append(running.record)
+        let record = running.record
+        log.record(
+          .init(
+            event: "step-end", step: record.id, seconds: record.seconds, message: record.note),
+          line: "✓ \(record.id) (\(String(format: "%.2f", record.seconds)) s)"
+            + (record.note.map { ": \($0)" } ?? ""))
+        report.steps.append(record)
       }
       if cancellation.isCancelled {
         return fail(

@@ -24,7 +24,7 @@ extension ManifestWriter {
       instance: InstanceDescription(instance))
     let writer = try ManifestWriter(
       fd: fd, header: header, mailboxFiles: MailboxFiles.collect(instance))
-    var source = PrefetchingSource { InstanceWalker(instance: instance, options: options) }
+    let source = PrefetchingSource { InstanceWalker(instance: instance, options: options) }
     defer { source.cancel() }
     while let entry = try source.next() { try writer.append(entry) }
     try writer.finish()
