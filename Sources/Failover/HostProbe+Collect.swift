@@ -191,7 +191,8 @@ extension HostProbe {
     if let data = FileManager.default.contents(atPath: "/etc/default/cyrus-imapd") {
       for line in String(decoding: data.prefix(64 << 10), as: UTF8.self).split(separator: "\n")
       where line.hasPrefix("CONF=") {
-        files.insert(String(line.dropFirst(5)).trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")))
+        files.insert(
+          String(line.dropFirst(5)).trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")))
       }
     }
     return Set(files.map { BusyProcesses.resolved($0) })

@@ -113,12 +113,17 @@ public final class VerifySession {
   /// - Returns: the verdict, the summary the reports are written from, and the context.
   /// - Throws: when a side cannot be read on (a connection dropped, a manifest cut short); the
   ///   remote sessions are abandoned then.
-  public func run(sink: any FindingSink, progress: ((Int, Int) -> Void)? = nil) throws
-    -> VerifyResult
-  {
+  /// - Parameter classify: called with each finding before anything else sees it (the lag
+  ///   classification of ``ChangeClassifier``).
+  public func run(
+    sink: any FindingSink, progress: ((Int, Int) -> Void)? = nil,
+    classify: ((inout Finding) -> Void)? = nil
+  ) throws -> VerifyResult {
     let summary = FindingSummary(detailLimit: settings.detailLimit)
+    var target: any FindingSink = FindingFanOut([summary, sink])
+    if let classify { target = ClassifyingSink(target, classify) }
     do {
-      context = try compare(sink: FindingFanOut([summary, sink]), progress: progress)
+      context = try compare(sink: target, progress: progress)
     } catch {
       for (_, session) in sessions { session.abandon("the local side stopped: \(error)") }
       sessions = []
@@ -261,6 +266,23 @@ enum OpenedSide {
         configFile: "\(reader.path) (manifest of \(reader.header.origin))", root: instance.root,
         areas: instance.areas.map { ($0.name, $0.path) })
     }
+  }
+}
+
+/// Changes each finding before passing it on.
+final class ClassifyingSink: FindingSink {
+  private let base: any FindingSink
+  private let change: (inout Finding) -> Void
+
+  init(_ base: any FindingSink, _ change: @escaping (inout Finding) -> Void) {
+    self.base = base
+    self.change = change
+  }
+
+  func emit(_ finding: Finding) {
+    var changed = finding
+    change(&changed)
+    base.emit(changed)
   }
 }
 

@@ -15,7 +15,7 @@ extension Finding: Codable {
     case recordKey = "record_key"
     case offset
     case dumpCheck = "dump_check"
-    case field, reason, remark
+    case field, reason, remark, change
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -42,6 +42,7 @@ extension Finding: Codable {
     try container.encodeIfPresent(field, forKey: .field)
     try container.encodeIfPresent(reason, forKey: .reason)
     try container.encodeIfPresent(remark, forKey: .remark)
+    try container.encodeIfPresent(change, forKey: .change)
   }
 
   public init(from decoder: any Decoder) throws {
@@ -68,5 +69,6 @@ extension Finding: Codable {
     dumpCheck = try container.decodeIfPresent(String.self, forKey: .dumpCheck)
     field = try container.decodeIfPresent(String.self, forKey: .field)
     remark = try container.decodeIfPresent(FindingRemark.self, forKey: .remark)
+    change = try container.decodeIfPresent(ChangeClass.self, forKey: .change)
   }
 }

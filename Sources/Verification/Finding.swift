@@ -43,6 +43,15 @@ public enum FindingRemark: String, Sendable, Codable {
   case noMailboxHasUniqueID = "no-mailbox-has-uniqueid"
 }
 
+/// Whether a difference was already there when the copy was made, or came from the primary
+/// changing after it (issue 12: lag versus divergence).
+public enum ChangeClass: String, Sendable, Codable {
+  /// The copy differs from what the primary was when the copy was made: a real difference.
+  case divergence
+  /// The primary changed after the copy was made: the copy lags, it is not wrong. Information.
+  case lag
+}
+
 /// One thing found while comparing a primary with its failover: a value with its facts as
 /// typed members, never a formatted string. The text, JSON and JUnit reports render the same
 /// facts, and the repair step reads them without parsing words.
@@ -88,6 +97,8 @@ public struct Finding: Sendable, Equatable {
   public var reason: String?
   /// A fixed remark.
   public var remark: FindingRemark?
+  /// Lag or divergence, when verify was asked to tell them apart.
+  public var change: ChangeClass?
 
   /// Makes a finding with the code's default severity unless one is given.
   public init(

@@ -38,6 +38,9 @@ public enum FindingText {
         + " (\(finding.bytesBelow ?? 0) bytes in files) not compared one by one"
       text = text.isEmpty ? below : "\(text); \(below)"
     }
+    if finding.change == .lag {
+      text = join(text, "lag: the primary changed after the copy was made")
+    }
     return text.isEmpty ? nil : text
   }
 

@@ -71,16 +71,21 @@ struct ReportOptions: ParsableArguments {
 
   /// Runs the session, writes the report (or the plugin line) and the metrics, returns the exit
   /// status.
-  func run(_ session: VerifySession, monitor: VerifyMonitor) throws -> Int32 {
+  func run(
+    _ session: VerifySession, monitor: VerifyMonitor,
+    classify: ((inout Finding) -> Void)? = nil
+  ) throws -> Int32 {
     let output = StandardOutput()
     var json: JSONReport?
     if format == .json { json = JSONReport(output: output, context: session.context) }
     let showProgress = progress ?? Console.stderrIsTerminal
-    let result = try session.run(sink: json ?? FindingFanOut([])) { primary, failover in
-      if showProgress {
-        Console.err("\r  walked \(primary) primary / \(failover) failover entries")
-      }
-    }
+    let result = try session.run(
+      sink: json ?? FindingFanOut([]),
+      progress: { primary, failover in
+        if showProgress {
+          Console.err("\r  walked \(primary) primary / \(failover) failover entries")
+        }
+      }, classify: classify)
     if showProgress { Console.err("\r\u{1B}[K") }
     switch format {
     case _ where monitor.replacesReport: break

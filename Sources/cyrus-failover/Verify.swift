@@ -1,5 +1,6 @@
 import ArgumentParser
 import CyrusStore
+import Foundation
 import Remote
 import Verification
 
@@ -26,8 +27,27 @@ extension CyrusFailover {
 
     @OptionGroup var monitoring: MonitoringOptions
 
+    @Option(
+      help: ArgumentHelp(
+        "Tell lag from divergence by the primary's manifest saved in sync's stopped window: a "
+          + "difference where the primary changed since is lag (information).", valueName: "file"))
+    var sinceManifest: String?
+
+    @Option(
+      help: ArgumentHelp(
+        "Tell lag from divergence without a manifest: verify, wait this many seconds, verify "
+          + "again; what changed in between is lag.", valueName: "seconds"))
+    var settle: Int?
+
     func validate() throws {
       try monitoring.check(format: report.format)
+      if sinceManifest != nil && settle != nil {
+        throw ValidationError("give --since-manifest or --settle, not both")
+      }
+      if let settle, settle < 0 { throw ValidationError("--settle is 0 or more seconds") }
+      if (sinceManifest != nil || settle != nil) && sides.primary == nil {
+        throw ValidationError("--since-manifest and --settle compare with a live --primary")
+      }
     }
 
     func run() throws {
@@ -41,11 +61,23 @@ extension CyrusFailover {
         ssh: primary.isRemote || failover.isRemote ? try ssh.settings(environment) : nil,
         toolVersion: CyrusFailover.toolVersion, runner: environment.runner,
         detailLimit: report.maxDetail, policy: report.policy)
+      var classifier: ChangeClassifier?
+      if let sinceManifest {
+        classifier = try ChangeClassifier(
+          primary: primary, manifest: sinceManifest, settings: settings)
+      } else if let settle {
+        let first = try VerifySession(primary: primary, failover: failover, settings: settings)
+        let collector = ChangeClassifier.Collector()
+        _ = try first.run(sink: collector)
+        Console.err("cyrus-failover: verifying again in \(settle) s to tell lag from divergence\n")
+        sleep(UInt32(settle))
+        classifier = ChangeClassifier(firstRun: collector.findings)
+      }
       let session = try VerifySession(primary: primary, failover: failover, settings: settings)
       for (_, text) in session.diagnostics {
         Console.err("cyrus-failover: warning: \(Terminal.safe(text))\n")
       }
-      let status = try report.run(session, monitor: monitor)
+      let status = try report.run(session, monitor: monitor, classify: classifier?.classify)
       if ssh.stats {
         for (side, statistics) in session.statistics {
           SSHOptions.printStatistics(side.rawValue, statistics)

@@ -5,7 +5,7 @@ import TestSupport
 /// that is stopped — in one temporary directory, with the service commands `sync` is given
 /// (the instance script's `stop`, `start`, `status`), a state directory, a lock and a log of
 /// its own. The failover is reached on this host, or over the test sshd on 127.0.0.1.
-final class SyncPair {
+final class SyncPair: @unchecked Sendable {
   let directory: TemporaryDirectory
   let primary: LiveCyrusInstance
   let failover: LiveCyrusInstance
