@@ -127,8 +127,11 @@ public final class PlanRunner {
       id: step.id, title: step.title, host: step.host, argv: step.argv, started: started,
       ended: started, outcome: "ok")
     if step.action == .run {
-      let (status, note, stats) = try runCommand(step)
+      let (status, note, stats, output) = try runCommand(step)
       record.status = status
+      if step.argv?.contains("--itemize-changes") == true {
+        record.transferred = Rsync.transferredPaths(output)
+      }
       record.note = note
       record.rsync = stats
       if note != nil { record.outcome = "ok-with-note" }
@@ -152,7 +155,7 @@ public final class PlanRunner {
   }
 
   /// Runs a step's program; its exit status must be accepted or tolerated.
-  private func runCommand(_ step: Step) throws -> (String, String?, Rsync.Statistics?) {
+  private func runCommand(_ step: Step) throws -> (String, String?, Rsync.Statistics?, String) {
     guard let argv = step.argv, let host = hosts[step.place] else {
       preconditionFailure("a run step has an argv and a host the runner knows")
     }
@@ -189,13 +192,13 @@ public final class PlanRunner {
       throw ProcedureError(
         .stepFailed, "\(argv[0]) wrote errors (it may exit 0 anyway)\(said)", step: step.id)
     }
-    if step.accepted.contains(status) { return (outcome.summary, nil, stats) }
+    if step.accepted.contains(status) { return (outcome.summary, nil, stats, outcome.outputText) }
     if step.tolerated.contains(status) {
       return (
         outcome.summary,
         status == Rsync.vanishedFiles
           ? "some files vanished during the copy (normal while Cyrus serves)" : "tolerated",
-        stats
+        stats, outcome.outputText
       )
     }
     throw ProcedureError(

@@ -30,6 +30,8 @@ public struct ProcedureReport: Sendable, Codable {
     public var status: String?
     /// rsync's figures, for a pass.
     public var rsync: Rsync.Statistics?
+    /// The paths rsync transferred, when it was asked to itemize them (a repair).
+    public var transferred: [String]?
     /// What else is worth knowing (a tolerated exit status, what failed).
     public var note: String?
 

@@ -70,6 +70,23 @@ public enum Rsync {
     }
   }
 
+  /// The paths rsync says it transferred, from its `--itemize-changes` lines (`>f+++++++++
+  /// user/x/1.`: received files and made directories; deletions and unchanged entries not),
+  /// at most `limit`.
+  public static func transferredPaths(_ output: String, limit: Int = 10_000) -> [String] {
+    var paths: [String] = []
+    for line in output.split(separator: "\n") where paths.count < limit {
+      guard line.count > 12, let first = line.first, first == ">" || first == "<" || first == "c",
+        line[line.index(line.startIndex, offsetBy: 11)] == " "
+      else { continue }
+      let flags = line.prefix(11)
+      // A directory whose attributes only were set is not a transfer.
+      if flags.hasPrefix("cd") && !flags.contains("+") { continue }
+      paths.append(String(line.dropFirst(12)))
+    }
+    return paths
+  }
+
   /// Reads the `--stats` lines of rsync's output (numbers with or without thousands
   /// separators); lines it does not know are ignored.
   public static func statistics(_ output: String) -> Statistics {

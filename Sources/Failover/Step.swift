@@ -38,6 +38,8 @@ public struct Step: Sendable, Codable, Equatable {
     case checkImport = "check-import"
     /// Checks the destination's cyrus.index files are at its Cyrus's version.
     case checkIndexes = "check-indexes"
+    /// Writes a repair's lists of paths (this host's state directory only).
+    case writeLists = "write-lists"
     /// Verifies the destination against the saved manifest.
     case verify
   }

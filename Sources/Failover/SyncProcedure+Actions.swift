@@ -10,6 +10,16 @@ extension SyncProcedure {
   /// Waits until the source's status command says stopped and no process holds a file of its
   /// areas open.
   func waitStopped(_ step: Step, cancellation: Cancellation) throws -> String? {
+    try Self.waitStopped(
+      step, source: source, host: localHost, request: request, cancellation: cancellation)
+  }
+
+  /// Waits until `source`'s status command says stopped and no process holds a file of its
+  /// areas open.
+  static func waitStopped(
+    _ step: Step, source: ProcedureSide, host: CommandHost, request: ProcedureRequest,
+    cancellation: Cancellation
+  ) throws -> String? {
     guard let service = source.service, let instance = source.instance else {
       throw ProcedureError(.stepFailed, "no service to wait for", step: step.id)
     }
@@ -21,7 +31,7 @@ extension SyncProcedure {
       if cancellation.isCancelled {
         throw ProcedureError(.stepFailed, "cancelled by a signal", step: step.id)
       }
-      running = try Self.status(service, host: localHost, runner: request.runner)
+      running = try Self.status(service, host: host, runner: request.runner)
       busy = BusyProcesses.holding(instance.areas.map(\.path))
       if !running && busy.isEmpty {
         return "stopped after \(Self.seconds(since: started)) s"
@@ -41,6 +51,13 @@ extension SyncProcedure {
   func waitRunning(_ step: Step) throws -> String? {
     let side = step.host == source.role ? source : destination
     let host = step.host == source.role ? localHost : destinationHost
+    return try Self.waitRunning(step, side: side, host: host, request: request)
+  }
+
+  /// Waits until `side`'s status command says Cyrus runs.
+  static func waitRunning(
+    _ step: Step, side: ProcedureSide, host: CommandHost, request: ProcedureRequest
+  ) throws -> String? {
     guard let service = side.service else {
       throw ProcedureError(.stepFailed, "no status command for the \(side.role)", step: step.id)
     }
@@ -201,8 +218,10 @@ extension SyncProcedure {
         ssh: request.ssh, toolVersion: request.toolVersion, runner: request.runner,
         policy: request.policy,
         rules: ComparisonRules(acrossVersions: plan.versionMismatch)))
-    let result = try session.run(sink: FindingFanOut([]))
+    let collector = ChangeClassifier.Collector()
+    let result = try session.run(sink: collector)
     verification = result
+    verificationFindings = collector.findings
     return "\(result.verdict.rawValue): \(result.summary.count(.error)) errors, "
       + "\(result.summary.count(.warning)) warnings, \(result.summary.count(.info)) info"
   }

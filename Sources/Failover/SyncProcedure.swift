@@ -23,8 +23,9 @@ public final class SyncProcedure: StepActions {
   let destinationHost: CommandHost
   /// The entries imported on a version mismatch (the converted dump's).
   var imported: [MailboxEntry]?
-  /// The verification's result, once it ran.
+  /// The verification's result, once it ran, and every finding of it (what `--repair` mends).
   public internal(set) var verification: VerifyResult?
+  public internal(set) var verificationFindings: [Finding] = []
 
   /// Inspects both sides (reading only) and makes the plan.
   public init(_ request: ProcedureRequest, stamp: String) throws {
@@ -114,6 +115,8 @@ public final class SyncProcedure: StepActions {
       return try checkImport(step)
     case .checkIndexes:
       return try checkIndexes(step)
+    case .writeLists:
+      preconditionFailure("a sync has no lists to write")
     case .verify:
       return try verify(step)
     }

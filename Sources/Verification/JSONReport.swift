@@ -12,9 +12,12 @@ public final class JSONReport: FindingSink {
   private var first = true
 
   /// Starts a report on `output` and writes its header.
-  public init(output: any ReportOutput, context: VerifyContext) {
+  /// - Parameter toolVersion: the cyrus-failover that writes it (a repair refuses a report of
+  ///   another version).
+  public init(output: any ReportOutput, context: VerifyContext, toolVersion: String? = nil) {
     self.output = output
     output.write("{\"schema\": \"cyrus-failover.verify\", \"version\": \(Self.schemaVersion),\n")
+    if let toolVersion { output.write(" \"tool_version\": \(Self.encode(toolVersion)),\n") }
     output.write(" \"level\": \(Self.encode(context.level)),\n")
     output.write(" \"primary\": \(Self.encode(SideHeader(context.primary))),\n")
     output.write(" \"failover\": \(Self.encode(SideHeader(context.failover))),\n")

@@ -71,8 +71,9 @@ struct ProcedureOptions: ParsableArguments {
     return request
   }
 
-  /// Inspects, prints the plan, and with `--execute` carries it out and prints the report.
-  func run(_ request: ProcedureRequest) throws -> Never {
+  /// Inspects, prints the plan, and with `--execute` carries it out and prints the report;
+  /// with `repairRounds`, a copy that verifies with differences is repaired (`sync --repair`).
+  func run(_ request: ProcedureRequest, repairRounds: Int? = nil) throws -> Never {
     let stamp = Self.stamp()
     let procedure = try SyncProcedure(request, stamp: stamp)
     guard execute else {
@@ -89,10 +90,23 @@ struct ProcedureOptions: ParsableArguments {
     if format == .text {
       Console.err(procedure.plan.text)
     }
-    let report = procedure.execute(
-      log: log, cancellation: Main.signals?.cancellation ?? Cancellation())
+    let cancellation = Main.signals?.cancellation ?? Cancellation()
+    let report = procedure.execute(log: log, cancellation: cancellation)
     print(plan: procedure.plan, report: report, verification: procedure.verification)
-    Console.exit(report.exitStatus.rawValue)
+    guard let repairRounds, report.outcome == .completed, report.verdict == .differences else {
+      Console.exit(report.exitStatus.rawValue)
+    }
+    log.note("the copy differs: repairing what differs")
+    let repair = try RepairProcedure(request, stamp: Self.stamp())
+    let (reports, remaining) = repair.execute(
+      from: procedure.verificationFindings, rounds: repairRounds, log: log,
+      cancellation: cancellation)
+    printRepair(reports: reports, remaining: remaining)
+    let failed = reports.contains { $0.outcome != .completed }
+    let differs = remaining.contains { $0.severity >= failOn.severity && $0.change != .lag }
+    Console.exit(
+      (failed ? ExitStatus.error : differs ? ExitStatus.differences : ExitStatus.consistent)
+        .rawValue)
   }
 
   func print(plan: Plan, report: ProcedureReport?, verification: VerifyResult?) {

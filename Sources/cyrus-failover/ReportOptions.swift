@@ -77,7 +77,10 @@ struct ReportOptions: ParsableArguments {
   ) throws -> Int32 {
     let output = StandardOutput()
     var json: JSONReport?
-    if format == .json { json = JSONReport(output: output, context: session.context) }
+    if format == .json {
+      json = JSONReport(
+        output: output, context: session.context, toolVersion: CyrusFailover.toolVersion)
+    }
     let showProgress = progress ?? Console.stderrIsTerminal
     let result = try session.run(
       sink: json ?? FindingFanOut([]),

@@ -46,6 +46,12 @@ extension CyrusFailover {
     @Option(help: ArgumentHelp("Exits 0 while the failover's Cyrus runs.", valueName: "command"))
     var failoverStatus: String?
 
+    @Flag(help: "When the copy verifies with differences, repair exactly those (see `repair`).")
+    var repair = false
+
+    @Option(help: "Repair rounds at most (with --repair).")
+    var rounds = 3
+
     @OptionGroup var options: ProcedureOptions
 
     func run() throws {
@@ -62,7 +68,7 @@ extension CyrusFailover {
       request.destinationService = (
         nil, nil, try ProcedureOptions.words(failoverStatus, "failover-status")
       )
-      try options.run(request)
+      try options.run(request, repairRounds: repair ? rounds : nil)
     }
   }
 }

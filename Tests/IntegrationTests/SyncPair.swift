@@ -89,6 +89,18 @@ final class SyncPair: @unchecked Sendable {
     }
   }
 
+  /// Real Cyrus's `cyr_dbtool` on a file of the pair (a scratch configuration of its own);
+  /// returns what it prints.
+  @discardableResult
+  static func cyrDBTool(_ pair: SyncPair, _ arguments: [String]) throws -> String {
+    let scratch = pair.directory.path + "/cyr_dbtool"
+    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    let config = scratch + "/imapd.conf"
+    try Data("configdirectory: \(scratch)\n".utf8).write(to: URL(fileURLWithPath: config))
+    return try TestPrograms.must(["/usr/lib/cyrus/bin/cyr_dbtool", "-C", config] + arguments)
+      .stdout
+  }
+
   /// The JSON document a procedure prints with `--format json`.
   static func document(_ result: TestPrograms.Result) throws -> [String: Any] {
     guard

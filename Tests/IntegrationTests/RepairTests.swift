@@ -1,0 +1,118 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `cyrus-failover repair` on two real Cyrus 3.6 instances: a failover damaged in one way is
+/// mended by moving only the paths that differ (rsync's own list of what it transferred), and
+/// verifies clean afterwards.
+@Suite(.serialized) struct RepairTests {
+  /// One kind of damage, and the paths (suffixes) a repair moves and deletes for it.
+  struct Damage: CustomTestStringConvertible, Sendable {
+    var testDescription: String
+    var make: @Sendable (SyncPair, ServedState) throws -> (moved: [String], deleted: [String])
+  }
+
+  static let damages: [Damage] = [
+    Damage(testDescription: "two message files missing") { pair, state in
+      let files = try (1...2).map {
+        try pair.failover.messageFile(mailbox: "user.anna", uid: $0, in: state)
+      }
+      for file in files { try FileManager.default.removeItem(atPath: file) }
+      return (files.map(Self.spoolRelative), [])
+    },
+    Damage(testDescription: "a mailbox directory missing") { pair, state in
+      let file = try pair.failover.messageFile(mailbox: "user.bert.Archive", uid: 1, in: state)
+      let directory = (file as NSString).deletingLastPathComponent
+      try FileManager.default.removeItem(atPath: directory)
+      return ([Self.spoolRelative(directory)], [])
+    },
+    Damage(testDescription: "an extra file") { pair, state in
+      let file = try pair.failover.messageFile(mailbox: "user.anna", uid: 1, in: state)
+      let stray = (file as NSString).deletingLastPathComponent + "/stray"
+      try Data("stray".utf8).write(to: URL(fileURLWithPath: stray))
+      return ([], [Self.spoolRelative(stray)])
+    },
+    Damage(testDescription: "a seen database changed") { pair, _ in
+      // bert's seen state of anna's shared folder: the failover's copy loses it.
+      let config = try #require(pair.failover.info.areas["config"])
+      let seen = try #require(
+        FileManager.default.enumerator(atPath: config)?.allObjects.compactMap { $0 as? String }
+          .first { $0.hasSuffix("seen.db") })
+      try SyncPair.cyrDBTool(pair, [config + "/" + seen, "twoskip", "delete", Self.sharedID(pair)])
+      return ([seen], [])
+    },
+    Damage(testDescription: "an ACL changed in mailboxes.db") { pair, _ in
+      let config = try #require(pair.failover.info.areas["config"])
+      let database = config + "/mailboxes.db"
+      let key = "Nuser\u{1F}anna"
+      let shown = try SyncPair.cyrDBTool(pair, [database, "twoskip", "get", key])
+      let value = shown.trimmingCharacters(in: .whitespacesAndNewlines)
+      let changed = value.replacingOccurrences(of: "A %(anna ", with: "A %(intruder lrs anna ")
+      #expect(changed != value, "unexpected record: \(value)")
+      try SyncPair.cyrDBTool(pair, [database, "twoskip", "set", key, changed])
+      return (["mailboxes.db"], [])
+    },
+  ]
+
+  static func spoolRelative(_ path: String) -> String {
+    String(path[path.range(of: "/var/spool/cyrus/mail/")!.upperBound...])
+  }
+
+  /// The uniqueid of anna's shared folder, the key of bert's seen record of it.
+  static func sharedID(_ pair: SyncPair) throws -> String {
+    let state = try pair.primary.state()
+    return try #require(state.mailbox("user.anna.Shared")?["mailboxid"] as? String)
+  }
+
+  @Test(arguments: damages)
+  func onlyWhatDiffersIsMovedAndTheCopyVerifiesClean(_ damage: Damage) throws {
+    let pair = try SyncPair()
+    for user in pair.users { try pair.primary.deliver(to: [user], count: 3) }
+    try pair.primary.imap(
+      "anna",
+      [
+        .create("INBOX.Shared"), .setACL("INBOX.Shared", identifier: "bert", rights: "lrs"),
+        .append("INBOX.Shared", flags: [], size: 200),
+      ])
+    try pair.primary.imap("bert", [.create("INBOX.Archive"), .append("INBOX.Archive")])
+    try pair.primary.imap(
+      "bert", [.store("user.anna.Shared", uids: "1", operation: "+FLAGS", flags: ["\\Seen"])])
+    let synced = try pair.sync(["--execute"])
+    try #require(synced.status == 0, "\(synced.stderr)")
+    let (moved, deleted) = try damage.make(pair, try pair.primary.state())
+
+    let result = try TestPrograms.run(
+      [
+        TestPrograms.executable, "repair", "--primary", pair.primary.configFile, "--failover",
+        pair.failover.configFile, "--execute", "--format", "json",
+      ] + pair.options(), timeLimit: .seconds(600))
+    #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+    let document = try SyncPair.document(result)
+    let rounds = document["rounds"] as? [[String: Any]] ?? []
+    #expect(rounds.count == 1)
+    let steps = (rounds.first?["steps"] as? [[String: Any]]) ?? []
+    let transferred = steps.flatMap { $0["transferred"] as? [String] ?? [] }
+      .filter { !$0.hasSuffix("/") }
+    // A missing directory travels whole: everything transferred is inside it.
+    let directories = moved.filter { !($0 as NSString).lastPathComponent.contains(".") }
+    if directories.isEmpty {
+      #expect(Set(transferred) == Set(moved), "\(transferred)")
+    } else {
+      #expect(!transferred.isEmpty)
+      #expect(
+        transferred.allSatisfy { path in directories.contains { path.hasPrefix($0 + "/") } },
+        "\(transferred)")
+    }
+    let deletions = steps.filter { ($0["id"] as? String)?.hasPrefix("repair.delete") == true }
+      .flatMap { $0["argv"] as? [String] ?? [] }.filter { $0.hasPrefix("/") }
+    #expect(deletions.map(Self.spoolRelative) == deleted)
+    let remaining = document["remaining"] as? [[String: Any]] ?? []
+    #expect(remaining.allSatisfy { $0["severity"] as? String == "info" }, "\(remaining)")
+    // The primary serves on; the repaired failover serves what it serves.
+    #expect(try pair.primary.status() == .running)
+    try pair.failover.start()
+    let served = try pair.primary.state()
+    let copied = try pair.failover.state()
+    #expect(served == copied, "\(served.differenceReport(from: copied))")
+  }
+}
