@@ -116,3 +116,56 @@ import Testing
     #expect(served == copied, "\(served.differenceReport(from: copied))")
   }
 }
+
+/// Reports a repair refuses: of another pair, of another tool version, naming a path outside
+/// its area. Nothing is changed on either side (exit 2 before any step).
+@Suite(.serialized) struct RepairRefusalTests {
+  func report(_ pair: SyncPair) throws -> [String: Any] {
+    let result = try TestPrograms.run([
+      TestPrograms.executable, "verify", "--primary", pair.primary.configFile, "--failover",
+      pair.failover.configFile, "--format", "json", "--no-progress",
+    ])
+    return try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output)) as? [String: Any])
+  }
+
+  func repair(_ pair: SyncPair, report: [String: Any]) throws -> TestPrograms.Result {
+    let path = pair.directory.path + "/report-\(UUID().uuidString).json"
+    try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: path))
+    return try TestPrograms.run(
+      [
+        TestPrograms.executable, "repair", "--primary", pair.primary.configFile, "--failover",
+        pair.failover.configFile, "--report", path, "--execute",
+      ] + pair.options())
+  }
+
+  @Test func foreignVersionPairAndPathsAreRefused() throws {
+    let pair = try SyncPair()
+    try pair.primary.deliver(to: ["anna"], count: 1)
+    var good = try report(pair)
+    #expect((good["findings"] as? [Any])?.isEmpty == false)
+
+    var otherVersion = good
+    otherVersion["tool_version"] = "0.0.1"
+    let version = try repair(pair, report: otherVersion)
+    #expect(version.status == 2)
+    #expect(version.stderr.contains("written by cyrus-failover 0.0.1"), "\(version.stderr)")
+
+    var otherPair = good
+    otherPair["primary"] = ["config_file": "/elsewhere/etc/imapd.conf", "root": NSNull(), "areas": [:]]
+    let foreign = try repair(pair, report: otherPair)
+    #expect(foreign.status == 2)
+    #expect(foreign.stderr.contains("is a report of /elsewhere/etc/imapd.conf"), "\(foreign.stderr)")
+
+    var findings = good["findings"] as? [[String: Any]] ?? []
+    findings.append([
+      "code": "file.extra", "severity": "error", "side": "failover", "area": "partition-default",
+      "path": "../../../etc",
+    ])
+    good["findings"] = findings
+    let escaping = try repair(pair, report: good)
+    #expect(escaping.status == 2)
+    #expect(escaping.stdout.contains("not a plain path inside its area"), "\(escaping.stdout)")
+    #expect(FileManager.default.fileExists(atPath: pair.failover.root + "/etc/imapd.conf"))
+  }
+}
