@@ -61,8 +61,9 @@ public enum RepairPlanner {
       onFailure: String
     ) -> Step? {
       guard let from = path(area, source), let into = path(area, destination) else { return nil }
+      // -I: a listed file is copied even when size and mtime agree (bit rot keeps both).
       var argv = [
-        "rsync", "-aH", "-s", "--from0", "--files-from=" + listPath(settings, kind, area),
+        "rsync", "-aH", "-I", "-s", "--from0", "--files-from=" + listPath(settings, kind, area),
       ]
       if recursive { argv.append("-r") }
       argv += ["--stats", "--itemize-changes"]

@@ -13,6 +13,10 @@ import Verification
 /// - Lag, information, conditions found on the primary only or on each side alike: nothing to
 ///   move; they are listed as left.
 public struct RepairSet: Sendable, Equatable, Encodable {
+  enum CodingKeys: String, CodingKey {
+    case liveFiles, liveDirectories, windowFiles, deletions, left, mailboxList
+  }
+
   /// Paths to copy live, per area (files, and directories copied whole).
   public var liveFiles: [String: [EntryPath]] = [:]
   public var liveDirectories: [String: [EntryPath]] = [:]
@@ -25,6 +29,9 @@ public struct RepairSet: Sendable, Equatable, Encodable {
   /// The mailbox list differs: the failover's mailboxes.db is copied in the window (same
   /// version) — across versions it must be imported again (`sync`).
   public var mailboxList = false
+  /// The failover's mailboxlist.txt does not match its mailboxes.db: it travels unless the
+  /// mailboxes.db copy already mends that (the dumps themselves agree then).
+  var staleDump = false
 
   /// An empty set.
   public init() {}
@@ -95,13 +102,13 @@ public struct RepairSet: Sendable, Equatable, Encodable {
       .mailboxACLMismatch, .mailboxUniqueIDMismatch:
       mailboxList = true
       if let mailboxesDB {
+        // mailboxlist.txt travels only when a finding of its own says it differs.
         windowFiles[AreaName.config.text, default: []].append(mailboxesDB)
-        windowFiles[AreaName.config.text, default: []].append(EntryPath("mailboxlist.txt"))
       } else {
         left.append("mailboxes.db is outside the config directory: \(FindingText.line(finding))")
       }
     case .mailboxListStale, .mailboxListMalformed:
-      windowFiles[AreaName.config.text, default: []].append(EntryPath("mailboxlist.txt"))
+      staleDump = true
     case .mailboxDirectoryMissing, .mailboxDirectoryOrphan, .mailboxHeaderUniqueIDMismatch,
       .mailboxNameUnsafe, .mailboxesDBUnreadable, .mailboxesDBRecordInvalid, .outOfOrder,
       .symlinkOutside, .specialFile, .vanished, .changedWhileReading, .unlistable:
@@ -139,6 +146,9 @@ public struct RepairSet: Sendable, Equatable, Encodable {
 
   /// Sorted, without repeats, and nothing copied that is also deleted.
   mutating func normalize() {
+    if staleDump, !mailboxList {
+      windowFiles[AreaName.config.text, default: []].append(EntryPath("mailboxlist.txt"))
+    }
     func clean(_ lists: inout [String: [EntryPath]]) {
       lists = lists.mapValues { Array(Set($0)).sorted() }.filter { !$0.value.isEmpty }
     }

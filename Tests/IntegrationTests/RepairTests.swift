@@ -20,6 +20,11 @@ import Testing
       for file in files { try FileManager.default.removeItem(atPath: file) }
       return (files.map(Self.spoolRelative), [])
     },
+    Damage(testDescription: "a message's content changed, size and mtime kept") { pair, state in
+      let file = try pair.failover.messageFile(mailbox: "user.bert", uid: 2, in: state)
+      try BitRot.flipMiddleByte(of: file)
+      return ([Self.spoolRelative(file)], [])
+    },
     Damage(testDescription: "a mailbox directory missing") { pair, state in
       let file = try pair.failover.messageFile(mailbox: "user.bert.Archive", uid: 1, in: state)
       let directory = (file as NSString).deletingLastPathComponent
@@ -152,10 +157,13 @@ import Testing
     #expect(version.stderr.contains("written by cyrus-failover 0.0.1"), "\(version.stderr)")
 
     var otherPair = good
-    otherPair["primary"] = ["config_file": "/elsewhere/etc/imapd.conf", "root": NSNull(), "areas": [:]]
+    otherPair["primary"] = [
+      "config_file": "/elsewhere/etc/imapd.conf", "root": NSNull(), "areas": [:],
+    ]
     let foreign = try repair(pair, report: otherPair)
     #expect(foreign.status == 2)
-    #expect(foreign.stderr.contains("is a report of /elsewhere/etc/imapd.conf"), "\(foreign.stderr)")
+    #expect(
+      foreign.stderr.contains("is a report of /elsewhere/etc/imapd.conf"), "\(foreign.stderr)")
 
     var findings = good["findings"] as? [[String: Any]] ?? []
     findings.append([
