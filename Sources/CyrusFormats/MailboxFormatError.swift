@@ -30,6 +30,9 @@ public struct MailboxFormatError: OffsetError, Hashable, Sendable {
     case countMismatch
     /// Bytes after the last index record.
     case trailingBytes
+    /// Index records that are all zero bytes (never written, or a hole of a sparse file); they
+    /// are skipped, as a run.
+    case zeroRecords
     /// A length read from disk exceeds a named limit of the parser.
     case lengthLimit
     /// Text that does not follow its grammar (header lines, seen value, sequence set, quota).

@@ -35,9 +35,7 @@ struct SkiplistLog {
       let type = try window.uint32(at: offset)
       if type == 0 && transaction.isEmpty {
         let from = offset
-        while offset <= size - 4, try window.uint32(at: offset) == 0 {
-          offset += 4
-        }
+        offset = try window.endOfZeroWords(from: offset)
         summary.warn(CyrusDBError(.zeroFill, offset: from, detail: "\(offset - from) zero bytes"))
         continue
       }

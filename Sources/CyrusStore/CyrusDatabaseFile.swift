@@ -5,24 +5,39 @@ import CyrusFormats
 /// backend its first bytes show — never the one the config claims, since Cyrus 3.6 converts
 /// files in place (§4.8 of the formats reference) — or with an explicit override.
 public struct CyrusDatabaseFile: Sendable {
-  /// The path.
+  /// The path (for messages, and what libdb opens for a Berkeley DB file).
   public let path: String
   /// The backend used to read it.
   public let kind: CyrusDBKind
   /// Key order the reader checks.
   public let keyOrder: CyrusKeyOrder?
+  /// The file, opened once (no FIFO, no symlink): detection and records read the same file,
+  /// never a second open by path that could meet another. `nil` for a Berkeley DB file named
+  /// with an explicit backend, which only libdb opens.
+  private let file: FileBytes?
 
   /// Opens `path` and detects its backend (or takes `backend`).
-  /// - Parameter flatEscaping: `.binarySafe` for 2.5+ flat files, `.none` for 2.2–2.4.
   public init(path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil)
+    throws(CyrusStoreError)
+  {
+    let berkeley = backend == .berkeleyBtree || backend == .berkeleyHash
+    try self.init(
+      file: berkeley ? nil : try FileBytes(path: path), path: path, backend: backend,
+      keyOrder: keyOrder)
+  }
+
+  /// Reads an already open file; `path` names it (and is what libdb opens if it turns out to
+  /// be a Berkeley DB file).
+  init(file: FileBytes?, path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil)
     throws(CyrusStoreError)
   {
     self.path = path
     self.keyOrder = keyOrder
+    self.file = file
     if let backend {
       self.kind = backend
     } else {
-      let file = try FileBytes(path: path)
+      guard let file else { preconditionFailure("detecting a backend needs the open file") }
       let prefix: [UInt8]
       do {
         prefix = try file.bytes(at: 0, count: min(file.count, CyrusDBKind.prefixLength))
@@ -31,6 +46,12 @@ public struct CyrusDatabaseFile: Sendable {
       }
       self.kind = CyrusDBKind.detect(prefix)
     }
+  }
+
+  /// The open file, or a new open of ``path``.
+  private func opened() throws(CyrusStoreError) -> FileBytes {
+    if let file { return file }
+    return try FileBytes(path: path)
   }
 
   /// Streams every record in the file's order. Berkeley DB files go through
@@ -47,15 +68,15 @@ public struct CyrusDatabaseFile: Sendable {
       case .empty:
         return []
       case .twoskip:
-        return try TwoskipReader(FileBytes(path: path), keyOrder: keyOrder ?? .raw).forEachRecord(
+        return try TwoskipReader(opened(), keyOrder: keyOrder ?? .raw).forEachRecord(
           body
         ).warnings
       case .skiplist:
-        return try SkiplistReader(FileBytes(path: path), keyOrder: keyOrder ?? .signedChar)
+        return try SkiplistReader(opened(), keyOrder: keyOrder ?? .signedChar)
           .forEachRecord(body).warnings
       case .flat:
         return try FlatReader(
-          FileBytes(path: path), escaping: flatEscaping, keyOrder: keyOrder ?? .mailbox
+          opened(), escaping: flatEscaping, keyOrder: keyOrder ?? .mailbox
         )
         .forEachRecord(body).warnings
       case .berkeleyBtree, .berkeleyHash:

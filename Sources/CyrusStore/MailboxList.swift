@@ -23,7 +23,11 @@ public struct MailboxList: Sendable {
   ) throws
     -> MailboxList
   {
-    let file = try CyrusDatabaseFile(path: path, backend: backend)
+    try read(CyrusDatabaseFile(path: path, backend: backend), deletedPrefix: deletedPrefix)
+  }
+
+  /// Reads an opened mailboxes.db.
+  static func read(_ file: CyrusDatabaseFile, deletedPrefix: String) throws -> MailboxList {
     var list = MailboxList(
       entries: [], kind: file.kind, layout: nil, problems: [], uniqueIDRecords: [:])
     var undecided: [CyrusDBRecord] = []

@@ -98,7 +98,8 @@ public final class ManifestDiff {
     guard var subtree = pending else { return false }
     if subtree.side == side, subtree.area == entry.area, entry.path.isInside(subtree.prefix) {
       subtree.entries += 1
-      if entry.kind == .file { subtree.bytes += entry.size }
+      // Saturating: sizes come from disk, a peer or a saved manifest, and may be absurd.
+      if entry.kind == .file { subtree.bytes = subtree.bytes.addingSaturated(entry.size) }
       pending = subtree
       return true
     }
@@ -113,7 +114,8 @@ public final class ManifestDiff {
     if subtree.entries > 0 {
       let below =
         "\(subtree.entries) entr\(subtree.entries == 1 ? "y" : "ies") below on the \(subtree.side.rawValue)"
-        + " (\(subtree.bytes) bytes in files) not compared one by one"
+        + " (\(subtree.bytes == .max ? "at least \(UInt64.max)" : "\(subtree.bytes)") bytes in files)"
+        + " not compared one by one"
       finding.detail = finding.detail.map { "\($0); \(below)" } ?? below
     }
     sink.emit(finding)
