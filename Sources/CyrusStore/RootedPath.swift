@@ -66,7 +66,8 @@ enum RootedPath {
     guard !path.hasPrefix("/") else { return path }
     var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     guard getcwd(&buffer, buffer.count) != nil else { return "/" + path }
-    return CyrusInstance.join(String(cString: buffer), path)
+    let directory = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    return CyrusInstance.join(String(decoding: directory, as: UTF8.self), path)
   }
 
   /// Whether `hostPath` lies inside `root` (or is it).

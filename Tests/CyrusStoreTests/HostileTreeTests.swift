@@ -119,16 +119,25 @@ import Testing
           "\(tree.path)/var/lib/cyrus/mailboxlist.txt: is a symbolic link; not followed"))
   }
 
+  /// The partition's entries after `replaced` (a directory of the instance) became a symlink
+  /// to a directory outside holding the same content.
+  func partitionEntries(replacing replaced: String, in tree: TemporaryTree) throws
+    -> [ManifestEntry]
+  {
+    try tree.makeInstance()
+    try tree.write("elsewhere/mail/secret", "x")
+    try FileManager.default.removeItem(atPath: tree.path + "/" + replaced)
+    let target = tree.path + (replaced.hasSuffix("/mail") ? "/elsewhere/mail" : "/elsewhere")
+    try tree.symlink(replaced, to: target)
+    return try walk(tree).filter { $0.area == "partition-default" }
+  }
+
   @Test func symlinkedAreaRootIsAProblemNotAWalk() throws {
     let tree = try TemporaryTree()
-    try tree.makeInstance()
-    try tree.write("elsewhere/secret", "x")
-    try FileManager.default.removeItem(atPath: tree.path + "/var/spool/cyrus/mail")
-    try tree.symlink("var/spool/cyrus/mail", to: tree.path + "/elsewhere")
-    let entries = try walk(tree).filter { $0.area == "partition-default" }
+    let entries = try partitionEntries(replacing: "var/spool/cyrus/mail", in: tree)
     #expect(entries.count == 1)
     #expect(entries.first?.kind == .symlink)
-    #expect(entries.first?.linkTarget == Array((tree.path + "/elsewhere").utf8))
+    #expect(entries.first?.linkTarget == Array((tree.path + "/elsewhere/mail").utf8))
     #expect(
       entries.first?.problem
         == .unlistable(
@@ -137,11 +146,7 @@ import Testing
 
   @Test func symlinkedDirectoryOnTheWayBelowTheRootIsNotFollowed() throws {
     let tree = try TemporaryTree()
-    try tree.makeInstance()
-    try tree.write("elsewhere/mail/secret", "x")
-    try FileManager.default.removeItem(atPath: tree.path + "/var/spool/cyrus")
-    try tree.symlink("var/spool/cyrus", to: tree.path + "/elsewhere")
-    let entries = try walk(tree).filter { $0.area == "partition-default" }
+    let entries = try partitionEntries(replacing: "var/spool/cyrus", in: tree)
     #expect(entries.count == 1)
     #expect(
       entries.first?.problem
