@@ -80,25 +80,29 @@ enum FileOpening {
     do {
       parent = try parentDirectory(of: path, root: root)
     } catch {
-      return .failure(
-        Errno(code: error.kind == .wrongType ? ELOOP : ENOENT, text: error.description))
+      let code: Int32
+      switch error.kind {
+      case .wrongType: code = ELOOP
+      case .notFound: code = ENOENT
+      case .permissionDenied: code = EACCES
+      default: code = EIO
+      }
+      return .failure(Errno(code: code, text: error.description))
     }
     defer { if parent.fd != AT_FDCWD { close(parent.fd) } }
     let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
     let fd = parent.name.isEmpty ? dup(parent.fd) : openat(parent.fd, parent.name, flags)
-    guard fd >= 0 else { return .failure(Errno(code: errno)) }
+    guard fd >= 0 else {
+      let code = errno
+      return .failure(Errno(code: code, text: "\(path): \(SystemFiles.errorText(code))"))
+    }
     return .success(fd)
   }
 
-  /// An errno value with its text.
+  /// An errno value with a sentence naming the path that failed.
   struct Errno: Error {
     let code: Int32
     let text: String
-
-    init(code: Int32, text: String? = nil) {
-      self.code = code
-      self.text = text ?? SystemFiles.errorText(code)
-    }
   }
 
   /// The directory holding `path`, open, and the last component. Below `root`, the directory is

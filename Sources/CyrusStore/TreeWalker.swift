@@ -80,10 +80,9 @@ final class TreeWalker {
           "\(area.path): the area root is a symbolic link; not followed")
         return entry
       }
-      let text = failure.code == ELOOP ? failure.text : "\(area.path): \(failure.text)"
       return ManifestEntry(
         area: area.name, path: .root, kind: failure.code == ENOTDIR ? .file : .unknown,
-        problem: .unlistable(text))
+        problem: .unlistable(failure.text))
     }
     var info = stat()
     guard fstat(fd, &info) == 0 else {
