@@ -73,4 +73,51 @@ import Testing
       text.filter { $0.hasPrefix("file.unreadable user/anna/") && $0.contains("sparse file") }
         .count == 4)
   }
+
+  /// A seen file (skiplist) whose committed log ADDs 40 keys with 64 MiB values lying in holes:
+  /// 2.5 GiB if the log replay held its values, a few KiB on disk. Under a 2 GiB address-space
+  /// limit the tool must still finish: the replay holds keys and offsets, and reads each value
+  /// when it goes out.
+  static let plantSeen = #"""
+    import struct, sys
+    path = sys.argv[1]
+    maxlevel, big = 20, 64 << 20
+    dummy = struct.pack(">III", 257, 0, 0) + b"\0" * (4 * maxlevel) + struct.pack(">I", 0xFFFFFFFF)
+    logstart = 48 + len(dummy)
+    header = b"\xa1\x02\x8b\x0dskiplist file\0\0\0" + struct.pack(
+        ">IIIIIII", 1, 2, maxlevel, 1, 0, logstart, 0)
+    with open(path, "wb") as f:
+        f.write(header + dummy)
+        offset = logstart
+        for i in range(40):
+            f.seek(offset)
+            f.write(struct.pack(">II", 2, 4) + b"k%03d" % i + struct.pack(">I", big))
+            offset += 16 + big
+            f.seek(offset)
+            f.write(struct.pack(">II", 0, 0xFFFFFFFF))
+            offset += 8
+        f.seek(offset)
+        f.write(struct.pack(">I", 255))
+    """#
+
+  @Test func seenLogWithHugeHoleValuesStaysWithinTwoGiB() throws {
+    let primary = try TemporaryDirectory(prefix: "cyrus-failover-hostile-primary")
+    let failover = try TemporaryDirectory(prefix: "cyrus-failover-hostile-failover")
+    try instance(at: primary.path)
+    try instance(at: failover.path)
+    let seen = failover.path + "/var/lib/cyrus/user/a/anna.seen"
+    for root in [primary.path, failover.path] {
+      try FileManager.default.createDirectory(
+        atPath: root + "/var/lib/cyrus/user/a", withIntermediateDirectories: true)
+    }
+    try ProcessRunner.must(["python3", "-c", Self.plantSeen, seen])
+    let command =
+      "ulimit -v 2097152; exec timeout 300 \"$0\" verify --primary \"$1\" --failover \"$2\""
+      + " --level meta --format json --no-progress"
+    let result = try ProcessRunner.run([
+      "sh", "-c", command, Tool.executable, primary.path, failover.path,
+    ])
+    #expect(result.status == 2, "\(result.stderr)")
+    #expect(result.stdout.contains("user/a/anna.seen"))
+  }
 }
