@@ -4,6 +4,14 @@
 // package's own sources. Build and run one with `fuzz/run.sh TARGET SECONDS` (see README.md).
 import PackageDescription
 
+/// Targets whose bodies are FuzzBodies (CyrusFormats, CyrusStore); the rest decode Remote's
+/// formats. Each is `Targets/fuzz-NAME/main.swift`; fuzz/targets.txt says what each parses.
+let bodyTargets = [
+  "imapd-conf", "skiplist", "twoskip", "flat", "dlist", "mailbox-entry", "dump-text", "dump-json",
+  "cyrus-header", "cyrus-index", "seen", "subscriptions", "quota", "acl", "entry-path",
+]
+let remoteTargets = ["remote-entries", "remote-frames", "remote-manifest", "berkeley-stream"]
+
 let package = Package(
   name: "cyrus-failover-fuzz",
   dependencies: [
@@ -31,62 +39,14 @@ let package = Package(
         "Verification", "CyrusStore", .product(name: "Crypto", package: "swift-crypto"),
       ],
       exclude: ["README.md"]),
-    .executableTarget(
-      name: "fuzz-imapd-conf", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-imapd-conf"),
-    .executableTarget(
-      name: "fuzz-skiplist", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-skiplist"),
-    .executableTarget(
-      name: "fuzz-twoskip", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-twoskip"),
-    .executableTarget(
-      name: "fuzz-flat", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-flat"),
-    .executableTarget(
-      name: "fuzz-dlist", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-dlist"),
-    .executableTarget(
-      name: "fuzz-mailbox-entry", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-mailbox-entry"),
-    .executableTarget(
-      name: "fuzz-dump-text", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-dump-text"),
-    .executableTarget(
-      name: "fuzz-dump-json", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-dump-json"),
-    .executableTarget(
-      name: "fuzz-cyrus-header", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-cyrus-header"),
-    .executableTarget(
-      name: "fuzz-cyrus-index", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-cyrus-index"),
-    .executableTarget(
-      name: "fuzz-seen", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-seen"),
-    .executableTarget(
-      name: "fuzz-subscriptions", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-subscriptions"),
-    .executableTarget(
-      name: "fuzz-quota", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-quota"),
-    .executableTarget(
-      name: "fuzz-acl", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-acl"),
-    .executableTarget(
-      name: "fuzz-entry-path", dependencies: ["FuzzSupport", "FuzzBodies"],
-      path: "Targets/fuzz-entry-path"),
-    .executableTarget(
-      name: "fuzz-remote-entries", dependencies: ["FuzzSupport", "CyrusFormats", "CyrusStore", "Remote"],
-      path: "Targets/fuzz-remote-entries"),
-    .executableTarget(
-      name: "fuzz-remote-frames", dependencies: ["FuzzSupport", "CyrusFormats", "CyrusStore", "Remote"],
-      path: "Targets/fuzz-remote-frames"),
-    .executableTarget(
-      name: "fuzz-remote-manifest", dependencies: ["FuzzSupport", "CyrusFormats", "CyrusStore", "Remote"],
-      path: "Targets/fuzz-remote-manifest"),
-    .executableTarget(
-      name: "fuzz-berkeley-stream", dependencies: ["FuzzSupport", "CyrusFormats", "CyrusStore", "Remote"],
-      path: "Targets/fuzz-berkeley-stream"),
   ]
+    + bodyTargets.map {
+      .executableTarget(
+        name: "fuzz-\($0)", dependencies: ["FuzzSupport", "FuzzBodies"], path: "Targets/fuzz-\($0)")
+    }
+    + remoteTargets.map {
+      .executableTarget(
+        name: "fuzz-\($0)", dependencies: ["FuzzSupport", "CyrusFormats", "CyrusStore", "Remote"],
+        path: "Targets/fuzz-\($0)")
+    }
 )
