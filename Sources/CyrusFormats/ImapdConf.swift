@@ -36,13 +36,30 @@ public struct ImapdConf: Sendable, Equatable {
 
   /// Options in file order; a repeated key appears once, with the last value (see ``diagnostics``).
   public private(set) var options: [Option] = []
-  /// Problems found while parsing.
-  public private(set) var diagnostics: [Diagnostic] = []
+  /// Problems found while parsing: the first ``maximumDiagnostics``, then one that counts the
+  /// rest.
+  public var diagnostics: [Diagnostic] {
+    guard let firstDropped, droppedDiagnostics > 0 else { return kept }
+    return kept + [
+      Diagnostic(
+        source: firstDropped.source, line: firstDropped.line,
+        message: "and \(droppedDiagnostics) more problems from here on, not listed")
+    ]
+  }
+  /// Problems found past ``maximumDiagnostics``, counted only.
+  public private(set) var droppedDiagnostics = 0
+  private var kept: [Diagnostic] = []
+  private var firstDropped: Diagnostic?
+  /// Where each key is in ``options``, so that a file of many keys is read in linear time.
+  private var positions: [String: Int] = [:]
   /// `@include` targets, in order, as written.
   public private(set) var includes: [String] = []
 
   /// Longest line accepted, in bytes (Cyrus reads lines of any length; this bounds memory).
   public static let maximumLineLength = 1 << 20
+  /// Most diagnostics kept, over a file and everything it includes (the rest are counted):
+  /// `@include`s of one file many times would otherwise repeat "given twice" without end.
+  public static let maximumDiagnostics = 1000
 
   /// An empty configuration.
   public init() {}
@@ -65,7 +82,7 @@ public struct ImapdConf: Sendable, Equatable {
       logical += line
       if continued && offset + 1 < physical.count { continue }
       if logical.count > ImapdConf.maximumLineLength {
-        diagnostics.append(.init(source: source, line: logicalStart, message: "line too long"))
+        diagnose(.init(source: source, line: logicalStart, message: "line too long"))
       } else {
         parseLine(logical, line: logicalStart, source: source)
       }
@@ -86,7 +103,7 @@ public struct ImapdConf: Sendable, Equatable {
     }
     let rawKey = String(decoding: bytes[keyStart..<index], as: UTF8.self).lowercased()
     guard !rawKey.isEmpty, index < bytes.count, bytes[index] == 0x3A else {
-      diagnostics.append(.init(source: source, line: line, message: "not a 'key: value' line"))
+      diagnose(.init(source: source, line: line, message: "not a 'key: value' line"))
       return
     }
     index += 1
@@ -103,16 +120,26 @@ public struct ImapdConf: Sendable, Equatable {
     set(Option(key: rawKey, value: value, line: line, source: source))
   }
 
+  private mutating func diagnose(_ diagnostic: Diagnostic) {
+    if kept.count < Self.maximumDiagnostics {
+      kept.append(diagnostic)
+    } else {
+      if firstDropped == nil { firstDropped = diagnostic }
+      droppedDiagnostics += 1
+    }
+  }
+
   private mutating func set(_ option: Option) {
-    if let existing = options.firstIndex(where: { $0.key == option.key }) {
+    if let existing = positions[option.key] {
       let first = options[existing]
-      diagnostics.append(
+      diagnose(
         .init(
           source: option.source, line: option.line,
           message: "option '\(option.key)' given twice (first at \(first.source):\(first.line));"
             + " Cyrus refuses such a file, the last value is used here"))
       options[existing] = option
     } else {
+      positions[option.key] = options.count
       options.append(option)
     }
   }
@@ -126,17 +153,19 @@ public struct ImapdConf: Sendable, Equatable {
   /// Adds the options of an included file, in place of its `@include` line's position at the end.
   public mutating func merge(_ other: ImapdConf) {
     for option in other.options { set(option) }
-    diagnostics += other.diagnostics
+    for diagnostic in other.kept { diagnose(diagnostic) }
+    if firstDropped == nil { firstDropped = other.firstDropped }
+    droppedDiagnostics += other.droppedDiagnostics
   }
 
   /// The value of `key` (lowercase), if set.
   public subscript(key: String) -> String? {
-    options.first(where: { $0.key == key.lowercased() })?.value
+    positions[key.lowercased()].map { options[$0].value }
   }
 
   /// Where `key` was set, for messages: `path:line`.
   public func location(of key: String) -> String? {
-    options.first(where: { $0.key == key.lowercased() }).map { "\($0.source):\($0.line)" }
+    positions[key.lowercased()].map { "\(options[$0].source):\(options[$0].line)" }
   }
 
   /// A boolean option as Cyrus reads it (`yes/on/t/true/1` or `no/off/f/false/0`); `nil` when

@@ -12,7 +12,12 @@
 /// mismatch (offset of the CRC), a record CRC mismatch (the record is still passed on, with
 /// ``IndexRecord/checksum`` `.mismatch`), UIDs not strictly ascending or above `last_uid`,
 /// a file that ends inside the records (the scan stops there, ``IndexScanSummary/isComplete``
-/// false), bytes after the last record, and header counters that differ from the records.
+/// false), runs of all-zero records (skipped as one problem; a hole of a sparse file is skipped
+/// without reading it; ``IndexScanSummary/isComplete`` false), bytes after the last record, and
+/// header counters that differ from the records.
+///
+/// Work is bounded by the bytes the file stores: records are read only while the file has
+/// them, and a hole costs one `lseek`, whatever count the header announces.
 public struct IndexReader<Source: RandomAccessBytes> {
   public let source: Source
   public let header: IndexHeader
@@ -51,10 +56,12 @@ public struct IndexReader<Source: RandomAccessBytes> {
     var window = ByteWindow(source)
     var previousUID: UInt32 = 0
     var totals = IndexTotals()
-    var number: UInt32 = 1
-    while number <= h.numRecords {
-      let offset = h.recordOffset(number)
-      let size = Int(h.recordSize)
+    let size = Int(h.recordSize)
+    let announced = Int(h.numRecords)
+    // Int, not UInt32: the header may announce UInt32.max records.
+    var number = 1
+    while number <= announced {
+      let offset = Int(h.startOffset) + (number - 1) * size
       guard offset <= source.count, size <= source.count - offset else {
         summary.note(
           MailboxFormatError(
@@ -66,7 +73,13 @@ public struct IndexReader<Source: RandomAccessBytes> {
         break
       }
       let bytes = try window.bytes(at: offset, count: size)
-      let record = try IndexRecord.parse(bytes, version: h.version, number: number, offset: offset)
+      if bytes.allSatisfy({ $0 == 0 }) {
+        number += skipZeroRecords(
+          from: number, at: offset, size: size, announced: announced, summary: &summary)
+        continue
+      }
+      let record = try IndexRecord.parse(
+        bytes, version: h.version, number: UInt32(number), offset: offset)
       if case .mismatch(let stored, let computed) = record.checksum {
         summary.note(
           MailboxFormatError(
@@ -104,6 +117,43 @@ public struct IndexReader<Source: RandomAccessBytes> {
       summary.note(problem)
     }
     return summary
+  }
+}
+
+extension IndexReader {
+  /// Skips the run of all-zero records starting with record `first` at `offset` (a record
+  /// Cyrus never wrote: UID 0 is not a UID) and notes it once. A run inside a hole of a sparse
+  /// file is skipped whole, so a header announcing 2^32−1 records over a file of a few KiB on
+  /// disk costs the records stored, not the records announced. The scan is incomplete after it.
+  /// - Returns: how many records the run covers (at least 1).
+  fileprivate func skipZeroRecords(
+    from first: Int, at offset: Int, size: Int, announced: Int, summary: inout IndexScanSummary
+  ) -> Int {
+    var count = 1
+    var end = offset + size
+    var window = ByteWindow(source)
+    while first + count <= announced, end <= source.count - size {
+      let data = source.dataOffset(atOrAfter: end)
+      if data - end >= size {
+        let inHole = min((data - end) / size, announced - first - count + 1)
+        count += inHole
+        end += inHole * size
+        continue
+      }
+      guard (try? window.bytes(at: end, count: size))?.allSatisfy({ $0 == 0 }) == true else {
+        break
+      }
+      count += 1
+      end += size
+    }
+    summary.note(
+      MailboxFormatError(
+        .zeroRecords, offset: offset,
+        detail: count == 1
+          ? "record \(first) is all zero bytes (never written)"
+          : "records \(first)–\(first + count - 1) are all zero bytes (never written, or a hole)"))
+    summary.isComplete = false
+    return count
   }
 }
 

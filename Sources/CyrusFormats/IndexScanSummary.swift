@@ -4,7 +4,8 @@ public struct IndexScanSummary: Hashable, Sendable {
   public var recordCount = 0
   /// Records whose CRC did not match (they were passed on, marked).
   public var badChecksumRecords = 0
-  /// False when the file ended before the last record the header announces.
+  /// False when the file ended before the last record the header announces, or records were
+  /// skipped as all zero bytes (then the header's counters are not compared).
   public var isComplete = true
   /// Problems in the order found, at most ``maxProblems``; ``droppedProblems`` counts the rest.
   public var problems: [MailboxFormatError] = []

@@ -32,6 +32,9 @@ public enum MailboxFormatErrorKind: String, Hashable, Sendable {
   case countMismatch
   /// Bytes after the last index record.
   case trailingBytes
+  /// Index records that are all zero bytes (never written, or a hole of a sparse file); they
+  /// are skipped, as a run.
+  case zeroRecords
   /// A length read from disk exceeds a named limit of the parser.
   case lengthLimit
   /// Text that does not follow its grammar (header lines, seen value, sequence set, quota).

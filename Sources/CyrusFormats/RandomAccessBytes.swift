@@ -11,6 +11,16 @@ public protocol RandomAccessBytes {
   /// Readers check every range against ``count`` before calling, so a conforming type may treat
   /// an out-of-range request (for example, a file that shrank while being read) as an error.
   func bytes(at offset: Int, count: Int) throws -> [UInt8]
+
+  /// The first offset at or after `offset` that may hold data: past a hole of a sparse file
+  /// (`lseek(SEEK_DATA)`), ``count`` when only holes follow. Readers use it to skip runs of
+  /// zero bytes that were never written, so their work follows the bytes actually stored, not
+  /// the apparent size. Sources without holes return `offset`.
+  func dataOffset(atOrAfter offset: Int) -> Int
+}
+
+extension RandomAccessBytes {
+  public func dataOffset(atOrAfter offset: Int) -> Int { offset }
 }
 
 extension Array: RandomAccessBytes where Element == UInt8 {
@@ -60,6 +70,34 @@ struct ByteWindow<Source: RandomAccessBytes> {
       throw CyrusDBError(.truncated, offset: offset, detail: "short read of \(buffer.count) bytes")
     }
     return Array(buffer[0..<count])
+  }
+
+  /// The first offset at or after `start`, in steps of 4 bytes, whose 4-byte word is not zero;
+  /// or the last such step with fewer than 4 bytes left. Holes of a sparse source are skipped
+  /// whole (``RandomAccessBytes/dataOffset(atOrAfter:)``) and stored zeros are scanned a window
+  /// at a time, so the work follows the bytes stored, not the run's apparent length.
+  mutating func endOfZeroWords(from start: Int) throws -> Int {
+    var offset = start
+    while source.count - offset >= 4 {
+      let data = source.dataOffset(atOrAfter: offset)
+      if data > offset {
+        offset += (min(data, source.count) - offset) / 4 * 4
+        continue
+      }
+      let length = min(Self.windowSize, source.count - offset) / 4 * 4
+      let chunk = try source.bytes(at: offset, count: length)
+      var index = 0
+      while index < length {
+        if chunk[index] != 0 || chunk[index + 1] != 0 || chunk[index + 2] != 0
+          || chunk[index + 3] != 0
+        {
+          return offset + index
+        }
+        index += 4
+      }
+      offset += length
+    }
+    return offset
   }
 
   /// The big-endian u32 at `offset`.

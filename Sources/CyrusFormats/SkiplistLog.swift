@@ -3,13 +3,29 @@
 struct SkiplistLog {
   enum Resolution {
     case unchanged
-    case replaced(CyrusDBRecord)
+    case replaced(Value)
     case deleted
+  }
+
+  /// Where a log record's value lies: read only when the record is emitted, so that memory
+  /// holds the log's keys, never its values.
+  struct Value {
+    var key: [UInt8]
+    /// The ADD record's offset.
+    var offset: Int
+    var valueOffset: Int
+    var valueLength: Int
+
+    /// The record, its value read now.
+    func record<S>(from window: inout ByteWindow<S>) throws -> CyrusDBRecord {
+      CyrusDBRecord(
+        key: key, value: try window.bytes(at: valueOffset, count: valueLength), offset: offset)
+    }
   }
 
   private struct Entry {
     /// The final value, nil when deleted.
-    var record: CyrusDBRecord?
+    var record: Value?
     /// The first operation on the key was an ADD, so the INORDER section should not have it.
     var firstOpWasAdd: Bool
     var consumed = false
@@ -35,15 +51,14 @@ struct SkiplistLog {
       let type = try window.uint32(at: offset)
       if type == 0 && transaction.isEmpty {
         let from = offset
-        while offset <= size - 4, try window.uint32(at: offset) == 0 {
-          offset += 4
-        }
+        offset = try window.endOfZeroWords(from: offset)
         summary.warn(CyrusDBError(.zeroFill, offset: from, detail: "\(offset - from) zero bytes"))
         continue
       }
       let record: SkiplistRecord
       do {
-        record = try SkiplistRecord.read(at: offset, maxLevel: maxLevel, from: &window)
+        record = try SkiplistRecord.read(
+          at: offset, maxLevel: maxLevel, from: &window, readingValue: false)
       } catch let error as CyrusDBError where error.kind == .truncated {
         summary.warn(
           CyrusDBError(
@@ -80,22 +95,24 @@ struct SkiplistLog {
     summary: inout CyrusDBScanSummary
   ) throws {
     if r.type == SkiplistRecord.add {
+      let value = Value(
+        key: r.key, offset: r.offset, valueOffset: r.valueOffset, valueLength: r.valueLength)
       if let old = entries[r.key] {
         if old.record != nil {
           summary.warn(
             CyrusDBError(
               .duplicateAdd, offset: r.offset, detail: "ADD of existing key \(printable(r.key))"))
         }
-        entries[r.key]?.record = CyrusDBRecord(key: r.key, value: r.value, offset: r.offset)
+        entries[r.key]?.record = value
       } else {
-        entries[r.key] = Entry(
-          record: CyrusDBRecord(key: r.key, value: r.value, offset: r.offset), firstOpWasAdd: true)
+        entries[r.key] = Entry(record: value, firstOpWasAdd: true)
       }
       return
     }
     let target: SkiplistRecord
     do {
-      target = try SkiplistRecord.read(at: r.target, maxLevel: maxLevel, from: &window)
+      target = try SkiplistRecord.read(
+        at: r.target, maxLevel: maxLevel, from: &window, readingValue: false)
     } catch let error as CyrusDBError {
       throw CyrusDBError(
         .badPointer, offset: r.offset,
@@ -147,7 +164,7 @@ struct SkiplistLog {
   }
 
   /// The log's record for a key the INORDER section has not reached, once.
-  mutating func takeAdded(_ key: [UInt8], summary: inout CyrusDBScanSummary) -> CyrusDBRecord? {
+  mutating func takeAdded(_ key: [UInt8], summary: inout CyrusDBScanSummary) -> Value? {
     guard let entry = entries[key], !entry.consumed else { return nil }
     entries[key]?.consumed = true
     return entry.record

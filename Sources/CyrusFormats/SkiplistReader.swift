@@ -69,18 +69,22 @@ public struct SkiplistReader<Source: RandomAccessBytes>: CyrusDBReader {
       }
       previousKey = record.key
       while nextPending < pending.count, keyOrder.compare(pending[nextPending], record.key) < 0 {
-        if let r = log.takeAdded(pending[nextPending], summary: &summary) { try emit(r) }
+        if let r = log.takeAdded(pending[nextPending], summary: &summary) {
+          try emit(r.record(from: &window))
+        }
         nextPending += 1
       }
       switch log.resolve(record.key, summary: &summary) {
       case .unchanged:
         try emit(CyrusDBRecord(key: record.key, value: record.value, offset: record.offset))
-      case .replaced(let r): try emit(r)
+      case .replaced(let r): try emit(r.record(from: &window))
       case .deleted: break
       }
     }
     while nextPending < pending.count {
-      if let r = log.takeAdded(pending[nextPending], summary: &summary) { try emit(r) }
+      if let r = log.takeAdded(pending[nextPending], summary: &summary) {
+        try emit(r.record(from: &window))
+      }
       nextPending += 1
     }
     // Cyrus updates listsize only at checkpoint and recovery, never on a logged write, so it

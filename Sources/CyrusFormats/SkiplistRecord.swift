@@ -17,7 +17,11 @@ struct SkiplistRecord {
   var offset: Int
   var type: UInt32
   var key: [UInt8] = []
+  /// The value; empty when the record was read without it (``read(at:maxLevel:from:readingValue:)``).
   var value: [UInt8] = []
+  /// Where the value lies in the file, and its length, whether it was read or not.
+  var valueOffset = 0
+  var valueLength = 0
   /// Number of forward pointers (DUMMY, INORDER, ADD).
   var level = 0
   /// For DELETE: the offset of the record being deleted.
@@ -26,10 +30,12 @@ struct SkiplistRecord {
 
   static func roundUp4(_ n: Int) -> Int { (n + 3) & ~3 }
 
-  /// Reads the record at `offset`; `maxLevel` bounds the pointer scan.
-  static func read<S>(at offset: Int, maxLevel: Int, from window: inout ByteWindow<S>) throws
-    -> Self
-  {
+  /// Reads the record at `offset`; `maxLevel` bounds the pointer scan. Without `readingValue`
+  /// the value is only located (``valueOffset``, ``valueLength``): the log replay holds log
+  /// records until their end, and a value of up to 64 MiB may lie in a hole of a sparse file.
+  static func read<S>(
+    at offset: Int, maxLevel: Int, from window: inout ByteWindow<S>, readingValue: Bool = true
+  ) throws -> Self {
     let size = window.count
     guard offset % 4 == 0, offset >= SkiplistHeader.size, offset < size else {
       throw CyrusDBError(
@@ -49,14 +55,16 @@ struct SkiplistRecord {
       let target = Int(try c.readUInt32())
       return SkiplistRecord(offset: offset, type: type, target: target, length: 8)
     case inorder, add, dummy:
-      return try readKeyed(at: offset, type: type, maxLevel: maxLevel, from: &window)
+      return try readKeyed(
+        at: offset, type: type, maxLevel: maxLevel, from: &window, readingValue: readingValue)
     default:
       throw CyrusDBError(.badRecordType, offset: offset, detail: "record type \(type)")
     }
   }
 
   private static func readKeyed<S>(
-    at offset: Int, type: UInt32, maxLevel: Int, from window: inout ByteWindow<S>
+    at offset: Int, type: UInt32, maxLevel: Int, from window: inout ByteWindow<S>,
+    readingValue: Bool
   ) throws -> Self {
     let size = window.count
     var position = offset + 4
@@ -76,7 +84,8 @@ struct SkiplistRecord {
     let key = Array(try window.bytes(at: position, count: keyLength))
     position += roundUp4(keyLength)
     let valueLength = try lengthField(limit: CyrusDBLimits.maxValueLength, name: "datalen")
-    let value = Array(try window.bytes(at: position, count: valueLength))
+    let valueOffset = position
+    let value = readingValue ? Array(try window.bytes(at: position, count: valueLength)) : []
     position += roundUp4(valueLength)
     let words = min(maxLevel + 1, (size - position) / 4)
     var c = ByteCursor(try window.bytes(at: position, count: words * 4), baseOffset: position)
@@ -94,7 +103,7 @@ struct SkiplistRecord {
       throw CyrusDBError(.badPadding, offset: position, detail: "record with no pointers")
     }
     return SkiplistRecord(
-      offset: offset, type: type, key: key, value: value, level: level,
-      length: c.offset - offset)
+      offset: offset, type: type, key: key, value: value, valueOffset: valueOffset,
+      valueLength: valueLength, level: level, length: c.offset - offset)
   }
 }

@@ -54,6 +54,7 @@ public struct TwoskipReader<Source: RandomAccessBytes>: CyrusDBReader {
     var next = dummy.levelZeroNext(end: end)
     var previousKey: [UInt8]? = nil
     var steps = 0
+    var deletes = DeleteRunCheck()
     while next != 0 {
       steps += 1
       guard steps <= end / 8, next < UInt64(end) else {
@@ -64,8 +65,10 @@ public struct TwoskipReader<Source: RandomAccessBytes>: CyrusDBReader {
       let record = try TwoskipRecord.read(at: Int(next), end: end, from: &window)
       switch record.type {
       case TwoskipRecord.delete:
+        try deletes.visit(record.offset)
         next = record.nextloc[0]
       case TwoskipRecord.record:
+        deletes = DeleteRunCheck()
         let (key, value) = try record.body(from: &window)
         if let previousKey, keyOrder.compare(previousKey, key) >= 0 {
           throw CyrusDBError(
@@ -89,6 +92,33 @@ public struct TwoskipReader<Source: RandomAccessBytes>: CyrusDBReader {
           detail: "header num_records \(header.numRecords), found \(summary.recordCount)"))
     }
     return summary
+  }
+}
+
+/// Finds a loop among consecutive DELETE records of the level-0 chain (Brent's cycle
+/// detection: one remembered offset, moved at doubling step counts), in at most twice as many
+/// steps as the run has distinct records, with no memory per record.
+///
+/// A loop through a RECORD is caught by the key order (a key seen again does not sort after
+/// the previous one); a loop of DELETEs alone has no key, and the step bound `current_size / 8`
+/// alone would let a sparse file with a huge apparent size spin for hours.
+struct DeleteRunCheck {
+  private var mark: Int?
+  private var power = 1
+  private var run = 0
+
+  /// Records that the chain reached the DELETE at `offset`; throws when it was reached before.
+  mutating func visit(_ offset: Int) throws {
+    if offset == mark {
+      throw CyrusDBError(
+        .badPointer, offset: offset, detail: "pointer loop through DELETE records")
+    }
+    run += 1
+    if run == power {
+      mark = offset
+      power *= 2
+      run = 0
+    }
   }
 }
 

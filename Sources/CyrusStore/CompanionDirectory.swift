@@ -14,13 +14,18 @@ import CyrusFormats
 struct CompanionDirectory {
   /// The other area's root on this host.
   let root: String
+  /// The instance's root, if its paths are placed under one.
+  var instanceRoot: String? = nil
 
   /// Opens `relative` below the root, one component at a time with `O_NOFOLLOW`, so a symlink
   /// anywhere on the way is not followed. The caller closes the descriptor.
   /// - Returns: the descriptor, or -1 and the errno of the first component that failed.
   func open(_ relative: EntryPath) -> (fd: Int32, error: Int32) {
-    var fd = Glibc.open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard fd >= 0 else { return (-1, errno) }
+    var fd: Int32
+    switch FileOpening.directory(path: root, root: instanceRoot) {
+    case .success(let opened): fd = opened
+    case .failure(let failure): return (-1, failure.code)
+    }
     for component in relative.components {
       let next = Array(component).withCString {
         openat(fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -43,7 +48,8 @@ struct CompanionDirectory {
   /// partition directory that does not exist means every live message is missing; one that
   /// cannot be opened is reported as such, not as missing messages.
   func checkMessages(
-    of relative: EntryPath, indexDirectory: String, hasExpunge: Bool, userFlags: [String?]
+    of relative: EntryPath, indexDirectory: String, indexDirectoryFD: Int32, hasExpunge: Bool,
+    userFlags: [String?]
   ) -> (notes: [MailboxNote], summary: IndexSummary?) {
     let (fd, code) = open(relative)
     var names: [[UInt8]] = []
@@ -66,7 +72,8 @@ struct CompanionDirectory {
     }
     defer { if fd >= 0 { close(fd) } }
     var (pending, summary, _) = MailboxContentCheck.notes(
-      messageNames: names, indexDirectory: indexDirectory, hasExpunge: hasExpunge,
+      messageNames: names, indexDirectory: indexDirectory, indexDirectoryFD: indexDirectoryFD,
+      hasExpunge: hasExpunge,
       userFlags: userFlags)
     // The message files are walked in the other area, later: their sizes are looked at here,
     // in `fd`. No names, no look into `fd`: it is used only for the files listed.
@@ -78,7 +85,14 @@ struct CompanionDirectory {
   /// The GUIDs the metapartition's index records, for `--level guid` in the partition walker
   /// (whose directory holds the message files but no index); empty when there is none.
   func guids(of relative: EntryPath) -> [UInt32: MessageGUID] {
-    guard let reader = try? IndexReader(FileBytes(path: path(relative) + "/cyrus.index")) else {
+    let (fd, _) = open(relative)
+    guard fd >= 0 else { return [:] }
+    defer { close(fd) }
+    guard
+      let reader = try? IndexReader(
+        FileBytes(
+          name: Array("cyrus.index".utf8), in: fd, path: path(relative) + "/cyrus.index"))
+    else {
       return [:]
     }
     var guids: [UInt32: MessageGUID] = [:]

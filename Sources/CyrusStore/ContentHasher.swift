@@ -12,8 +12,6 @@ final class ContentHasher {
   private var buffer: [UInt8]
   /// Test hook: called with a file's name just before it is opened.
   private let beforeOpening: (@Sendable ([UInt8]) -> Void)?
-  /// `O_NOATIME` (Linux): reading must not even touch the primary's access times where allowed.
-  private static let noAccessTime: Int32 = 0o1000000
 
   init(bufferSize: Int, beforeOpening: (@Sendable ([UInt8]) -> Void)? = nil) {
     buffer = [UInt8](repeating: 0, count: max(4096, bufferSize))
@@ -49,21 +47,30 @@ final class ContentHasher {
     -> Result<[UInt8], EntryProblem>
   {
     beforeOpening?(name)
-    var fd = name.withCString {
-      openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | Self.noAccessTime)
+    // Opened without blocking and checked before reading: the file examined may have been
+    // swapped for a FIFO (whose open would wait for a writer forever) or anything else.
+    let opened: FileOpening.Opened
+    do {
+      opened = try FileOpening.regularFile(
+        name, in: directory, path: String(decoding: name, as: UTF8.self),
+        extraFlags: FileOpening.noAccessTime)
+    } catch {
+      switch error.kind {
+      case .notFound: return .failure(.vanished)
+      case .wrongType: return .failure(.changedWhileReading)
+      default: return .failure(.unreadable(error.detail))
+      }
     }
-    if fd < 0 && errno == EPERM {
-      fd = name.withCString { openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
-    }
-    guard fd >= 0 else {
-      let code = errno
-      return .failure(code == ENOENT ? .vanished : .unreadable(SystemFiles.errorText(code)))
-    }
+    let fd = opened.fd
     defer { close(fd) }
-    var before = stat()
-    guard fstat(fd, &before) == 0 else { return .failure(.unreadable(SystemFiles.errorText())) }
-    guard before.st_ino == expected.st_ino, before.st_dev == expected.st_dev else {
+    let before = opened.info
+    guard before.st_ino == expected.st_ino, before.st_dev == expected.st_dev,
+      (expected.st_mode & S_IFMT) == S_IFREG
+    else {
       return .failure(.changedWhileReading)
+    }
+    if let problem = SparseFiles.problem(fd: fd, size: Int(before.st_size)) {
+      return .failure(.unreadable(problem))
     }
     var hasher = start
     var total: Int64 = 0

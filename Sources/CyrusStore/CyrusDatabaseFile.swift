@@ -5,7 +5,7 @@ import CyrusFormats
 /// backend its first bytes show — never the one the config claims, since Cyrus 3.6 converts
 /// files in place (§4.8 of the formats reference) — or with an explicit override.
 public struct CyrusDatabaseFile: Sendable {
-  /// The path.
+  /// The path (for messages, and what libdb opens for a Berkeley DB file).
   public let path: String
   /// The backend used to read it.
   public let kind: CyrusDBKind
@@ -13,6 +13,10 @@ public struct CyrusDatabaseFile: Sendable {
   public let keyOrder: CyrusKeyOrder?
   /// Reads the file when it is a Berkeley DB file.
   public let berkeley: any BerkeleyRecordReader
+  /// The file, opened once (no FIFO, no symlink): detection and records read the same file,
+  /// never a second open by path that could meet another. `nil` for a Berkeley DB file named
+  /// with an explicit backend, which only libdb opens.
+  private let file: FileBytes?
 
   /// Opens `path` and detects its backend (or takes `backend`); a Berkeley DB file is read
   /// through `berkeley`.
@@ -20,13 +24,26 @@ public struct CyrusDatabaseFile: Sendable {
     path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil,
     berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()
   ) throws(CyrusStoreError) {
+    let isBerkeley = backend == .berkeleyBtree || backend == .berkeleyHash
+    try self.init(
+      file: isBerkeley ? nil : try FileBytes(path: path), path: path, backend: backend,
+      keyOrder: keyOrder, berkeley: berkeley)
+  }
+
+  /// Reads an already open file; `path` names it (and is what libdb opens if it turns out to
+  /// be a Berkeley DB file).
+  init(
+    file: FileBytes?, path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil,
+    berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()
+  ) throws(CyrusStoreError) {
     self.path = path
     self.keyOrder = keyOrder
+    self.file = file
     self.berkeley = berkeley
     if let backend {
       self.kind = backend
     } else {
-      let file = try FileBytes(path: path)
+      guard let file else { preconditionFailure("detecting a backend needs the open file") }
       let prefix: [UInt8]
       do {
         prefix = try file.bytes(at: 0, count: min(file.count, CyrusDBKind.prefixLength))
@@ -35,6 +52,12 @@ public struct CyrusDatabaseFile: Sendable {
       }
       self.kind = CyrusDBKind.detect(prefix)
     }
+  }
+
+  /// The open file, or a new open of ``path``.
+  private func opened() throws(CyrusStoreError) -> FileBytes {
+    if let file { return file }
+    return try FileBytes(path: path)
   }
 
   /// Streams every record in the file's order (Berkeley DB files through ``berkeley``).
@@ -51,15 +74,15 @@ public struct CyrusDatabaseFile: Sendable {
       case .empty:
         return []
       case .twoskip:
-        return try TwoskipReader(FileBytes(path: path), keyOrder: keyOrder ?? .raw).forEachRecord(
+        return try TwoskipReader(opened(), keyOrder: keyOrder ?? .raw).forEachRecord(
           body
         ).warnings
       case .skiplist:
-        return try SkiplistReader(FileBytes(path: path), keyOrder: keyOrder ?? .signedChar)
+        return try SkiplistReader(opened(), keyOrder: keyOrder ?? .signedChar)
           .forEachRecord(body).warnings
       case .flat:
         return try FlatReader(
-          FileBytes(path: path), escaping: flatEscaping, keyOrder: keyOrder ?? .mailbox
+          opened(), escaping: flatEscaping, keyOrder: keyOrder ?? .mailbox
         )
         .forEachRecord(body).warnings
       case .berkeleyBtree, .berkeleyHash:

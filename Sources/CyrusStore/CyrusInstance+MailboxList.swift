@@ -17,9 +17,23 @@ extension CyrusInstance {
   public var mailboxesDBPath: String {
     if let explicit = conf["mboxlist_db_path"], !explicit.isEmpty {
       return explicit.hasPrefix("/")
-        ? Self.reroot(explicit, under: root) : Self.join(configDirectory, explicit)
+        ? Self.reroot(explicit, under: root)
+        : RootedPath.normalized(Self.join(configDirectory, explicit))
     }
     return Self.join(configDirectory, "mailboxes.db")
+  }
+
+  /// Refuses a `mboxlist_db_path` that leaves the root (`../../etc/shadow`, `/../x`).
+  func checkMailboxesDBPath() throws(CyrusStoreError) {
+    guard let root, let explicit = conf["mboxlist_db_path"], !explicit.isEmpty else { return }
+    let escapes =
+      explicit.hasPrefix("/")
+      ? RootedPath.place(explicit, under: root) == nil
+      : !RootedPath.isInside(Self.join(configDirectory, explicit), root: root)
+    guard escapes else { return }
+    throw CyrusStoreError(
+      .badOption, path: conf.location(of: "mboxlist_db_path") ?? configFile,
+      detail: "mboxlist_db_path: '\(explicit)' leaves the root \(root); not used")
   }
 
   /// `<configdirectory>/mailboxlist.txt`, where the Debian/UCS failover procedure keeps the
@@ -57,7 +71,7 @@ extension CyrusInstance {
     }
     let directory = SpoolLocation(self).legacyDirectory(of: name.internalName)
     let path = Self.join(root, String(decoding: directory.bytes, as: UTF8.self)) + "/cyrus.header"
-    let bytes = try SystemFiles.readFile(path, limit: Self.mailboxHeaderSizeLimit)
+    let bytes = try SystemFiles.readFile(path, limit: Self.mailboxHeaderSizeLimit, root: root)
     let header: MailboxHeader
     do {
       header = try MailboxHeader.parse(bytes)

@@ -17,6 +17,10 @@ public struct CyrusInstance: Sendable {
   public static let configSizeLimit = 4 << 20
   /// Nesting limit for `@include` (Cyrus has none; this stops include loops).
   public static let includeDepthLimit = 8
+  /// Most files read for one instance's configuration, `imapd.conf` and every `@include`
+  /// counted (Cyrus has no limit; 44 KB of includes nested within the depth limit would
+  /// otherwise fan out to 10^8 file reads).
+  public static let includeFileLimit = 64
   /// Where a root directory may hold its `imapd.conf`, in the order tried (Debian, UCS, bare).
   public static let configLocations = ["etc/imapd.conf", "etc/imap/imapd.conf", "imapd.conf"]
 
@@ -46,9 +50,10 @@ public struct CyrusInstance: Sendable {
     switch SystemFiles.kind(of: argument) {
     case .failure(let error): throw error
     case .success(.directory):
+      // A symlink there is not followed: below a root it could name a file of this host.
       guard
         let found = configLocations.map({ join(argument, $0) }).first(where: {
-          if case .success(.file) = SystemFiles.kind(of: $0) { return true }
+          if case .success(.file) = SystemFiles.kind(of: $0, followingLinks: false) { return true }
           return false
         })
       else {
@@ -66,24 +71,52 @@ public struct CyrusInstance: Sendable {
       throw CyrusStoreError(
         .wrongType, path: argument, detail: "is a \(kind.rawValue), not imapd.conf or a directory")
     }
-    let conf = try readConf(configFile, root: root, depth: 0)
+    var filesRead = 0
+    let conf = try readConf(
+      configFile, root: root, depth: 0, filesRead: &filesRead,
+      // The file the operator named may be a symlink; files below a root may not.
+      named: root.map { !RootedPath.isInside(configFile, root: $0) } ?? true)
     let areas = try areas(of: conf, root: root, configFile: configFile)
-    return CyrusInstance(configFile: configFile, root: root, conf: conf, areas: areas)
+    let instance = CyrusInstance(configFile: configFile, root: root, conf: conf, areas: areas)
+    try instance.checkMailboxesDBPath()
+    return instance
   }
 
-  private static func readConf(_ path: String, root: String?, depth: Int) throws(CyrusStoreError)
-    -> ImapdConf
-  {
+  private static func readConf(
+    _ path: String, root: String?, depth: Int, filesRead: inout Int, named: Bool = false
+  ) throws(CyrusStoreError) -> ImapdConf {
     guard depth <= includeDepthLimit else {
       throw CyrusStoreError(
         .badOption, path: path, detail: "@include nested deeper than \(includeDepthLimit)")
     }
-    let bytes = try SystemFiles.readFile(path, limit: configSizeLimit)
+    filesRead += 1
+    guard filesRead <= includeFileLimit else {
+      throw CyrusStoreError(
+        .badOption, path: path,
+        detail: "more than \(includeFileLimit) files to read through @include; not read")
+    }
+    let bytes =
+      named
+      ? try SystemFiles.readFile(path, limit: configSizeLimit, followLinks: true)
+      : try SystemFiles.readFile(path, limit: configSizeLimit, root: root)
     var conf = ImapdConf(parsing: bytes, source: path)
     for include in conf.includes {
-      let target =
-        include.hasPrefix("/") ? reroot(include, under: root) : join(parentDirectory(path), include)
-      conf.merge(try readConf(target, root: root, depth: depth + 1))
+      let target: String
+      if include.hasPrefix("/") {
+        guard let placed = RootedPath.place(include, under: root) else {
+          throw CyrusStoreError(
+            .badOption, path: path, detail: "@include \(include) leaves the root \(root ?? "/")")
+        }
+        target = placed
+      } else {
+        target = RootedPath.normalized(join(parentDirectory(path), include))
+        if let root, RootedPath.isInside(path, root: root), !RootedPath.isInside(target, root: root)
+        {
+          throw CyrusStoreError(
+            .badOption, path: path, detail: "@include \(include) leaves the root \(root)")
+        }
+      }
+      conf.merge(try readConf(target, root: root, depth: depth + 1, filesRead: &filesRead))
     }
     return conf
   }
@@ -98,7 +131,12 @@ public struct CyrusInstance: Sendable {
           .badOption, path: conf.location(of: key) ?? configFile,
           detail: "\(key): '\(value)' is not an absolute path")
       }
-      return reroot(value, under: root)
+      guard let placed = RootedPath.place(value, under: root) else {
+        throw CyrusStoreError(
+          .badOption, path: conf.location(of: key) ?? configFile,
+          detail: "\(key): '\(value)' leaves the root \(root ?? "/"); not used")
+      }
+      return placed
     }
     guard let configDirectory = conf["configdirectory"], !configDirectory.isEmpty else {
       throw CyrusStoreError(.missingOption, path: configFile, detail: "no 'configdirectory' option")
@@ -106,7 +144,7 @@ public struct CyrusInstance: Sendable {
     var areas = [
       StoreArea(
         name: "config", role: .config, configuredPath: configDirectory,
-        path: try place("configdirectory", configDirectory))
+        path: try place("configdirectory", configDirectory), root: root)
     ]
     let partitions = conf.prefixed("partition")
     guard !partitions.isEmpty else {
@@ -120,7 +158,8 @@ public struct CyrusInstance: Sendable {
       for (name, value) in conf.prefixed(prefix) where !value.isEmpty {
         let key = "\(prefix)-\(name)"
         areas.append(
-          StoreArea(name: key, role: role, configuredPath: value, path: try place(key, value)))
+          StoreArea(
+            name: key, role: role, configuredPath: value, path: try place(key, value), root: root))
       }
     }
     if conf.bool("sieveusehomedir") != true {
@@ -128,7 +167,7 @@ public struct CyrusInstance: Sendable {
       areas.append(
         StoreArea(
           name: "sieve", role: .sieve, configuredPath: sieveDirectory,
-          path: try place("sievedir", sieveDirectory), optional: true))
+          path: try place("sievedir", sieveDirectory), optional: true, root: root))
     }
     return arrange(areas)
   }
@@ -157,9 +196,12 @@ public struct CyrusInstance: Sendable {
     return result
   }
 
+  /// A configured absolute path on this host: under `root` when there is one. Normalised
+  /// lexically; a `..` above `/` stays at `/` (``locate(_:root:)`` refuses such paths first).
   public static func reroot(_ path: String, under root: String?) -> String {
-    guard let root, !root.isEmpty else { return path }
-    return join(root, String(path.drop(while: { $0 == "/" })))
+    let normal = RootedPath.normalized(path.hasPrefix("/") ? path : "/" + path)
+    guard let root, !root.isEmpty else { return normal }
+    return join(root, String(normal.drop(while: { $0 == "/" })))
   }
 
   public static func join(_ directory: String, _ name: String) -> String {

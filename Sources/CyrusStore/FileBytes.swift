@@ -11,30 +11,35 @@ import CyrusFormats
 ///
 /// The size is fixed when the file is opened; a read past it, or a short read because the file
 /// shrank meanwhile, throws ``CyrusDBError`` (`truncated`) with the offset.
-public final class FileBytes: RandomAccessBytes {
+public final class FileBytes: RandomAccessBytes, Sendable {
   /// The path, for messages.
   public let path: String
   /// Size at open time.
   public let count: Int
   private let fd: Int32
 
-  /// Opens `path` read-only without following a final symlink.
+  /// Opens `path` read-only without following a final symlink; refuses a FIFO, a device or
+  /// anything else that is not a regular file without blocking on it (``FileOpening``).
   public init(path: String) throws(CyrusStoreError) {
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-    guard fd >= 0 else { throw SystemFiles.error(for: errno, path: path, doing: "cannot open") }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else {
-      let code = errno
-      close(fd)
-      throw SystemFiles.error(for: code, path: path, doing: "cannot examine")
-    }
-    guard (info.st_mode & S_IFMT) == S_IFREG else {
-      close(fd)
-      throw CyrusStoreError(.wrongType, path: path, detail: "not a regular file")
-    }
+    let opened = try FileOpening.regularFile(Array(path.utf8), path: path)
+    self.path = path
+    self.fd = opened.fd
+    self.count = Int(opened.info.st_size)
+  }
+
+  /// Opens `name` in the directory open at `directory` the same way; `path` names it.
+  init(name: [UInt8], in directory: Int32, path: String) throws(CyrusStoreError) {
+    let opened = try FileOpening.regularFile(name, in: directory, path: path)
+    self.path = path
+    self.fd = opened.fd
+    self.count = Int(opened.info.st_size)
+  }
+
+  /// Takes ownership of `fd`, an open regular file of `count` bytes.
+  init(ownedDescriptor fd: Int32, count: Int, path: String) {
     self.path = path
     self.fd = fd
-    self.count = Int(info.st_size)
+    self.count = count
   }
 
   deinit { close(fd) }
@@ -62,5 +67,14 @@ public final class FileBytes: RandomAccessBytes {
       done += got
     }
     return buffer
+  }
+
+  /// `lseek(SEEK_DATA)`: past a hole of a sparse file; ``count`` when only holes follow;
+  /// `offset` itself where the file system cannot tell.
+  public func dataOffset(atOrAfter offset: Int) -> Int {
+    guard offset >= 0, offset < count else { return offset }
+    let found = lseek(fd, off_t(offset), SparseFiles.seekData)
+    if found < 0 { return errno == ENXIO ? count : offset }
+    return max(offset, min(Int(found), count))
   }
 }

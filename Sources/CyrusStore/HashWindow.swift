@@ -88,7 +88,7 @@ final class HashWindow: @unchecked Sendable {
     let size = step.read == nil ? 0 : step.entry.size
     let slot = Slot(step: step, size: size, startsRun: startsRun)
     window.append(slot)
-    bytes += size
+    bytes = bytes.addingSaturated(size)
     if startsRun { runs += 1 }
     if window.count - windowHead >= Self.entryLimit || bytes >= Self.byteLimit
       || runs >= Self.directoryLimit
@@ -111,7 +111,7 @@ final class HashWindow: @unchecked Sendable {
       window.removeFirst(windowHead)
       windowHead = 0
     }
-    bytes -= slot.size
+    bytes -= Swift.min(bytes, slot.size)
     if slot.startsRun { runs -= 1 }
     if !refilling, window.count - windowHead <= Self.entryLimit / 2, bytes <= Self.byteLimit / 2,
       runs <= Self.directoryLimit / 2

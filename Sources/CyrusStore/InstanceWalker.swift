@@ -11,7 +11,8 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
   private let window: HashWindow?
   /// How many entries were yielded so far (for progress lines).
   public private(set) var entriesSeen = 0
-  /// How many content bytes were yielded so far (file sizes).
+  /// How many content bytes were yielded so far (file sizes); stays at `UInt64.max` once the
+  /// sizes add up to more (sparse files may each claim 2^63−1 bytes).
   public private(set) var bytesSeen: UInt64 = 0
 
   /// Prepares a walk; nothing is read until ``next()``.
@@ -40,7 +41,9 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
     case .metapartition: other = String(area.name.dropFirst("meta".count))
     default: return nil
     }
-    return areas.first { $0.name == other }.map { CompanionDirectory(root: $0.path) }
+    return areas.first { $0.name == other }.map {
+      CompanionDirectory(root: $0.path, instanceRoot: $0.root)
+    }
   }
 
   /// The next entry in canonical order.
@@ -68,7 +71,7 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
 
   private func yield(_ entry: ManifestEntry) -> ManifestEntry {
     entriesSeen += 1
-    if entry.kind == .file { bytesSeen += entry.size }
+    if entry.kind == .file { bytesSeen = bytesSeen.addingSaturated(entry.size) }
     return entry
   }
 }

@@ -13,12 +13,14 @@ import CyrusFormats
 /// recorded size of each live message whose file is listed.
 enum MailboxContentCheck {
   /// The notes for one mailbox: its `cyrus.index` (and `cyrus.expunge`, if `hasExpunge`) in
-  /// `indexDirectory` (a path on this host) against the message files named `messageNames`.
+  /// `indexDirectory` (a path on this host, open at `indexDirectoryFD`: the files are opened
+  /// in it, never by path) against the message files named `messageNames`.
   /// Both lie in the same directory unless a metapartition keeps the cyrus.* files apart from
   /// the messages (then `indexDirectory` is the metapartition's). The notes still wait for the
   /// message files' sizes.
   static func notes(
-    messageNames names: [[UInt8]], indexDirectory path: String, hasExpunge: Bool,
+    messageNames names: [[UInt8]], indexDirectory path: String, indexDirectoryFD directory: Int32,
+    hasExpunge: Bool,
     userFlags flagNames: [String?], keepGUIDs: Bool = false
   )
     -> (
@@ -34,16 +36,19 @@ enum MailboxContentCheck {
     var pending = PendingMailboxNotes()
     var expungedKept: Set<UInt32> = []
     if hasExpunge,
-      let reader = try? IndexReader(FileBytes(path: path + "/cyrus.expunge"))
+      let reader = try? IndexReader(
+        FileBytes(name: Array("cyrus.expunge".utf8), in: directory, path: path + "/cyrus.expunge"))
     {
       _ = try? reader.forEachRecord { expungedKept.insert($0.uid) }
     }
     do {
-      let reader = try IndexReader(FileBytes(path: path + "/cyrus.index"))
+      let reader = try IndexReader(
+        FileBytes(name: Array("cyrus.index".utf8), in: directory, path: path + "/cyrus.index"))
       let summary = try reader.forEachRecord { record in
         let present = files.remove(record.uid) != nil
         if !record.isExpunged { digests.add(record, flagNames: flagNames) }
-        if keepGUIDs, !record.guid.isZero { guids[record.uid] = record.guid }
+        // Only for files listed: memory follows the directory, not the index's claims.
+        if keepGUIDs, present, !record.guid.isZero { guids[record.uid] = record.guid }
         if record.isExpunged {
           if present && record.isUnlinked {
             pending.add(

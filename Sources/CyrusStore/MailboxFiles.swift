@@ -56,15 +56,18 @@ public struct MailboxFiles: Sendable, Equatable {
   /// Reads the files of a local instance.
   public static func collect(_ instance: CyrusInstance) -> MailboxFiles {
     MailboxFiles(
-      databasePath: instance.mailboxesDBPath, database: read(instance.mailboxesDBPath),
-      dumpPath: instance.mailboxListDumpPath, dump: read(instance.mailboxListDumpPath),
+      databasePath: instance.mailboxesDBPath,
+      database: read(instance.mailboxesDBPath, root: instance.root),
+      dumpPath: instance.mailboxListDumpPath,
+      dump: read(instance.mailboxListDumpPath, root: instance.root),
       hashImapSpool: instance.hashImapSpool, fullDirHash: instance.fullDirHash,
       deletedPrefix: instance.deletedPrefix)
   }
 
-  static func read(_ path: String) -> Content {
+  /// Reads one of the files: not through a symlink, not a FIFO, not out of `root`.
+  static func read(_ path: String, root: String?) -> Content {
     do {
-      return .bytes(try SystemFiles.readFile(path, limit: sizeLimit))
+      return .bytes(try SystemFiles.readFile(path, limit: sizeLimit, root: root))
     } catch let error where error.kind == .notFound {
       return .absent
     } catch {
@@ -75,9 +78,9 @@ public struct MailboxFiles: Sendable, Equatable {
   /// The spool rule these files come with.
   public var location: SpoolLocation { SpoolLocation(hashed: hashImapSpool, fullHash: fullDirHash) }
 
-  /// The mailbox list in `database`, read with the backend its magic shows. Berkeley DB needs a
-  /// file, so the bytes go through a private temporary file, read by `berkeley`; errors name
-  /// ``databasePath``.
+  /// The mailbox list in `database`, read with the backend its magic shows; errors name
+  /// ``databasePath``. The bytes go through an unlinked temporary file (``TemporaryCopy``):
+  /// nothing is left in /tmp if the process is killed meanwhile.
   public func mailboxList(berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()) throws
     -> MailboxList
   {
@@ -87,37 +90,24 @@ public struct MailboxFiles: Sendable, Equatable {
     case .unreadable(let reason):
       throw CyrusStoreError(.system, path: databasePath, detail: reason)
     case .bytes(let bytes):
-      var template = Array("/tmp/cyrus-failover-mailboxes-XXXXXX".utf8CString)
-      let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-        guard let base = buffer.baseAddress else { return -1 }
-        return mkstemp(base)
+      let copy = try TemporaryCopy(bytes)
+      let kind = CyrusDBKind.detect(bytes.prefix(CyrusDBKind.prefixLength))
+      let file: CyrusDatabaseFile
+      if kind == .berkeleyBtree || kind == .berkeleyHash {
+        // libdb (or its child process) opens a path: the open file's own, under /proc.
+        file = try CyrusDatabaseFile(
+          file: nil, path: copy.procPath, backend: kind, berkeley: berkeley)
+      } else {
+        file = try CyrusDatabaseFile(
+          file: copy.fileBytes(path: databasePath), path: databasePath, backend: kind)
       }
-      guard fd >= 0 else {
-        throw CyrusStoreError(
-          .system, path: "/tmp", detail: "cannot make a temporary file: \(SystemFiles.errorText())")
-      }
-      let temporary = template.withUnsafeBufferPointer { buffer in
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      }
-      defer {
-        close(fd)
-        unlink(temporary)
-      }
-      var written = 0
-      while written < bytes.count {
-        let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard count > 0 else {
-          throw CyrusStoreError(
-            .system, path: temporary, detail: "cannot write: \(SystemFiles.errorText())")
+      return try withExtendedLifetime(copy) {
+        do {
+          return try MailboxList.read(file, deletedPrefix: deletedPrefix)
+        } catch var error as CyrusDatabaseError {
+          error.path = databasePath
+          throw error
         }
-        written += count
-      }
-      do {
-        return try MailboxList.read(
-          path: temporary, deletedPrefix: deletedPrefix, berkeley: berkeley)
-      } catch var error as CyrusDatabaseError {
-        error.path = databasePath
-        throw error
       }
     }
   }

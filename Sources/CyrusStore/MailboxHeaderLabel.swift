@@ -13,12 +13,11 @@ enum MailboxHeaderLabel {
   /// formed; a damaged header only costs the label and the flag names here (the file itself is
   /// still compared byte for byte).
   static func read(directoryFD: Int32) -> MailboxHeader? {
-    let fd = openat(directoryFD, "cyrus.header", O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
+    // Not a FIFO or a symlink: a FIFO named cyrus.header would block the walk for good.
     guard
-      let bytes = try? SystemFiles.readAll(
-        fd: fd, path: "cyrus.header", limit: MailboxHeader.maxFileSize)
+      let bytes = try? SystemFiles.readFile(
+        Array("cyrus.header".utf8), in: directoryFD, path: "cyrus.header",
+        limit: MailboxHeader.maxFileSize)
     else { return nil }
     return try? MailboxHeader.parse(bytes)
   }

@@ -23,7 +23,13 @@ public struct MailboxList: Sendable {
     path: String, backend: CyrusDBKind? = nil, deletedPrefix: String = "DELETED",
     berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()
   ) throws -> MailboxList {
-    let file = try CyrusDatabaseFile(path: path, backend: backend, berkeley: berkeley)
+    try read(
+      CyrusDatabaseFile(path: path, backend: backend, berkeley: berkeley),
+      deletedPrefix: deletedPrefix)
+  }
+
+  /// Reads an opened mailboxes.db.
+  static func read(_ file: CyrusDatabaseFile, deletedPrefix: String) throws -> MailboxList {
     var list = MailboxList(
       entries: [], kind: file.kind, layout: nil, problems: [], uniqueIDRecords: [:])
     var undecided: [CyrusDBRecord] = []

@@ -75,11 +75,12 @@ public struct StateSummary: Sendable, Equatable {
     return kind(ofFileNamed: Array(path.lastComponent))
   }
 
-  /// Reads a quota file: limits and usage as sorted `resource value` lines.
-  static func readQuota(path: String) -> StateSummary {
+  /// Reads a quota file, `name` in the directory open at `directory`: limits and usage as
+  /// sorted `resource value` lines.
+  static func readQuota(name: [UInt8], in directory: Int32, path: String) -> StateSummary {
     do {
       let record = try QuotaRecord.parse(
-        try SystemFiles.readFile(path, limit: QuotaRecord.maxLength))
+        try SystemFiles.readFile(name, in: directory, path: path, limit: QuotaRecord.maxLength))
       // Usage as readable pairs (`STORAGE 8774, MESSAGE 11`): compared, and shown, by resource.
       func digest(_ values: [QuotaRecord.Resource: Int64]) -> String {
         values.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }
@@ -110,10 +111,15 @@ public struct StateSummary: Sendable, Equatable {
     return nil
   }
 
-  /// Reads the state file at `path`: the digest over every record, and the records themselves
-  /// as long as they stay within the item limits.
-  static func read(path: String, kind: Kind, berkeley: any BerkeleyRecordReader) -> StateSummary {
-    if kind == .quota { return readQuota(path: path) }
+  /// Reads the state file `name` in the directory open at `directory` (never by path: no
+  /// symlink, no FIFO; `path` names it): the digest over every record, and the records
+  /// themselves as long as they stay within the item limits. A Berkeley DB file (2.2) is read
+  /// by libdb, which opens `path`.
+  static func read(
+    name: [UInt8], in directory: Int32, path: String, kind: Kind,
+    berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()
+  ) -> StateSummary {
+    if kind == .quota { return readQuota(name: name, in: directory, path: path) }
     var hasher = SHA256()
     var records: UInt32 = 0
     var problem: String?
@@ -132,32 +138,34 @@ public struct StateSummary: Sendable, Equatable {
       }
     }
     do {
-      try CyrusDatabaseFile(path: path, berkeley: berkeley).forEachRecord { record in
-        switch kind {
-        case .seen:
-          do {
-            let value = try SeenValue(parsing: record.value)
-            let seen = value.seen.description
-            hasher.update(data: record.key + Array(" \(value.lastUID) \(seen)\n".utf8))
-            keep(
-              StateItem(
-                key: record.key, value: StateItem.seenText(lastUID: value.lastUID, seen: seen)))
-          } catch {
-            if problem == nil { problem = "record \(EntryPath.escape(record.key)): \(error)" }
+      try CyrusDatabaseFile(
+        file: FileBytes(name: name, in: directory, path: path), path: path, berkeley: berkeley)
+        .forEachRecord { record in
+          switch kind {
+          case .seen:
+            do {
+              let value = try SeenValue(parsing: record.value)
+              let seen = value.seen.description
+              hasher.update(data: record.key + Array(" \(value.lastUID) \(seen)\n".utf8))
+              keep(
+                StateItem(
+                  key: record.key, value: StateItem.seenText(lastUID: value.lastUID, seen: seen)))
+            } catch {
+              if problem == nil { problem = "record \(EntryPath.escape(record.key)): \(error)" }
+              return
+            }
+          case .subscriptions:
+            if record.key.first == 0x1F {  // the 3.6 version record
+              if record.key == Subscriptions.versionKey { layout = .version2 }
+              return
+            }
+            hasher.update(data: record.key + [0x0A])
+            keep(StateItem(key: record.key, value: ""))
+          case .quota:
             return
           }
-        case .subscriptions:
-          if record.key.first == 0x1F {  // the 3.6 version record
-            if record.key == Subscriptions.versionKey { layout = .version2 }
-            return
-          }
-          hasher.update(data: record.key + [0x0A])
-          keep(StateItem(key: record.key, value: ""))
-        case .quota:
-          return
+          records += 1
         }
-        records += 1
-      }
     } catch {
       problem = "\(error)"
     }

@@ -29,11 +29,14 @@ public struct StoreArea: Sendable, Equatable {
   /// Subtrees to leave out because another area covers them (a partition inside the config
   /// directory, say).
   public var excluded: [EntryPath]
+  /// The instance's root, when its paths are placed under one: the area is then opened from
+  /// the root one component at a time, never through a symlink (``FileOpening``).
+  public var root: String?
 
   /// Makes an area.
   public init(
     name: String, role: Role, configuredPath: String, path: String, optional: Bool = false,
-    excluded: [EntryPath] = []
+    excluded: [EntryPath] = [], root: String? = nil
   ) {
     self.name = name
     self.role = role
@@ -41,5 +44,6 @@ public struct StoreArea: Sendable, Equatable {
     self.path = path
     self.optional = optional
     self.excluded = excluded
+    self.root = root
   }
 }

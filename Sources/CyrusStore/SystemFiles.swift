@@ -11,13 +11,39 @@ enum SystemFiles {
     String(cString: strerror(code))
   }
 
-  /// Reads a whole small file (a config file, a cyrus.header) with `read(2)`, refusing files
-  /// over `limit` bytes.
-  static func readFile(_ path: String, limit: Int) throws(CyrusStoreError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw error(for: errno, path: path, doing: "cannot open") }
-    defer { close(fd) }
-    return try readAll(fd: fd, path: path, limit: limit)
+  /// Reads a whole small file (a config file, mailboxes.db) with `read(2)`, refusing files over
+  /// `limit` bytes and anything but a regular file; a symlink is followed only with
+  /// `followLinks` (a file the operator named), and below `root` no component may be one
+  /// (``FileOpening``).
+  static func readFile(
+    _ path: String, limit: Int, root: String? = nil, followLinks: Bool = false
+  ) throws(CyrusStoreError) -> [UInt8] {
+    let opened =
+      followLinks
+      ? try FileOpening.regularFile(Array(path.utf8), path: path, followLinks: true)
+      : try FileOpening.regularFile(path: path, root: root)
+    defer { close(opened.fd) }
+    return try readAll(opened, path: path, limit: limit)
+  }
+
+  /// Reads the whole regular file `name` in the directory open at `directory` (no symlink,
+  /// no FIFO), refusing more than `limit` bytes; `path` names it in errors.
+  static func readFile(_ name: [UInt8], in directory: Int32, path: String, limit: Int)
+    throws(CyrusStoreError) -> [UInt8]
+  {
+    let opened = try FileOpening.regularFile(name, in: directory, path: path)
+    defer { close(opened.fd) }
+    return try readAll(opened, path: path, limit: limit)
+  }
+
+  private static func readAll(_ opened: FileOpening.Opened, path: String, limit: Int)
+    throws(CyrusStoreError) -> [UInt8]
+  {
+    guard opened.info.st_size <= limit else {
+      throw CyrusStoreError(
+        .tooLarge, path: path, detail: "\(opened.info.st_size) bytes, larger than \(limit)")
+    }
+    return try readAll(fd: opened.fd, path: path, limit: limit)
   }
 
   /// Reads all of an open file, refusing more than `limit` bytes.

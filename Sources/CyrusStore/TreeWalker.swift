@@ -61,14 +61,28 @@ final class TreeWalker {
     return nil
   }
 
+  /// Opens the area's root: never through a symlink (the root itself, or below the instance's
+  /// root any directory on the way), which becomes the root entry's problem instead.
   private func openRoot() -> ManifestEntry? {
-    let fd = open(area.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard fd >= 0 else {
-      let code = errno
-      if area.optional && code == ENOENT { return nil }
+    let fd: Int32
+    switch FileOpening.directory(path: area.path, root: area.root) {
+    case .success(let opened):
+      fd = opened
+    case .failure(let failure):
+      if area.optional && failure.code == ENOENT { return nil }
+      var info = stat()
+      if failure.code == ELOOP || failure.code == ENOTDIR, lstat(area.path, &info) == 0,
+        (info.st_mode & S_IFMT) == S_IFLNK
+      {
+        var entry = describe(info, path: .root, mailbox: nil)
+        entry.linkTarget = readLink(name: Array(area.path.utf8), in: AT_FDCWD)
+        entry.problem = .unlistable(
+          "\(area.path): the area root is a symbolic link; not followed")
+        return entry
+      }
       return ManifestEntry(
-        area: area.name, path: .root, kind: code == ENOTDIR ? .file : .unknown,
-        problem: .unlistable("\(area.path): \(SystemFiles.errorText(code))"))
+        area: area.name, path: .root, kind: failure.code == ENOTDIR ? .file : .unknown,
+        problem: .unlistable(failure.text))
     }
     var info = stat()
     guard fstat(fd, &info) == 0 else {
@@ -109,6 +123,7 @@ final class TreeWalker {
     }
     if entry.kind == .file, area.role == .config, let kind = StateSummary.kind(of: path) {
       entry.stateSummary = StateSummary.read(
+        name: name, in: directory.fd,
         path: area.path + "/" + String(decoding: path.bytes, as: UTF8.self), kind: kind,
         berkeley: options.berkeleyReader)
     }
@@ -187,7 +202,8 @@ final class TreeWalker {
     switch area.role {
     case .partition where hasIndex && listing.hasHeader:
       (listing.pendingNotes, listing.indexSummary, listing.guids) = MailboxContentCheck.notes(
-        messageNames: names, indexDirectory: here, hasExpunge: hasExpunge,
+        messageNames: names, indexDirectory: here, indexDirectoryFD: listing.fd,
+        hasExpunge: hasExpunge,
         userFlags: header?.userFlags ?? [], keepGUIDs: options.level == .guid)
     case .partition where !hasIndex && options.level == .guid:
       if let companion, names.contains(where: { MailboxContentCheck.messageUID($0) != nil }) {
@@ -196,7 +212,8 @@ final class TreeWalker {
     case .metapartition where hasIndex:
       guard let companion else { return }
       (listing.notes, listing.indexSummary) = companion.checkMessages(
-        of: listing.path, indexDirectory: here, hasExpunge: hasExpunge,
+        of: listing.path, indexDirectory: here, indexDirectoryFD: listing.fd,
+        hasExpunge: hasExpunge,
         userFlags: header?.userFlags ?? [])
     default:
       break

@@ -35,7 +35,8 @@ public enum FindingText {
     if let entries = finding.entriesBelow {
       let below =
         "\(entries) entr\(entries == 1 ? "y" : "ies") below on the \(subtreeSide(finding).rawValue)"
-        + " (\(finding.bytesBelow ?? 0) bytes in files) not compared one by one"
+        + " (\(finding.bytesBelow == .max ? "at least \(UInt64.max)" : "\(finding.bytesBelow ?? 0)")"
+        + " bytes in files) not compared one by one"
       text = text.isEmpty ? below : "\(text); \(below)"
     }
     if finding.change == .lag {

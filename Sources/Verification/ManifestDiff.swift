@@ -106,11 +106,8 @@ public final class ManifestDiff {
     guard var subtree = pending else { return false }
     if subtree.side == side, subtree.area == entry.area, entry.path.isInside(subtree.prefix) {
       subtree.entries += 1
-      if entry.kind == .file {
-        // Sizes come from the tree or a peer: a sum past 2^64 stays at the maximum.
-        let (sum, overflow) = subtree.bytes.addingReportingOverflow(entry.size)
-        subtree.bytes = overflow ? .max : sum
-      }
+      // Saturating: sizes come from disk, a peer or a saved manifest, and may be absurd.
+      if entry.kind == .file { subtree.bytes = subtree.bytes.addingSaturated(entry.size) }
       pending = subtree
       return true
     }

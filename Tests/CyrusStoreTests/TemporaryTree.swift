@@ -4,8 +4,10 @@ import Foundation
 final class TemporaryTree {
   let path: String
 
-  init() throws {
-    path = NSTemporaryDirectory() + "cyrus-failover-test-" + UUID().uuidString
+  /// Makes the directory under `base` (the system temporary directory by default; `/dev/shm`
+  /// for files of 2^63−1 bytes, which tmpfs allows and most disk file systems refuse).
+  init(base: String = NSTemporaryDirectory()) throws {
+    path = base + (base.hasSuffix("/") ? "" : "/") + "cyrus-failover-test-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   }
 

@@ -1,0 +1,1 @@
+../../../Tests/CyrusStoreTests/FuzzBodies.swift

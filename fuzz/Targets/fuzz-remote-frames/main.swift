@@ -1,0 +1,33 @@
+// Fuzz target: agent protocol frames and messages (ByteChannel, AgentMessages).
+// Any crash, trap, hang or sanitizer report is a bug; see fuzz/README.md.
+import CyrusFormats
+import CyrusStore
+import FuzzSupport
+
+@testable import Remote
+
+runFuzzer { bytes in
+  withInputFile(bytes) { fd in
+    let channel = ByteChannel(input: fd, output: -1)
+    var frames = 0
+    while frames < 256, let frame = try? channel.receive() {
+      frames += 1
+      switch frame.kind {
+      case .hello: _ = try? Hello(frame)
+      case .open: _ = try? OpenRequest(frame)
+      case .opened: _ = try? InstanceDescription(frame)
+      case .error: _ = try? ErrorMessage(frame)
+      case .end: _ = try? EndMessage(frame)
+      case .summary:
+        var decoder = SummaryDecoder()
+        _ = try? decoder.decode(frame)
+      case .mailboxFiles:
+        _ = try? MailboxFilesCodec.read(frame) {
+          guard let next = try channel.receive() else { throw CancellationError() }
+          return next
+        }
+      default: break
+      }
+    }
+  }
+}
