@@ -19,22 +19,28 @@ extension HostProbe {
   static let serviceNames = ["cyrus-imapd", "cyrus2.2", "cyrus22", "cyrus21"]
   /// Where Debian's master writes its pidfile.
   static let masterPidFiles = ["/run/cyrus-master.pid", "/var/run/cyrus-master.pid"]
+  /// The imapd.conf the host's own service runs (Debian's init script and unit without `CONF`;
+  /// UCS): that service and pidfile belong to this instance only.
+  static let serviceConfigFiles = ["/etc/imapd.conf", "/etc/imap/imapd.conf"]
   /// Mailboxes whose cyrus.index minor version is sampled.
   static let indexSample = 64
 
   /// Probes this host for `instance`, running only read-only programs (`dpkg-query`) through
   /// `runner`.
-  /// - Parameter usage: also sum the bytes in each area (a metadata walk).
+  /// - Parameters:
+  ///   - usage: also sum the bytes in each area (a metadata walk).
+  ///   - runner: runs the read-only programs.
   ///   - berkeley: reads a Berkeley DB mailboxes.db (the executable's child-process reader).
+  ///   - searchPath: the `PATH` the procedure's programs (rsync) are looked up on, on this host.
   public static func collect(
     _ instance: CyrusInstance, toolVersion: String, usage: Bool, runner: ProcessRunner,
-    berkeley: any BerkeleyRecordReader
+    berkeley: any BerkeleyRecordReader, searchPath: String
   ) -> HostProbe {
     HostProbe(
       toolVersion: toolVersion, machineID: machineID(), hostname: hostname(),
       instance: probedInstance(instance, usage: usage), cyrus: installation(runner),
       data: dataFormat(instance, berkeley: berkeley), service: serviceFacts(instance),
-      rsync: Invocation.resolve("rsync", searchPath: Invocation.minimalEnvironment["PATH"] ?? ""),
+      rsync: Invocation.resolve("rsync", searchPath: searchPath),
       owner: ownerName(of: instance.configDirectory).user,
       group: ownerName(of: instance.configDirectory).group)
   }
@@ -170,7 +176,15 @@ extension HostProbe {
     return header[8..<12].reduce(0) { $0 << 8 | UInt32($1) }
   }
 
+  /// The host's Cyrus service and master's pidfile, only when `instance` is the one that
+  /// service runs: another imapd.conf on the same host (a failover beside the primary, a test
+  /// instance) is not stopped, started or asked about by the host's own service.
   static func serviceFacts(_ instance: CyrusInstance) -> ServiceFacts {
+    let busy = BusyProcesses.holding(instance.areas.map(\.path))
+    guard isServiceInstance(instance) else {
+      return ServiceFacts(
+        manager: nil, unit: nil, masterPID: masterPID(running: instance), busy: busy)
+    }
     var manager: String?
     var unit: String?
     let systemd = FileManager.default.fileExists(atPath: "/run/systemd/system")
@@ -183,8 +197,17 @@ extension HostProbe {
       }
     }
     return ServiceFacts(
-      manager: manager, unit: unit, masterPID: masterPID(),
-      busy: BusyProcesses.holding(instance.areas.map(\.path)))
+      manager: manager, unit: unit, masterPID: masterPID() ?? masterPID(running: instance),
+      busy: busy)
+  }
+
+  /// Whether `instance` is the host's own: its imapd.conf is one the service runs, its paths
+  /// read as they are (no root).
+  static func isServiceInstance(_ instance: CyrusInstance) -> Bool {
+    guard instance.root == nil || BusyProcesses.resolved(instance.root ?? "") == "/" else {
+      return false
+    }
+    return serviceConfigFiles.contains(BusyProcesses.resolved(instance.configFile))
   }
 
   /// master's pid from Debian's pidfile, when that process runs and is master.
@@ -197,6 +220,36 @@ extension HostProbe {
         let command = BusyProcesses.command(of: pid), masterNames.contains(command)
       else { continue }
       return pid
+    }
+    return nil
+  }
+
+  /// A master process (`cyrmaster`, `master`) whose `-C` names `instance`'s imapd.conf, or
+  /// that has no `-C` when `instance` is the host's own: an idle Cyrus holds no file of its
+  /// areas open, so its master is how one knows it runs.
+  static func masterPID(running instance: CyrusInstance) -> Int32? {
+    let own = BusyProcesses.resolved(instance.configFile)
+    let isDefault = isServiceInstance(instance)
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
+      return nil
+    }
+    for name in names {
+      guard let pid = Int32(name), let command = BusyProcesses.command(of: pid),
+        masterNames.contains(command),
+        let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+      else { continue }
+      let words = data.split(separator: 0, omittingEmptySubsequences: false).map {
+        String(decoding: $0, as: UTF8.self)
+      }
+      guard let index = words.firstIndex(of: "-C"), index + 1 < words.count else {
+        if isDefault { return pid }
+        continue
+      }
+      var config = words[index + 1]
+      if !config.hasPrefix("/"), let cwd = BusyProcesses.link("/proc/\(pid)/cwd") {
+        config = cwd + "/" + config
+      }
+      if BusyProcesses.resolved(config) == own { return pid }
     }
     return nil
   }
