@@ -48,11 +48,25 @@ final class SyncPair {
   }
 
   /// `cyrus-failover sync` of this pair, the failover local or over `ssh`.
+  /// - Parameters:
+  ///   - sshProgram: run in place of `ssh` (a wrapper that cuts the connection).
+  ///   - environment: the tool's environment (default: this process's).
   func sync(
-    _ extra: [String], over ssh: SSHServer? = nil, stop: String? = nil, start: String? = nil
+    _ extra: [String], over ssh: SSHServer? = nil, stop: String? = nil, start: String? = nil,
+    sshProgram: String? = nil, environment: [String: String]? = nil
   )
     throws -> TestPrograms.Result
   {
+    try TestPrograms.run(
+      syncArguments(extra, over: ssh, stop: stop, start: start, sshProgram: sshProgram),
+      environment: environment, timeLimit: .seconds(900))
+  }
+
+  /// The argv of ``sync(_:over:stop:start:sshProgram:environment:)``.
+  func syncArguments(
+    _ extra: [String], over ssh: SSHServer? = nil, stop: String? = nil, start: String? = nil,
+    sshProgram: String? = nil
+  ) -> [String] {
     let failoverArgument =
       ssh.map { _ in "root@127.0.0.1:\(failover.configFile)" } ?? failover.configFile
     var arguments = [
@@ -61,9 +75,13 @@ final class SyncPair {
     ]
     arguments += options(stop: stop, start: start)
     if let ssh {
-      arguments += ["--ssh", ssh.sshOption(), "--remote-command", TestPrograms.executable]
+      let option = ssh.sshOption()
+      arguments += [
+        "--ssh", sshProgram.map { $0 + option.dropFirst("ssh".count) } ?? option,
+        "--remote-command", TestPrograms.executable,
+      ]
     }
-    return try TestPrograms.run(arguments + extra, timeLimit: .seconds(900))
+    return arguments + extra
   }
 
   /// A full manifest (every file's SHA-256) of `instance`, saved in `directory`.
