@@ -226,8 +226,10 @@ extension HostProbe {
 
   /// A master process (`cyrmaster`, `master`) whose `-C` names `instance`'s imapd.conf, or
   /// that has no `-C` when `instance` is the host's own: an idle Cyrus holds no file of its
-  /// areas open, so its master is how one knows it runs.
+  /// areas open, so its master is how one knows it runs. An instance read under a root (a
+  /// backup directory) is never one a master runs: that master uses the paths as written.
   static func masterPID(running instance: CyrusInstance) -> Int32? {
+    guard instance.root == nil else { return nil }
     let own = BusyProcesses.resolved(instance.configFile)
     let isDefault = isServiceInstance(instance)
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
