@@ -30,9 +30,10 @@ final class SyncPair {
     try? failover.stop()
   }
 
-  /// `python3 cyrus-instance.py ACTION ROOT` as one `--…-stop/start/status` value.
+  /// `python3 cyrus-instance.py ACTION ROOT` as one `--…-stop/start/status` value (python3 by
+  /// its path: a test may run the tool with a PATH that lacks it).
   func service(_ action: String, _ instance: LiveCyrusInstance) -> String {
-    "python3 \(CyrusInstanceScript.path) \(action) \(instance.root)"
+    "/usr/bin/python3 \(CyrusInstanceScript.path) \(action) \(instance.root)"
   }
 
   /// The options every test's `sync` gets: the service commands, state, lock and log.
