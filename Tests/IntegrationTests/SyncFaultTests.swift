@@ -140,6 +140,8 @@ import Testing
         stop: SyncFaults.stopThenWait(pair, pidFile: stopper)))
     try Self.waitForTheWindow(pair, tool)
     let watchdog = try #require(Self.child(of: tool.pid, named: "watchdog"))
+    // Should the test fail before the watchdog is done, it must not start the primary later.
+    defer { if LiveCyrusInstance.isLive(watchdog) { kill(watchdog, SIGKILL) } }
     // Terminal and service-manager signals do not end the watchdog: only its pipe's end does.
     for number in [SIGHUP, SIGINT, SIGTERM] { kill(watchdog, number) }
     tool.send(SIGKILL)
