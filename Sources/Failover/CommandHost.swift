@@ -35,6 +35,11 @@ public struct CommandHost: Sendable {
     self.environment = environment
   }
 
+  /// Where programs are looked up on this host: its `PATH`, or the minimal environment's.
+  public var searchPath: String {
+    environment["PATH"] ?? Invocation.minimalEnvironment["PATH"] ?? "/usr/bin:/bin"
+  }
+
   /// The argv as it will be run here (ssh first for a remote host).
   public func argv(_ words: [String]) -> [String] {
     guard case .remote(let destination) = place, let ssh else { return words }
@@ -49,7 +54,6 @@ public struct CommandHost: Sendable {
     standardError: Invocation.Output = .captureTail(limit: 64 << 10)
   ) throws(ProcedureError) -> Invocation {
     let full = argv(words)
-    let searchPath = environment["PATH"] ?? Invocation.minimalEnvironment["PATH"] ?? "/usr/bin:/bin"
     guard let program = Invocation.resolve(full[0], searchPath: searchPath) else {
       throw ProcedureError(.missingTool, "\(full[0]) is not installed on this host (not on PATH)")
     }

@@ -17,22 +17,30 @@ extension HostProbe {
   static let masterNames = ["cyrmaster", "master"]
   /// Service names of Cyrus: the systemd unit and init scripts of Debian and UCS.
   static let serviceNames = ["cyrus-imapd", "cyrus2.2", "cyrus22", "cyrus21"]
+  /// Where Debian's master writes its pidfile.
+  static let masterPidFiles = ["/run/cyrus-master.pid", "/var/run/cyrus-master.pid"]
+  /// The imapd.conf the host's own service runs (Debian's init script and unit without `CONF`;
+  /// UCS): that service and pidfile belong to this instance only.
+  static let serviceConfigFiles = ["/etc/imapd.conf", "/etc/imap/imapd.conf"]
   /// Mailboxes whose cyrus.index minor version is sampled.
   static let indexSample = 64
 
   /// Probes this host for `instance`, running only read-only programs (`dpkg-query`) through
   /// `runner`.
-  /// - Parameter usage: also sum the bytes in each area (a metadata walk).
+  /// - Parameters:
+  ///   - usage: also sum the bytes in each area (a metadata walk).
+  ///   - runner: runs the read-only programs.
   ///   - berkeley: reads a Berkeley DB mailboxes.db (the executable's child-process reader).
+  ///   - searchPath: the `PATH` the procedure's programs (rsync) are looked up on, on this host.
   public static func collect(
     _ instance: CyrusInstance, toolVersion: String, usage: Bool, runner: ProcessRunner,
-    berkeley: any BerkeleyRecordReader
+    berkeley: any BerkeleyRecordReader, searchPath: String
   ) -> HostProbe {
     HostProbe(
       toolVersion: toolVersion, machineID: machineID(), hostname: hostname(),
       instance: probedInstance(instance, usage: usage), cyrus: installation(runner),
       data: dataFormat(instance, berkeley: berkeley), service: serviceFacts(instance),
-      rsync: Invocation.resolve("rsync", searchPath: Invocation.minimalEnvironment["PATH"] ?? ""),
+      rsync: Invocation.resolve("rsync", searchPath: searchPath),
       owner: ownerName(of: instance.configDirectory).user,
       group: ownerName(of: instance.configDirectory).group)
   }
@@ -184,30 +192,19 @@ extension HostProbe {
     return header[8..<12].reduce(0) { $0 << 8 | UInt32($1) }
   }
 
-  /// The imapd.conf the system's Cyrus service runs with: `CONF=` of /etc/default/cyrus-imapd
-  /// (Debian), else /etc/imapd.conf, and UCS's /etc/imap/imapd.conf.
-  static func systemConfigFiles() -> Set<String> {
-    var files: Set<String> = ["/etc/imapd.conf", "/etc/imap/imapd.conf"]
-    if let data = FileManager.default.contents(atPath: "/etc/default/cyrus-imapd") {
-      for line in String(decoding: data.prefix(64 << 10), as: UTF8.self).split(separator: "\n")
-      where line.hasPrefix("CONF=") {
-        files.insert(
-          String(line.dropFirst(5)).trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")))
-      }
-    }
-    return Set(files.map { BusyProcesses.resolved($0) })
-  }
-
+  /// The host's Cyrus service and master's pidfile, only when `instance` is the one that
+  /// service runs: another imapd.conf on the same host (a failover beside the primary, a test
+  /// instance) is not stopped, started or asked about by the host's own service.
   static func serviceFacts(_ instance: CyrusInstance) -> ServiceFacts {
+    let busy = BusyProcesses.holding(instance.areas.map(\.path))
+    guard isServiceInstance(instance) else {
+      return ServiceFacts(
+        manager: nil, unit: nil, masterPID: masterPID(running: instance), busy: busy)
+    }
     var manager: String?
     var unit: String?
     let systemd = FileManager.default.fileExists(atPath: "/run/systemd/system")
-    // The host's Cyrus service serves the system's instance only: any other (a root directory,
-    // a second instance) is stopped and started with the commands given for it.
-    let isSystem =
-      instance.root == nil
-      && systemConfigFiles().contains(BusyProcesses.resolved(instance.configFile))
-    for name in serviceNames where unit == nil && isSystem {
+    for name in serviceNames where unit == nil {
       let units = ["/etc/systemd/system/\(name).service", "/lib/systemd/system/\(name).service"]
       if systemd, units.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
         (manager, unit) = ("systemd", name)
@@ -216,27 +213,61 @@ extension HostProbe {
       }
     }
     return ServiceFacts(
-      manager: manager, unit: unit, masterPID: masterPID(of: instance),
-      busy: BusyProcesses.holding(instance.areas.map(\.path)))
+      manager: manager, unit: unit, masterPID: masterPID() ?? masterPID(running: instance),
+      busy: busy)
   }
 
-  /// The pid of a Cyrus master serving `instance`: a `cyrmaster`/`master` process whose `-C`
-  /// names its imapd.conf, or, for the system's own /etc/imapd.conf, one without `-C`.
-  static func masterPID(of instance: CyrusInstance) -> Int32? {
+  /// Whether `instance` is the host's own: its imapd.conf is one the service runs, its paths
+  /// read as they are (no root).
+  static func isServiceInstance(_ instance: CyrusInstance) -> Bool {
+    guard instance.root == nil || BusyProcesses.resolved(instance.root ?? "") == "/" else {
+      return false
+    }
+    return serviceConfigFiles.contains(BusyProcesses.resolved(instance.configFile))
+  }
+
+  /// master's pid from Debian's pidfile, when that process runs and is master.
+  static func masterPID() -> Int32? {
+    for file in masterPidFiles {
+      guard let data = FileManager.default.contents(atPath: file),
+        let pid = Int32(
+          String(decoding: data.prefix(32), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+        let command = BusyProcesses.command(of: pid), masterNames.contains(command)
+      else { continue }
+      return pid
+    }
+    return nil
+  }
+
+  /// A master process (`cyrmaster`, `master`) whose `-C` names `instance`'s imapd.conf, or
+  /// that has no `-C` when `instance` is the host's own: an idle Cyrus holds no file of its
+  /// areas open, so its master is how one knows it runs. An instance read under a root (a
+  /// backup directory) is never one a master runs: that master uses the paths as written.
+  static func masterPID(running instance: CyrusInstance) -> Int32? {
+    guard instance.root == nil else { return nil }
+    let own = BusyProcesses.resolved(instance.configFile)
+    let isDefault = isServiceInstance(instance)
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
       return nil
     }
-    let config = BusyProcesses.resolved(instance.configFile)
     for name in names {
       guard let pid = Int32(name), let command = BusyProcesses.command(of: pid),
-        masterNames.contains(command)
+        masterNames.contains(command),
+        let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
       else { continue }
-      let arguments = BusyProcesses.arguments(of: pid)
-      if let index = arguments.firstIndex(of: "-C"), index + 1 < arguments.count {
-        if BusyProcesses.resolved(arguments[index + 1]) == config { return pid }
-      } else if config == "/etc/imapd.conf" {
-        return pid
+      let words = data.split(separator: 0, omittingEmptySubsequences: false).map {
+        String(decoding: $0, as: UTF8.self)
       }
+      guard let index = words.firstIndex(of: "-C"), index + 1 < words.count else {
+        if isDefault { return pid }
+        continue
+      }
+      var config = words[index + 1]
+      if !config.hasPrefix("/"), let cwd = BusyProcesses.link("/proc/\(pid)/cwd") {
+        config = cwd + "/" + config
+      }
+      if BusyProcesses.resolved(config) == own { return pid }
     }
     return nil
   }

@@ -64,9 +64,10 @@ public final class PlanRunner {
         report.steps.append(record)
       }
       if cancellation.isCancelled {
-        return fail(
+        let ended = fail(
           &report, step, ProcedureError(.stepFailed, "cancelled by a signal", step: step.id),
           windowOpen: windowOpen)
+        return settle(manifest, after: ended)
       }
       if step.action == .saveManifest {
         manifest = BackgroundStep(step: step, actions: actions, cancellation: cancellation)
@@ -78,13 +79,25 @@ public final class PlanRunner {
       } catch {
         let failure =
           (error as? ProcedureError) ?? ProcedureError(.stepFailed, "\(error)", step: step.id)
-        return fail(&report, step, failure, windowOpen: windowOpen)
+        return settle(manifest, after: fail(&report, step, failure, windowOpen: windowOpen))
       }
       if windowOpen, step.action == .waitRunning {
         windowOpen = false
         report.window?.startConfirmed = SystemTime.now()
         watchdog?.windowClosed()
       }
+    }
+    return report
+  }
+
+  /// A failed run still waits for the manifest saved in the background (after the source is
+  /// started again), so that nothing writes to the state directory once the report is out.
+  private func settle(_ manifest: BackgroundStep?, after report: ProcedureReport)
+    -> ProcedureReport
+  {
+    guard let manifest else { return report }
+    if let failure = manifest.join() {
+      log.note("the manifest saved alongside did not complete either: \(failure.message)")
     }
     return report
   }

@@ -42,8 +42,10 @@ public struct ProcedureSide: Sendable {
   /// Words saying why it counts as running.
   public var runningEvidence: String {
     var evidence: [String] = []
-    if statusRunning == true, let status = service?.status {
-      evidence.append("`\(status.joined(separator: " "))` says it runs")
+    if statusRunning == true {
+      evidence.append(
+        service.map { "`\($0.status.joined(separator: " "))` says it runs" }
+          ?? "its status command says it runs")
     }
     if let pid = probe.service.masterPID { evidence.append("master runs as pid \(pid)") }
     if !probe.service.busy.isEmpty {

@@ -12,12 +12,17 @@ public enum Rsync {
   /// reach the remote side as they are), `--stats`, owners by name (the `cyrus` user's uid
   /// differs between hosts; verify compares owners by name too), the runtime files verify
   /// leaves out and the areas nested inside this one excluded, and `-e` with the same ssh
-  /// options as verify for a remote destination.
+  /// options as verify for a remote destination. `--modify-window=-1` makes rsync's quick check
+  /// compare modification times to the nanosecond: by default it compares whole seconds, so a
+  /// `cyrus.index` rewritten in place (same size) in the second pass 1 copied it would be
+  /// skipped by pass 2.
   public static func areaArguments(
     role: StoreArea.Role, source: String, destination: String, remote: String?,
     ssh: SSHSettings?, excluded: [String]
   ) -> [String] {
-    var argv = ["rsync", "-aH", "-s", "--delete", "--delete-after", "--stats"]
+    var argv = [
+      "rsync", "-aH", "-s", "--modify-window=-1", "--delete", "--delete-after", "--stats",
+    ]
     for pattern in runtimeExcludes(role) + excluded.map({ "/" + $0 + "/" }) {
       argv.append("--exclude=" + pattern)
     }

@@ -3,9 +3,10 @@ import CyrusStore
 extension SyncPlanner {
   /// Everything checked before a plan is made; a failed check refuses the plan, and nothing
   /// has been changed on either host.
-  static func checks(_ source: ProcedureSide, _ destination: ProcedureSide, _ kind: ProcedureKind)
-    -> [Plan.Check]
-  {
+  static func checks(
+    _ source: ProcedureSide, _ destination: ProcedureSide, _ kind: ProcedureKind,
+    startDestination: Bool = false
+  ) -> [Plan.Check] {
     var checks: [Plan.Check] = []
     let to = destination.role
     let from = source.role
@@ -22,7 +23,8 @@ extension SyncPlanner {
           .init(
             "\(from)-service", passed: false,
             "the \(from)'s Cyrus runs but no service was found to stop and start it (no systemd "
-              + "unit cyrus-imapd, no init script cyrus-imapd, cyrus2.2, cyrus22 or cyrus21): give "
+              + "unit cyrus-imapd, no init script cyrus-imapd, cyrus2.2, cyrus22 or cyrus21; "
+              + "those run only /etc/imapd.conf or /etc/imap/imapd.conf): give "
               + "--\(from)-stop, --\(from)-start and --\(from)-status"))
       } else {
         checks.append(
@@ -34,6 +36,17 @@ extension SyncPlanner {
               : "the \(from)'s Cyrus is not running: both passes copy it as it is, and it stays stopped"
           ))
       }
+    }
+    if kind == .restore, startDestination {
+      checks.append(
+        destination.service == nil
+          ? .init(
+            "\(to)-service", passed: false,
+            "--start was given but the \(to)'s Cyrus has no service to start it (no systemd unit "
+              + "or init script runs its imapd.conf): give --\(to)-start and --\(to)-status")
+          : .init(
+            "\(to)-service", passed: true,
+            "started with `\(destination.service?.start.joined(separator: " ") ?? "")`"))
     }
     checks.append(areasCheck(source, destination))
     checks.append(directionCheck(source, destination))

@@ -11,7 +11,7 @@ public enum SyncPlanner {
     source: ProcedureSide, destination: ProcedureSide, settings: PlanSettings
   ) -> Plan {
     let kind = settings.kind
-    let checks = checks(source, destination, kind)
+    let checks = checks(source, destination, kind, startDestination: settings.startDestination)
     let mismatch: Bool = {
       guard kind != .backup, let data = source.probe.data.family,
         let reader = destination.probe.cyrus.family ?? destination.probe.data.family

@@ -251,7 +251,7 @@ extension SyncProcedure {
     if let instance = destination.instance {
       return HostProbe.collect(
         instance, toolVersion: request.toolVersion, usage: false, runner: request.runner,
-        berkeley: request.berkeleyReader)
+        berkeley: request.berkeleyReader, searchPath: localHost.searchPath)
     }
     guard case .remote(let target, let root) = request.destination else {
       preconditionFailure("a destination is local or remote")

@@ -37,7 +37,9 @@ extension SyncProcedure {
       destination = ProcedureSide(
         role: roles.destination, place: host.place, instance: nil,
         specification: request.destination, probe: probe, service: service,
-        statusRunning: try service.map { try status($0, host: host, runner: request.runner) })
+        statusRunning: try (request.destinationService.status ?? service?.status).map {
+          try status($0, host: host, runner: request.runner)
+        })
     case .manifest:
       throw ProcedureError(.refused, "a saved manifest cannot be copied to")
     }
@@ -52,30 +54,39 @@ extension SyncProcedure {
     let instance = try CyrusInstance.locate(path, root: root)
     let probe = HostProbe.collect(
       instance, toolVersion: request.toolVersion, usage: true, runner: request.runner,
-      berkeley: request.berkeleyReader)
-    // A backup directory has no Cyrus of its own; a live side's service is found or given.
+      berkeley: request.berkeleyReader, searchPath: host.searchPath)
+    // A backup directory has no Cyrus of its own; a live side's service is found or given. A
+    // restore's target is never stopped (it must not run): its start and status suffice.
+    let found = ServiceCommands.found(in: probe.service)
     let service =
       role == "backup"
       ? nil
       : ServiceCommands.resolve(
-        found: ServiceCommands.found(in: probe.service), stop: overrides.stop,
+        found: found, stop: overrides.stop ?? (role == "target" ? found?.stop ?? [] : nil),
         start: overrides.start, status: overrides.status)
     return ProcedureSide(
       role: role, place: .local, instance: instance, specification: specification,
       probe: probe, service: service,
-      statusRunning: try service.map { try status($0, host: host, runner: request.runner) })
+      // A status command given alone (the failover's) still says whether that Cyrus runs.
+      statusRunning: try (role == "backup" ? nil : overrides.status ?? service?.status).map {
+        try status($0, host: host, runner: request.runner)
+      })
   }
 
   /// Whether the status command says Cyrus runs (exit 0; any other status: not running).
   static func status(_ service: ServiceCommands, host: CommandHost, runner: ProcessRunner) throws
     -> Bool
   {
+    try status(service.status, host: host, runner: runner)
+  }
+
+  /// Whether the status command `argv` says Cyrus runs (exit 0).
+  static func status(_ argv: [String], host: CommandHost, runner: ProcessRunner) throws -> Bool {
     let outcome = try runner.run(
-      try host.invocation(service.status, standardOutput: .discard), timeLimit: .seconds(60))
+      try host.invocation(argv, standardOutput: .discard), timeLimit: .seconds(60))
     if outcome.timedOut {
       throw ProcedureError(
-        .probe, "`\(service.status.joined(separator: " "))` on \(host.place) did not answer in 60 s"
-      )
+        .probe, "`\(argv.joined(separator: " "))` on \(host.place) did not answer in 60 s")
     }
     return outcome.succeeded
   }

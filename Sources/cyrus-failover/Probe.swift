@@ -2,6 +2,7 @@ import ArgumentParser
 import CyrusStore
 import Failover
 import Foundation
+import Processes
 
 extension CyrusFailover {
   /// `probe`: what this host has for one instance, as JSON (read only). A procedure runs it
@@ -25,7 +26,8 @@ extension CyrusFailover {
       let environment = ToolEnvironment(verbose: false)
       let probe = HostProbe.collect(
         instance, toolVersion: CyrusFailover.toolVersion, usage: usage,
-        runner: environment.runner, berkeley: environment.berkeleyReader)
+        runner: environment.runner, berkeley: environment.berkeleyReader,
+        searchPath: environment.variables["PATH"] ?? Invocation.minimalEnvironment["PATH"] ?? "")
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
       try Console.write(1, bytes: Array(try encoder.encode(probe)) + [0x0A])

@@ -25,7 +25,7 @@ struct ProcedureOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Also log every step and command as JSON lines.", valueName: "file"))
   var log: String?
 
-  @Option(help: "Seconds Cyrus gets to stop, and to start.")
+  @Option(help: "Seconds Cyrus gets to stop.")
   var stopTimeout = 120
 
   @Option(help: "Seconds Cyrus gets to start.")

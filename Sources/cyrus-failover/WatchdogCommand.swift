@@ -18,7 +18,11 @@ extension CyrusFailover {
     var configuration: String
 
     func run() throws {
-      // Ours to outlive the procedure: no terminal signal ends the watchdog.
+      // Ours to outlive the procedure: no terminal signal ends the watchdog. SIGINT, SIGTERM and
+      // SIGHUP are blocked and taken by main's `SignalRelay` (an ignored disposition does not
+      // discard a blocked signal), which would end the process: here they only raise a
+      // cancellation nobody reads. Only the end of the procedure's pipe ends the watchdog.
+      Main.signals?.cancelOnSignal { _ in }
       for number in [SIGINT, SIGHUP, SIGQUIT] { signal(number, SIG_IGN) }
       let parsed = try JSONDecoder().decode(
         Watchdog.Configuration.self, from: Data(configuration.utf8))

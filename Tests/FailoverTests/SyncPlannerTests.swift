@@ -34,7 +34,10 @@ import Testing
     let pass1 = try #require(plan.steps.first { $0.id == "pass1.config" })
     let pass2 = try #require(plan.steps.first { $0.id == "pass2.config" })
     let argv = try #require(pass1.argv)
-    #expect(argv.prefix(6) == ["rsync", "-aH", "-s", "--delete", "--delete-after", "--stats"])
+    #expect(
+      argv.prefix(7) == [
+        "rsync", "-aH", "-s", "--modify-window=-1", "--delete", "--delete-after", "--stats",
+      ])
     #expect(argv.contains("--exclude=/socket/*"))
     #expect(argv.contains("--exclude=/db/__db.*"))
     #expect(!argv.contains("--numeric-ids"), "owners are mapped by name")

@@ -30,9 +30,10 @@ final class SyncPair: @unchecked Sendable {
     try? failover.stop()
   }
 
-  /// `python3 cyrus-instance.py ACTION ROOT` as one `--…-stop/start/status` value.
+  /// `python3 cyrus-instance.py ACTION ROOT` as one `--…-stop/start/status` value (python3 by
+  /// its path: a test may run the tool with a PATH that lacks it).
   func service(_ action: String, _ instance: LiveCyrusInstance) -> String {
-    "python3 \(CyrusInstanceScript.path) \(action) \(instance.root)"
+    "/usr/bin/python3 \(CyrusInstanceScript.path) \(action) \(instance.root)"
   }
 
   /// The options every test's `sync` gets: the service commands, state, lock and log.
@@ -48,11 +49,25 @@ final class SyncPair: @unchecked Sendable {
   }
 
   /// `cyrus-failover sync` of this pair, the failover local or over `ssh`.
+  /// - Parameters:
+  ///   - sshProgram: run in place of `ssh` (a wrapper that cuts the connection).
+  ///   - environment: the tool's environment (default: this process's).
   func sync(
-    _ extra: [String], over ssh: SSHServer? = nil, stop: String? = nil, start: String? = nil
+    _ extra: [String], over ssh: SSHServer? = nil, stop: String? = nil, start: String? = nil,
+    sshProgram: String? = nil, environment: [String: String]? = nil
   )
     throws -> TestPrograms.Result
   {
+    try TestPrograms.run(
+      syncArguments(extra, over: ssh, stop: stop, start: start, sshProgram: sshProgram),
+      environment: environment, timeLimit: .seconds(900))
+  }
+
+  /// The argv of ``sync(_:over:stop:start:sshProgram:environment:)``.
+  func syncArguments(
+    _ extra: [String], over ssh: SSHServer? = nil, stop: String? = nil, start: String? = nil,
+    sshProgram: String? = nil
+  ) -> [String] {
     let failoverArgument =
       ssh.map { _ in "root@127.0.0.1:\(failover.configFile)" } ?? failover.configFile
     var arguments = [
@@ -61,9 +76,13 @@ final class SyncPair: @unchecked Sendable {
     ]
     arguments += options(stop: stop, start: start)
     if let ssh {
-      arguments += ["--ssh", ssh.sshOption(), "--remote-command", TestPrograms.executable]
+      let option = ssh.sshOption()
+      arguments += [
+        "--ssh", sshProgram.map { $0 + option.dropFirst("ssh".count) } ?? option,
+        "--remote-command", TestPrograms.executable,
+      ]
     }
-    return try TestPrograms.run(arguments + extra, timeLimit: .seconds(900))
+    return arguments + extra
   }
 
   /// A full manifest (every file's SHA-256) of `instance`, saved in `directory`.

@@ -36,6 +36,14 @@ public enum TestPrograms {
     public var stderr: String
     /// Standard output as text.
     public var stdout: String { String(decoding: output, as: UTF8.self) }
+
+    /// A result of a process run some other way (in the background).
+    public init(status: Int32, termination: Termination, output: [UInt8], stderr: String) {
+      self.status = status
+      self.termination = termination
+      self.output = output
+      self.stderr = stderr
+    }
   }
 
   /// Runs `arguments[0]` (a path, or a name found on PATH) and waits for it.
