@@ -71,8 +71,9 @@ struct ProcedureOptions: ParsableArguments {
     return request
   }
 
-  /// Inspects, prints the plan, and with `--execute` carries it out and prints the report.
-  func run(_ request: ProcedureRequest) throws -> Never {
+  /// Inspects, prints the plan, and with `--execute` carries it out and prints the report; with
+  /// a sign-off writer, writes the run's sign-off at the end.
+  func run(_ request: ProcedureRequest, signOff: SignOffWriter? = nil) throws -> Never {
     let stamp = Self.stamp()
     let procedure = try SyncProcedure(request, stamp: stamp)
     guard execute else {
@@ -92,6 +93,15 @@ struct ProcedureOptions: ParsableArguments {
     let report = procedure.execute(
       log: log, cancellation: Main.signals?.cancellation ?? Cancellation())
     print(plan: procedure.plan, report: report, verification: procedure.verification)
+    if let signOff, report.outcome != .refused {
+      do {
+        SignOffOptions.report(try procedure.signOff(report, writer: signOff))
+      } catch {
+        Console.err(
+          "cyrus-failover: the sign-off could not be written: \(Terminal.safe("\(error)"))\n")
+        Console.exit(ExitStatus.error.rawValue)
+      }
+    }
     Console.exit(report.exitStatus.rawValue)
   }
 

@@ -70,8 +70,10 @@ struct ReportOptions: ParsableArguments {
   }
 
   /// Runs the session, writes the report (or the plugin line) and the metrics, returns the exit
-  /// status.
-  func run(_ session: VerifySession, monitor: VerifyMonitor) throws -> Int32 {
+  /// status and the result.
+  func run(_ session: VerifySession, monitor: VerifyMonitor) throws -> (
+    status: Int32, result: VerifyResult
+  ) {
     let output = StandardOutput()
     var json: JSONReport?
     if format == .json { json = JSONReport(output: output, context: session.context) }
@@ -95,8 +97,9 @@ struct ReportOptions: ParsableArguments {
         result.summary, context: result.context, verdict: result.verdict, to: output)
     }
     output.flush()
-    return try monitor.finish(
+    let status = try monitor.finish(
       summary: result.summary, context: result.context, verdict: result.verdict,
       failOn: failOn.severity, output: output)
+    return (status, result)
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CyrusStore
+import Failover
 import Remote
 import Verification
 
@@ -26,8 +27,14 @@ extension CyrusFailover {
 
     @OptionGroup var monitoring: MonitoringOptions
 
+    @OptionGroup(title: "Sign-off") var signOff: SignOffOptions
+
     func validate() throws {
       try monitoring.check(format: report.format)
+      if signOff.signOff != nil && sides.failoverManifest != nil {
+        throw ValidationError(
+          "--sign-off records the failover itself (its manifest is saved now): give --failover")
+      }
     }
 
     func run() throws {
@@ -45,7 +52,15 @@ extension CyrusFailover {
       for (_, text) in session.diagnostics {
         Console.err("cyrus-failover: warning: \(Terminal.safe(text))\n")
       }
-      let status = try report.run(session, monitor: monitor)
+      let (status, result) = try report.run(session, monitor: monitor)
+      if let writer = signOff.writer(environment, ssh: settings.ssh) {
+        SignOffOptions.report(
+          try writer.write(
+            madeBy: "verify", verification: result, policy: report.policy,
+            level: report.level.walkLevel, procedure: nil,
+            primary: .init(role: "primary", specification: primary, manifest: .save),
+            failover: .init(role: "failover", specification: failover, manifest: .save)))
+      }
       if ssh.stats {
         for (side, statistics) in session.statistics {
           SSHOptions.printStatistics(side.rawValue, statistics)
