@@ -92,7 +92,7 @@ public struct SignOff: Sendable, Codable, Equatable {
     /// The host's name and `/etc/machine-id`, from its probe (none for a manifest).
     public var host: String?
     public var machineID: String?
-    /// The imapd.conf read on that host (resolved on this host for a local side), the root its
+    /// The imapd.conf read on that host (made absolute for a local side), the root its
     /// paths are read under, and its areas: name → path on that host.
     public var configFile: String
     public var root: String?

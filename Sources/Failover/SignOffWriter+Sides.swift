@@ -92,11 +92,10 @@ extension SignOffWriter {
 
 extension SignOff.Side {
   /// A side as its host's probe describes it; a local side's paths (imapd.conf, root, areas)
-  /// resolved here (symlinks, `.`, `..`, relative), so that promote recognises it however it
-  /// is spelled.
+  /// made absolute, so that promote recognises it whether it is named relative or absolute.
   init(role: String, given: String, place: String, probe: HostProbe) {
     let local = place == "local"
-    func path(_ path: String) -> String { local ? Self.resolved(path) : path }
+    func path(_ path: String) -> String { local ? Self.absolute(path) : path }
     self.init(
       role: role, given: given, place: place, host: probe.hostname, machineID: probe.machineID,
       configFile: path(probe.instance.configFile), root: probe.instance.root.map(path),
@@ -110,11 +109,11 @@ extension SignOff.Side {
       })
   }
 
-  /// `path` with symlinks and `.`/`..` resolved, when it exists on this host.
-  static func resolved(_ path: String) -> String {
-    guard let real = realpath(path, nil) else { return path }
-    defer { free(real) }
-    return String(cString: real)
+  /// `path` made absolute (against the working directory) with `.` and `..` removed, as
+  /// words: symlinks are not resolved, so the path stays the one imapd.conf and the probe of a
+  /// remote host name (a spool under a symlinked /var/spool/cyrus is the same path on either).
+  static func absolute(_ path: String) -> String {
+    URL(fileURLWithPath: path).standardizedFileURL.path
   }
 }
 
