@@ -14,7 +14,9 @@ extension CyrusFailover {
         (then its paths are read under that directory, like a chroot). To verify a backup made \
         with `rsync -aR /var/lib/cyrus /var/spool/cyrus/mail /opt/backup-cyrus` against the live \
         instance: --primary /etc/imapd.conf --primary-root /opt/backup-cyrus --failover /etc/imapd.conf.
-        Nothing on either side is written.
+        Nothing on either side is written. With --sign-off DIR the result is also recorded as \
+        a sign-off (signoff.json, signoff.html, both sides' manifests) for verify-sign-off and \
+        promote.
         """)
 
     @OptionGroup var sides: SidePairOptions
