@@ -51,7 +51,8 @@ public struct SignOffWriter {
     public var specification: SideSpecification
     /// Its host's probe when the caller has one (a procedure does); probed here otherwise.
     public var probe: HostProbe?
-    /// Where its manifest comes from.
+    /// Where its manifest comes from (the failover's is always saved or copied: promote
+    /// compares the failover with it).
     public var manifest: ManifestOrigin
 
     /// Describes a side.
@@ -109,7 +110,8 @@ public struct SignOffWriter {
     }
     let failoverManifest = try manifest(failover, name: SignOff.failoverManifestName)
     guard let failoverManifest else {
-      preconditionFailure("the failover's manifest is always saved")
+      preconditionFailure(
+        "a sign-off records the failover's manifest: ManifestOrigin.none is for the primary")
     }
     let primaryManifest = try manifest(primary, name: SignOff.primaryManifestName)
     let verdict = verification?.verdict ?? .incomplete
