@@ -77,3 +77,30 @@ public struct ProcedureReport: Sendable, Codable {
     return verdict.map(ExitStatus.init) ?? .consistent
   }
 }
+
+extension ProcedureReport {
+  /// This run followed by the repair rounds that came after it: their steps appended (ids
+  /// prefixed `repairN.`), the first failure of any, and the last round's verdict and counts.
+  public func followed(by repairs: [ProcedureReport]) -> ProcedureReport {
+    var combined = self
+    for (index, repair) in repairs.enumerated() {
+      let prefix = "repair\(index + 1)."
+      combined.steps += repair.steps.map { step in
+        var step = step
+        step.id = prefix + step.id
+        return step
+      }
+      if combined.outcome == .completed, repair.outcome != .completed {
+        combined.outcome = repair.outcome == .refused ? .failed : repair.outcome
+        combined.failedStep = repair.failedStep.map { prefix + $0 }
+        combined.failure = repair.failure
+        combined.startCommand = repair.startCommand
+      }
+      if repair.verdict != nil {
+        combined.verdict = repair.verdict
+        combined.findings = repair.findings
+      }
+    }
+    return combined
+  }
+}

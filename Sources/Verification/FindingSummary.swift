@@ -10,6 +10,8 @@ public final class FindingSummary: FindingSink {
   /// Count per severity of conditions found on each side alike (``Finding/isSharedCondition``),
   /// included in ``bySeverity``.
   public private(set) var sharedBySeverity: [Severity: Int] = [:]
+  /// Findings classified as lag (the primary changed after the copy was made).
+  public private(set) var lagCount = 0
   /// Groups in the order first seen.
   public private(set) var groups: [Group] = []
   private var groupIndex: [String: Int] = [:]
@@ -35,6 +37,7 @@ public final class FindingSummary: FindingSink {
     bySeverity[finding.severity, default: 0] += 1
     byCode[finding.code, default: 0] += 1
     if finding.isSharedCondition { sharedBySeverity[finding.severity, default: 0] += 1 }
+    if finding.change == .lag { lagCount += 1 }
     let title =
       finding.mailbox.map { "mailbox \(Terminal.safe($0))" }
       ?? "area \(finding.area?.text ?? "-")"

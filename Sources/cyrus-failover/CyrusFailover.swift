@@ -15,8 +15,8 @@ struct CyrusFailover: ParsableCommand {
       """,
     version: BuildInfo.versionLine,
     subcommands: [
-      Verify.self, Sync.self, Backup.self, Restore.self, Repair.self, Manifest.self, Mboxlist.self,
-      Agent.self,
+      Verify.self, Sync.self, Backup.self, Restore.self, Repair.self, Promote.self,
+      VerifySignOff.self, Manifest.self, Mboxlist.self, Agent.self,
       ReadBerkeleyDB.self, Probe.self, WatchdogCommand.self,
     ]
   )

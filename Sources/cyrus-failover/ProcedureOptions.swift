@@ -72,8 +72,11 @@ struct ProcedureOptions: ParsableArguments {
   }
 
   /// Inspects, prints the plan, and with `--execute` carries it out and prints the report;
-  /// with `repairRounds`, a copy that verifies with differences is repaired (`sync --repair`).
-  func run(_ request: ProcedureRequest, repairRounds: Int? = nil) throws -> Never {
+  /// with `repairRounds`, a copy that verifies with differences is repaired (`sync --repair`);
+  /// with a sign-off writer, the run's sign-off (after the repair, if one ran) is written last.
+  func run(
+    _ request: ProcedureRequest, repairRounds: Int? = nil, signOff: SignOffWriter? = nil
+  ) throws -> Never {
     let stamp = Self.stamp()
     let procedure = try SyncProcedure(request, stamp: stamp)
     guard execute else {
@@ -92,24 +95,79 @@ struct ProcedureOptions: ParsableArguments {
     }
     let cancellation = Main.signals?.cancellation ?? Cancellation()
     let report = procedure.execute(log: log, cancellation: cancellation)
-    print(plan: procedure.plan, report: report, verification: procedure.verification)
     guard let repairRounds, report.outcome == .completed, report.verdict == .differences else {
+      print(plan: procedure.plan, report: report, verification: procedure.verification)
+      writeSignOff(signOff, procedure: procedure, report: report, verification: nil)
       Console.exit(report.exitStatus.rawValue)
     }
+    // With a repair, the JSON is one document: the run, then the repair's rounds.
+    if format == .text {
+      print(plan: procedure.plan, report: report, verification: procedure.verification)
+    }
     log.note("the copy differs: repairing what differs")
-    let repair = try RepairProcedure(request, stamp: Self.stamp())
-    let (reports, remaining) = repair.execute(
-      from: procedure.verificationFindings, rounds: repairRounds, log: log,
-      cancellation: cancellation)
-    printRepair(reports: reports, remaining: remaining)
+    let reports: [ProcedureReport]
+    let remaining: [Finding]
+    let repair: RepairProcedure
+    do {
+      repair = try RepairProcedure(request, stamp: Self.stamp())
+      (reports, remaining) = repair.execute(
+        from: procedure.verificationFindings, rounds: repairRounds, log: log,
+        cancellation: cancellation)
+    } catch {
+      log.note("the repair could not begin: \(error)")
+      var refused = ProcedureReport(procedure: "repair")
+      refused.outcome = .failed
+      refused.failure = "\(error)"
+      finishRepair(procedure, report, [refused], procedure.verificationFindings, signOff, nil)
+    }
+    finishRepair(procedure, report, reports, remaining, signOff, repair.verification)
+  }
+
+  /// Prints a run followed by its repair, writes the sign-off and exits: 2 when a round failed,
+  /// 1 when differences remain, 0 otherwise.
+  private func finishRepair(
+    _ procedure: SyncProcedure, _ report: ProcedureReport, _ reports: [ProcedureReport],
+    _ remaining: [Finding], _ signOff: SignOffWriter?, _ verification: VerifyResult?
+  ) -> Never {
+    switch format {
+    case .text:
+      printRepair(reports: reports, remaining: remaining)
+    case .json:
+      print(
+        plan: procedure.plan, report: report, verification: procedure.verification,
+        repair: RepairResultDocument(rounds: reports, remaining: remaining))
+    }
     let failed = reports.contains { $0.outcome != .completed }
     let differs = remaining.contains { $0.severity >= failOn.severity && $0.change != .lag }
+    writeSignOff(
+      signOff, procedure: procedure, report: report.followed(by: reports),
+      verification: verification)
     Console.exit(
       (failed ? ExitStatus.error : differs ? ExitStatus.differences : ExitStatus.consistent)
         .rawValue)
   }
 
-  func print(plan: Plan, report: ProcedureReport?, verification: VerifyResult?) {
+  /// Writes the sign-off of a run that was not refused, with `verification` in place of the
+  /// procedure's own when a repair verified last; exits 2 when it cannot be written.
+  private func writeSignOff(
+    _ writer: SignOffWriter?, procedure: SyncProcedure, report: ProcedureReport,
+    verification: VerifyResult?
+  ) {
+    guard let writer, report.outcome != .refused else { return }
+    do {
+      SignOffOptions.report(
+        try procedure.signOff(report, writer: writer, verification: verification))
+    } catch {
+      Console.err(
+        "cyrus-failover: the sign-off could not be written: \(Terminal.safe("\(error)"))\n")
+      Console.exit(ExitStatus.error.rawValue)
+    }
+  }
+
+  func print(
+    plan: Plan, report: ProcedureReport?, verification: VerifyResult?,
+    repair: RepairResultDocument? = nil
+  ) {
     switch format {
     case .text:
       guard let report else {
@@ -128,7 +186,7 @@ struct ProcedureOptions: ParsableArguments {
     case .json:
       let document = ProcedureDocument(
         plan: plan, report: report,
-        findings: verification?.summary.groups.flatMap(\.findings))
+        findings: verification?.summary.groups.flatMap(\.findings), repair: repair)
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
       if let data = try? encoder.encode(document) {
@@ -148,13 +206,15 @@ struct ProcedureOptions: ParsableArguments {
 }
 
 /// The JSON a procedure prints: its plan, and after `--execute` its report and the
-/// verification's findings (the first of each mailbox).
+/// verification's findings (the first of each mailbox); after `sync --repair` that repaired,
+/// the repair's rounds and what still differs.
 struct ProcedureDocument: Encodable {
   var schema = "cyrus-failover.procedure"
   var version = 1
   var plan: Plan
   var report: ProcedureReport?
   var findings: [Finding]?
+  var repair: RepairResultDocument?
 }
 
 /// Formats of a procedure's output.

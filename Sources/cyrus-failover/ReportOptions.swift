@@ -70,11 +70,11 @@ struct ReportOptions: ParsableArguments {
   }
 
   /// Runs the session, writes the report (or the plugin line) and the metrics, returns the exit
-  /// status.
+  /// status and the result.
   func run(
     _ session: VerifySession, monitor: VerifyMonitor,
     classify: ((inout Finding) -> Void)? = nil
-  ) throws -> Int32 {
+  ) throws -> (status: Int32, result: VerifyResult) {
     let output = StandardOutput()
     var json: JSONReport?
     if format == .json {
@@ -103,8 +103,9 @@ struct ReportOptions: ParsableArguments {
         result.summary, context: result.context, verdict: result.verdict, to: output)
     }
     output.flush()
-    return try monitor.finish(
+    let status = try monitor.finish(
       summary: result.summary, context: result.context, verdict: result.verdict,
       failOn: failOn.severity, output: output)
+    return (status, result)
   }
 }

@@ -15,7 +15,9 @@ extension CyrusFailover {
         starts the primary (always: also after a failure, a signal, or by a watchdog if this \
         process is killed), imports the mailbox list on the failover when the Cyrus versions \
         differ, and verifies the failover against the manifest. The failover's Cyrus stays \
-        stopped. Exit status: 0 consistent, 1 differences, 2 refused or failed.
+        stopped. With --sign-off DIR the run ends in a sign-off (signoff.json, signoff.html, \
+        both manifests) that `promote` starts the failover on. Exit status: 0 consistent, \
+        1 differences, 2 refused or failed (or the sign-off could not be written).
         """)
 
     @Option(
@@ -54,6 +56,14 @@ extension CyrusFailover {
 
     @OptionGroup var options: ProcedureOptions
 
+    @OptionGroup(title: "Sign-off") var signOff: SignOffOptions
+
+    func validate() throws {
+      if signOff.signOff != nil && !options.execute {
+        throw ValidationError("--sign-off records what a run did: give --execute too")
+      }
+    }
+
     func run() throws {
       let environment = ToolEnvironment(verbose: options.ssh.verbose)
       var request = try options.request(
@@ -68,7 +78,9 @@ extension CyrusFailover {
       request.destinationService = (
         nil, nil, try ProcedureOptions.words(failoverStatus, "failover-status")
       )
-      try options.run(request, repairRounds: repair ? rounds : nil)
+      try options.run(
+        request, repairRounds: repair ? rounds : nil,
+        signOff: signOff.writer(environment, ssh: request.ssh))
     }
   }
 }

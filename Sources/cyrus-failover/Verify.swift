@@ -1,5 +1,6 @@
 import ArgumentParser
 import CyrusStore
+import Failover
 import Foundation
 import Remote
 import Verification
@@ -14,7 +15,9 @@ extension CyrusFailover {
         (then its paths are read under that directory, like a chroot). To verify a backup made \
         with `rsync -aR /var/lib/cyrus /var/spool/cyrus/mail /opt/backup-cyrus` against the live \
         instance: --primary /etc/imapd.conf --primary-root /opt/backup-cyrus --failover /etc/imapd.conf.
-        Nothing on either side is written.
+        Nothing on either side is written. With --sign-off DIR the result is also recorded as \
+        a sign-off (signoff.json, signoff.html, both sides' manifests) for verify-sign-off and \
+        promote.
         """)
 
     @OptionGroup var sides: SidePairOptions
@@ -39,6 +42,8 @@ extension CyrusFailover {
           + "again; what changed in between is lag.", valueName: "seconds"))
     var settle: Int?
 
+    @OptionGroup(title: "Sign-off") var signOff: SignOffOptions
+
     func validate() throws {
       try monitoring.check(format: report.format)
       if sinceManifest != nil && settle != nil {
@@ -47,6 +52,10 @@ extension CyrusFailover {
       if let settle, settle < 0 { throw ValidationError("--settle is 0 or more seconds") }
       if (sinceManifest != nil || settle != nil) && sides.primary == nil {
         throw ValidationError("--since-manifest and --settle compare with a live --primary")
+      }
+      if signOff.signOff != nil && sides.failoverManifest != nil {
+        throw ValidationError(
+          "--sign-off records the failover itself (its manifest is saved now): give --failover")
       }
     }
 
@@ -77,7 +86,16 @@ extension CyrusFailover {
       for (_, text) in session.diagnostics {
         Console.err("cyrus-failover: warning: \(Terminal.safe(text))\n")
       }
-      let status = try report.run(session, monitor: monitor, classify: classifier?.classify)
+      let (status, result) = try report.run(
+        session, monitor: monitor, classify: classifier?.classify)
+      if let writer = signOff.writer(environment, ssh: settings.ssh) {
+        SignOffOptions.report(
+          try writer.write(
+            madeBy: "verify", verification: result, policy: report.policy,
+            level: report.level.walkLevel, procedure: nil,
+            primary: .init(role: "primary", specification: primary, manifest: .save),
+            failover: .init(role: "failover", specification: failover, manifest: .save)))
+      }
       if ssh.stats {
         for (side, statistics) in session.statistics {
           SSHOptions.printStatistics(side.rawValue, statistics)

@@ -10,7 +10,12 @@ struct CyrDBTool {
 
   /// Makes a scratch configuration inside the corpus's temporary directory.
   init(_ corpus: Corpus) throws {
-    let directory = corpus.directory + "/cyr_dbtool"
+    try self.init(scratchIn: corpus.directory)
+  }
+
+  /// Makes a scratch configuration inside `parent`, a test's own temporary directory.
+  init(scratchIn parent: String) throws {
+    let directory = parent + "/cyr_dbtool"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     config = directory + "/imapd.conf"
     try Data("configdirectory: \(directory)\n".utf8).write(to: URL(fileURLWithPath: config))
