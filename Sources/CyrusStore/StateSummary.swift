@@ -139,33 +139,34 @@ public struct StateSummary: Sendable, Equatable {
     }
     do {
       try CyrusDatabaseFile(
-        file: FileBytes(name: name, in: directory, path: path), path: path, berkeley: berkeley)
-        .forEachRecord { record in
-          switch kind {
-          case .seen:
-            do {
-              let value = try SeenValue(parsing: record.value)
-              let seen = value.seen.description
-              hasher.update(data: record.key + Array(" \(value.lastUID) \(seen)\n".utf8))
-              keep(
-                StateItem(
-                  key: record.key, value: StateItem.seenText(lastUID: value.lastUID, seen: seen)))
-            } catch {
-              if problem == nil { problem = "record \(EntryPath.escape(record.key)): \(error)" }
-              return
-            }
-          case .subscriptions:
-            if record.key.first == 0x1F {  // the 3.6 version record
-              if record.key == Subscriptions.versionKey { layout = .version2 }
-              return
-            }
-            hasher.update(data: record.key + [0x0A])
-            keep(StateItem(key: record.key, value: ""))
-          case .quota:
+        file: FileBytes(name: name, in: directory, path: path), path: path, berkeley: berkeley
+      )
+      .forEachRecord { record in
+        switch kind {
+        case .seen:
+          do {
+            let value = try SeenValue(parsing: record.value)
+            let seen = value.seen.description
+            hasher.update(data: record.key + Array(" \(value.lastUID) \(seen)\n".utf8))
+            keep(
+              StateItem(
+                key: record.key, value: StateItem.seenText(lastUID: value.lastUID, seen: seen)))
+          } catch {
+            if problem == nil { problem = "record \(EntryPath.escape(record.key)): \(error)" }
             return
           }
-          records += 1
+        case .subscriptions:
+          if record.key.first == 0x1F {  // the 3.6 version record
+            if record.key == Subscriptions.versionKey { layout = .version2 }
+            return
+          }
+          hasher.update(data: record.key + [0x0A])
+          keep(StateItem(key: record.key, value: ""))
+        case .quota:
+          return
         }
+        records += 1
+      }
     } catch {
       problem = "\(error)"
     }

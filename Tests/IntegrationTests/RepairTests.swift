@@ -60,7 +60,8 @@ import Testing
   ]
 
   static func spoolRelative(_ path: String) -> String {
-    String(path[path.range(of: "/var/spool/cyrus/mail/")!.upperBound...])
+    guard let spool = path.range(of: "/var/spool/cyrus/mail/") else { return path }
+    return String(path[spool.upperBound...])
   }
 
   /// The uniqueid of anna's shared folder, the key of bert's seen record of it.
