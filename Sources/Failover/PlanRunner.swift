@@ -149,7 +149,8 @@ public final class PlanRunner {
       record.rsync = stats
       if note != nil { record.outcome = "ok-with-note" }
       if let stats {
-        let pass = step.id.hasPrefix("pass1") ? "pass1" : "pass2"
+        // Summed per pass (`pass1`, `pass2`), or per kind of step (`repair`).
+        let pass = step.id.split(separator: ".").first.map(String.init) ?? step.id
         var sum = report.passes[pass] ?? Rsync.Statistics()
         sum.add(stats)
         report.passes[pass] = sum
