@@ -39,39 +39,8 @@ struct Failure: Error, CustomStringConvertible {
   init(_ description: String) { self.description = description }
 }
 
-/// A fresh temporary directory for one test, removed afterwards.
-final class Scratch {
-  let path: String
-
-  init() throws {
-    path = NSTemporaryDirectory() + "mboxlist-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-
-  /// Writes `bytes` to `name` inside the directory (parents created) and returns the path.
-  @discardableResult
-  func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-    let file = path + "/" + name
-    try FileManager.default.createDirectory(
-      atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    guard FileManager.default.createFile(atPath: file, contents: Data(bytes)) else {
-      throw Failure("cannot write \(file)")
-    }
-    return file
-  }
-
-  @discardableResult
-  func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
-
-  func read(_ name: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path + "/" + name) else {
-      throw Failure("cannot read \(path)/\(name)")
-    }
-    return Array(data)
-  }
-}
+/// The mailbox-list tests' scratch directory: TestSupport's.
+typealias Scratch = TemporaryDirectory
 
 /// Bytes of a file in the repository.
 func repositoryFile(_ relative: String) throws -> [UInt8] {
