@@ -101,41 +101,23 @@ public final class RepairProcedure: StepActions {
         reports.append(report)
         break
       }
-      let lock: RunLock
+      let held: ProcedureGuard
       do {
-        lock = try RunLock(path: request.lockPath)
-        try FileManager.default.createDirectory(
-          atPath: request.stateDirectory, withIntermediateDirectories: true,
-          attributes: [.posixPermissions: 0o700])
+        held = try ProcedureGuard(for: plan, request: request, source: source)
       } catch {
         report.outcome = .refused
-        report.failure = "\(error)"
+        report.failure = (error as? ProcedureError)?.message ?? "\(error)"
         reports.append(report)
         break
       }
-      var watchdog: Watchdog?
-      if plan.windowStart != nil, let service = source.service {
-        watchdog = try? Watchdog(
-          executable: request.executable,
-          configuration: .init(
-            start: service.start, status: service.status, environment: request.environment,
-            startTimeout: request.startTimeout),
-          logPath: request.logPath.map { $0 + ".watchdog" }, runner: request.runner)
-      }
+      verification = nil
       let runner = PlanRunner(
         plan: plan, hosts: [localHost, destinationHost], runner: request.runner, log: log,
-        cancellation: cancellation, watchdog: watchdog, sourceService: source.service,
+        cancellation: cancellation, watchdog: held.watchdog, sourceService: source.service,
         startTimeout: request.startTimeout)
       report = runner.run(actions: self)
-      watchdog?.finish()
-      lock.release()
-      if let verification {
-        report.verdict = verification.verdict
-        report.findings = Dictionary(
-          uniqueKeysWithValues: Severity.allCases.map {
-            ($0.rawValue, verification.summary.count($0))
-          })
-      }
+      held.release()
+      if let verification { report.record(verification) }
       reports.append(report)
       guard report.outcome == .completed else { break }
       let before = failing.count

@@ -54,46 +54,21 @@ public final class SyncProcedure: StepActions {
       report.failure = "\(refusal.name): \(refusal.detail)"
       return report
     }
-    let lock: RunLock
+    let held: ProcedureGuard
     do {
-      lock = try RunLock(path: request.lockPath)
-      try FileManager.default.createDirectory(
-        atPath: request.stateDirectory, withIntermediateDirectories: true,
-        attributes: [.posixPermissions: 0o700])
+      held = try ProcedureGuard(for: plan, request: request, source: source)
     } catch {
       report.outcome = .refused
-      report.failure = "\(error)"
+      report.failure = (error as? ProcedureError)?.message ?? "\(error)"
       return report
     }
-    defer { lock.release() }
-    var watchdog: Watchdog?
-    if plan.windowStart != nil, let service = source.service {
-      do {
-        watchdog = try Watchdog(
-          executable: request.executable,
-          configuration: .init(
-            start: service.start, status: service.status, environment: request.environment,
-            startTimeout: request.startTimeout),
-          logPath: request.logPath.map { $0 + ".watchdog" }, runner: request.runner)
-      } catch {
-        report.outcome = .refused
-        report.failure = "cannot start the watchdog that guards the stopped window: \(error)"
-        return report
-      }
-    }
-    defer { watchdog?.finish() }
+    defer { held.release() }
     let runner = PlanRunner(
       plan: plan, hosts: [localHost, destinationHost], runner: request.runner, log: log,
-      cancellation: cancellation, watchdog: watchdog, sourceService: source.service,
+      cancellation: cancellation, watchdog: held.watchdog, sourceService: source.service,
       startTimeout: request.startTimeout)
     report = runner.run(actions: self)
-    if let verification {
-      report.verdict = verification.verdict
-      report.findings = Dictionary(
-        uniqueKeysWithValues: Severity.allCases.map {
-          ($0.rawValue, verification.summary.count($0))
-        })
-    }
+    if let verification { report.record(verification) }
     return report
   }
 

@@ -22,15 +22,7 @@ extension CyrusFailover {
     @Option(help: ArgumentHelp("The backup directory.", valueName: "dir"))
     var to: String
 
-    @Option(
-      help: ArgumentHelp("Stops the primary's Cyrus (default: its service).", valueName: "command"))
-    var primaryStop: String?
-
-    @Option(help: ArgumentHelp("Starts the primary's Cyrus.", valueName: "command"))
-    var primaryStart: String?
-
-    @Option(help: ArgumentHelp("Exits 0 while the primary's Cyrus runs.", valueName: "command"))
-    var primaryStatus: String?
+    @OptionGroup var service: PrimaryServiceOptions
 
     @OptionGroup var options: ProcedureOptions
 
@@ -40,11 +32,7 @@ extension CyrusFailover {
       var request = try options.request(
         .backup, source: .local(path: primary, root: primaryRoot),
         destination: .local(path: primary, root: to), environment: environment)
-      request.sourceService = (
-        try ProcedureOptions.words(primaryStop, "primary-stop"),
-        try ProcedureOptions.words(primaryStart, "primary-start"),
-        try ProcedureOptions.words(primaryStatus, "primary-status")
-      )
+      request.sourceService = try service.commands()
       try options.run(request)
     }
   }

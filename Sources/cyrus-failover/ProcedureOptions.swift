@@ -137,14 +137,10 @@ struct ProcedureOptions: ParsableArguments {
         plan: procedure.plan, report: report, verification: procedure.verification,
         repair: RepairResultDocument(rounds: reports, remaining: remaining))
     }
-    let failed = reports.contains { $0.outcome != .completed }
-    let differs = remaining.contains { $0.severity >= failOn.severity && $0.change != .lag }
     writeSignOff(
       signOff, procedure: procedure, report: report.followed(by: reports),
       verification: verification)
-    Console.exit(
-      (failed ? ExitStatus.error : differs ? ExitStatus.differences : ExitStatus.consistent)
-        .rawValue)
+    Console.exit(repairStatus(reports, remaining).rawValue)
   }
 
   /// Writes the sign-off of a run that was not refused, with `verification` in place of the

@@ -22,38 +22,13 @@ extension CyrusFailover {
         left, 2 refused or failed.
         """)
 
-    @Option(help: ArgumentHelp("The primary's imapd.conf (on this host).", valueName: "path"))
-    var primary: String
-
-    @Option(help: ArgumentHelp("Read the primary's paths under this directory.", valueName: "dir"))
-    var primaryRoot: String?
-
-    @Option(
-      help: ArgumentHelp(
-        "The failover: its imapd.conf, a root directory, or [user@]host:PATH.", valueName: "path"))
-    var failover: String
-
-    @Option(help: ArgumentHelp("Read the failover's paths under this directory.", valueName: "dir"))
-    var failoverRoot: String?
+    @OptionGroup var pair: ProcedurePairOptions
 
     @Option(help: ArgumentHelp("A saved `verify --format json` report.", valueName: "file"))
     var report: String?
 
     @Option(help: "Rounds of copy and verify at most.")
     var rounds = 3
-
-    @Option(
-      help: ArgumentHelp("Stops the primary's Cyrus (default: its service).", valueName: "command"))
-    var primaryStop: String?
-
-    @Option(help: ArgumentHelp("Starts the primary's Cyrus.", valueName: "command"))
-    var primaryStart: String?
-
-    @Option(help: ArgumentHelp("Exits 0 while the primary's Cyrus runs.", valueName: "command"))
-    var primaryStatus: String?
-
-    @Option(help: ArgumentHelp("Exits 0 while the failover's Cyrus runs.", valueName: "command"))
-    var failoverStatus: String?
 
     @OptionGroup var options: ProcedureOptions
 
@@ -63,18 +38,7 @@ extension CyrusFailover {
 
     func run() throws {
       let environment = ToolEnvironment(verbose: options.ssh.verbose)
-      var request = try options.request(
-        .sync, source: .local(path: primary, root: primaryRoot),
-        destination: try SideSpecification.parse(failover, root: failoverRoot),
-        environment: environment)
-      request.sourceService = (
-        try ProcedureOptions.words(primaryStop, "primary-stop"),
-        try ProcedureOptions.words(primaryStart, "primary-start"),
-        try ProcedureOptions.words(primaryStatus, "primary-status")
-      )
-      request.destinationService = (
-        nil, nil, try ProcedureOptions.words(failoverStatus, "failover-status")
-      )
+      let request = try pair.request(options, environment: environment)
       let procedure = try RepairProcedure(request, stamp: ProcedureOptions.stamp())
       let findings = try procedure.initialFindings(report.map { .report($0) } ?? .live)
       guard options.execute else {
@@ -93,13 +57,7 @@ extension CyrusFailover {
         from: findings, rounds: rounds, log: log,
         cancellation: Main.signals?.cancellation ?? Cancellation())
       options.printRepair(reports: reports, remaining: remaining)
-      let failed = reports.contains { $0.outcome != .completed }
-      let differs = remaining.contains {
-        $0.severity >= options.failOn.severity && $0.change != .lag
-      }
-      Console.exit(
-        (failed ? ExitStatus.error : differs ? ExitStatus.differences : ExitStatus.consistent)
-          .rawValue)
+      Console.exit(options.repairStatus(reports, remaining).rawValue)
     }
   }
 }
@@ -132,6 +90,14 @@ extension ProcedureOptions {
         _ = try? Console.write(1, bytes: Array(data) + [0x0A])
       }
     }
+  }
+
+  /// A repair's exit status: 2 when a round failed, 1 when differences (not lag) at or above
+  /// `--fail-on` remain, 0 otherwise.
+  func repairStatus(_ reports: [ProcedureReport], _ remaining: [Finding]) -> ExitStatus {
+    if reports.contains(where: { $0.outcome != .completed }) { return .error }
+    let differs = remaining.contains { $0.severity >= failOn.severity && $0.change != .lag }
+    return differs ? .differences : .consistent
   }
 
   /// Each round's report, and what still differs.

@@ -20,33 +20,7 @@ extension CyrusFailover {
         1 differences, 2 refused or failed (or the sign-off could not be written).
         """)
 
-    @Option(
-      help: ArgumentHelp("The primary's imapd.conf (on this host).", valueName: "path"))
-    var primary: String
-
-    @Option(help: ArgumentHelp("Read the primary's paths under this directory.", valueName: "dir"))
-    var primaryRoot: String?
-
-    @Option(
-      help: ArgumentHelp(
-        "The failover: its imapd.conf, a root directory, or [user@]host:PATH.", valueName: "path"))
-    var failover: String
-
-    @Option(help: ArgumentHelp("Read the failover's paths under this directory.", valueName: "dir"))
-    var failoverRoot: String?
-
-    @Option(
-      help: ArgumentHelp("Stops the primary's Cyrus (default: its service).", valueName: "command"))
-    var primaryStop: String?
-
-    @Option(help: ArgumentHelp("Starts the primary's Cyrus.", valueName: "command"))
-    var primaryStart: String?
-
-    @Option(help: ArgumentHelp("Exits 0 while the primary's Cyrus runs.", valueName: "command"))
-    var primaryStatus: String?
-
-    @Option(help: ArgumentHelp("Exits 0 while the failover's Cyrus runs.", valueName: "command"))
-    var failoverStatus: String?
+    @OptionGroup var pair: ProcedurePairOptions
 
     @Flag(help: "When the copy verifies with differences, repair exactly those (see `repair`).")
     var repair = false
@@ -66,18 +40,7 @@ extension CyrusFailover {
 
     func run() throws {
       let environment = ToolEnvironment(verbose: options.ssh.verbose)
-      var request = try options.request(
-        .sync, source: .local(path: primary, root: primaryRoot),
-        destination: try SideSpecification.parse(failover, root: failoverRoot),
-        environment: environment)
-      request.sourceService = (
-        try ProcedureOptions.words(primaryStop, "primary-stop"),
-        try ProcedureOptions.words(primaryStart, "primary-start"),
-        try ProcedureOptions.words(primaryStatus, "primary-status")
-      )
-      request.destinationService = (
-        nil, nil, try ProcedureOptions.words(failoverStatus, "failover-status")
-      )
+      let request = try pair.request(options, environment: environment)
       try options.run(
         request, repairRounds: repair ? rounds : nil,
         signOff: signOff.writer(environment, ssh: request.ssh))
