@@ -91,37 +91,13 @@ extension SyncProcedure {
     return outcome.succeeded
   }
 
-  /// `cyrus-failover probe` on another host, its JSON read back.
+  /// `cyrus-failover probe` on another host, its JSON read back (``HostProbe/remote``).
   static func remoteProbe(
     _ target: RemoteTarget, root: String?, host: CommandHost, request: ProcedureRequest,
     usage: Bool = true
   ) throws -> HostProbe {
-    var words = [request.remoteCommand, "probe", "--instance", target.path]
-    if usage { words.append("--usage") }
-    if let root { words += ["--root", root] }
-    let outcome = try request.runner.run(
-      try host.invocation(words, standardOutput: .capture(limit: 16 << 20)),
-      timeLimit: .seconds(3600))
-    guard outcome.succeeded else {
-      throw ProcedureError(
-        .probe,
-        "could not probe \(target): `\(words.joined(separator: " "))` ended with "
-          + "\(outcome.summary): \(outcome.errorText.suffix(500))")
-    }
-    do {
-      let probe = try JSONDecoder().decode(HostProbe.self, from: Data(outcome.standardOutput))
-      guard probe.toolVersion == request.toolVersion else {
-        throw ProcedureError(
-          .probe,
-          "\(target.destination) runs cyrus-failover \(probe.toolVersion), this one is "
-            + "\(request.toolVersion): install the same version there")
-      }
-      return probe
-    } catch let error as ProcedureError {
-      throw error
-    } catch {
-      throw ProcedureError(
-        .probe, "\(target.destination): the probe's answer does not read: \(error)")
-    }
+    try HostProbe.remote(
+      target, root: root, host: host, remoteCommand: request.remoteCommand,
+      toolVersion: request.toolVersion, usage: usage, runner: request.runner)
   }
 }
