@@ -123,6 +123,55 @@ import Testing
   }
 }
 
+/// `repair` with the failover over the test sshd: a message lost (copied while the primary
+/// serves) and a seen database changed (copied in a short stop) are moved over SSH, and only
+/// they; the failover then serves what the primary serves.
+@Suite(.serialized) struct RepairOverSSHTests {
+  @Test func messageAndSeenStateAreRepairedOverSSH() throws {
+    let server = try SSHServer()
+    let pair = try SyncPair()
+    for user in pair.users { try pair.primary.deliver(to: [user], count: 3) }
+    try pair.primary.imap(
+      "anna",
+      [
+        .create("INBOX.Shared"), .setACL("INBOX.Shared", identifier: "bert", rights: "lrs"),
+        .append("INBOX.Shared", flags: [], size: 200),
+      ])
+    try pair.primary.imap(
+      "bert", [.store("user.anna.Shared", uids: "1", operation: "+FLAGS", flags: ["\\Seen"])])
+    let synced = try pair.sync(["--execute"], over: server)
+    try #require(synced.status == 0, "\(synced.stderr)")
+    let state = try pair.primary.state()
+    let lost = try pair.failover.messageFile(mailbox: "user.anna", uid: 3, in: state)
+    try FileManager.default.removeItem(atPath: lost)
+    // bert's seen state of anna's shared folder: the failover's copy loses it.
+    let config = try #require(pair.failover.info.areas["config"])
+    let inbox = try #require(state.mailbox("user.bert")?["mailboxid"] as? String)
+    let seen = "user/uuid/\(inbox.prefix(1))/\(inbox.dropFirst().prefix(1))/\(inbox)/seen.db"
+    try SyncPair.cyrDBTool(
+      pair, [config + "/" + seen, "twoskip", "delete", try RepairTests.sharedID(pair)])
+
+    let result = try TestPrograms.run(
+      [
+        TestPrograms.executable, "repair", "--primary", pair.primary.configFile, "--failover",
+        "root@127.0.0.1:\(pair.failover.configFile)", "--ssh", server.sshOption(),
+        "--remote-command", TestPrograms.executable, "--execute", "--format", "json",
+      ] + pair.options(), timeLimit: .seconds(600))
+    #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+    let document = try SyncPair.document(result)
+    let steps = (document["rounds"] as? [[String: Any]])?.first?["steps"] as? [[String: Any]] ?? []
+    let transferred = Set(
+      steps.flatMap { $0["transferred"] as? [String] ?? [] }.filter { !$0.hasSuffix("/") })
+    #expect(transferred == [RepairTests.spoolRelative(lost), seen], "\(transferred)")
+    #expect(steps.contains { $0["id"] as? String == "window.stop" }, "the seen file needs a stop")
+    #expect(try pair.primary.status() == .running)
+    try pair.failover.start()
+    let served = try pair.primary.state()
+    let copied = try pair.failover.state()
+    #expect(served == copied, "\(served.differenceReport(from: copied))")
+  }
+}
+
 /// Reports a repair refuses: of another pair, of another tool version, naming a path outside
 /// its area. Nothing is changed on either side (exit 2 before any step).
 @Suite(.serialized) struct RepairRefusalTests {
