@@ -25,7 +25,8 @@ import Testing
       #expect(result.stderr.contains("-F _cyrus-failover cyrus-failover"), "\(line)")
       return result.stdout.split(separator: "\n").map(String.init)
     }
-    #expect(try complete(["cyrus-failover", "ver"]) == ["verify"])
+    #expect(try complete(["cyrus-failover", "ver"]).sorted() == ["verify", "verify-sign-off"])
+    #expect(try complete(["cyrus-failover", "prom"]) == ["promote"])
     #expect(try complete(["cyrus-failover", "verify", "--nag"]) == ["--nagios"])
     #expect(
       try complete(["cyrus-failover", "verify", "--format", ""]).sorted() == [
