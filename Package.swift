@@ -72,7 +72,12 @@ let package = Package(
     .testTarget(name: "CyrusFormatsTests", dependencies: ["CyrusFormats"]),
     .testTarget(name: "MailboxFormatTests", dependencies: ["CyrusFormats", "TestSupport"]),
     .testTarget(name: "BerkeleyDBTests", dependencies: ["BerkeleyDB", "TestSupport"]),
-    .testTarget(name: "CyrusStoreTests", dependencies: ["CyrusStore", "CyrusFormats", "TestSupport"]),
+    .testTarget(
+      name: "CyrusStoreTests",
+      dependencies: [
+        "CyrusStore", "CyrusFormats", "TestSupport",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .testTarget(name: "VerificationTests", dependencies: ["Verification", "CyrusStore", "TestSupport"]),
     .testTarget(
       name: "RemoteTests", dependencies: ["Remote", "Verification", "CyrusStore", "TestSupport"]),

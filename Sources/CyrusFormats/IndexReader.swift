@@ -72,14 +72,16 @@ public struct IndexReader<Source: RandomAccessBytes> {
         summary.isComplete = false
         break
       }
-      let bytes = try window.bytes(at: offset, count: size)
-      if bytes.allSatisfy({ $0 == 0 }) {
+      let parsed = try window.withBytes(at: offset, count: size) { bytes -> IndexRecord? in
+        if bytes.allSatisfy({ $0 == 0 }) { return nil }
+        return try IndexRecord.parse(
+          bytes, version: h.version, number: UInt32(number), offset: offset)
+      }
+      guard let record = parsed else {
         number += skipZeroRecords(
           from: number, at: offset, size: size, announced: announced, summary: &summary)
         continue
       }
-      let record = try IndexRecord.parse(
-        bytes, version: h.version, number: UInt32(number), offset: offset)
       if case .mismatch(let stored, let computed) = record.checksum {
         summary.note(
           MailboxFormatError(

@@ -27,8 +27,13 @@ public struct IndexRecord: Hashable, Sendable {
   public var lastUpdated: UInt32
   public var systemFlags: SystemFlags
   public var internalFlags: InternalFlags
+  /// The four words of user flag bits, inline (one record per message: no array each).
+  public var userFlagWords: UserFlagWords
   /// The four words of user flag bits: flag *n* is bit `n % 32` of word `n / 32`.
-  public var userFlags: [UInt32]
+  public var userFlags: [UInt32] {
+    get { [userFlagWords[0], userFlagWords[1], userFlagWords[2], userFlagWords[3]] }
+    set { userFlagWords = UserFlagWords(newValue) }
+  }
   /// Offset 52 before minor 15.
   public var contentLines: UInt32?
   /// Offset 52 from minor 15.
@@ -50,16 +55,16 @@ public struct IndexRecord: Hashable, Sendable {
 
   /// Whether user flag `slot` (0 ..< 128) is set.
   public func hasUserFlag(_ slot: Int) -> Bool {
-    guard slot >= 0, slot < 32 * userFlags.count else { return false }
-    return userFlags[slot / 32] & (1 << UInt32(slot % 32)) != 0
+    guard slot >= 0, slot < 32 * UserFlagWords.count else { return false }
+    return userFlagWords[slot / 32] & (1 << UInt32(slot % 32)) != 0
   }
 
   /// The slots of all user flags set, ascending (one step per flag set, not per slot: the walk
   /// asks for every message).
   public var userFlagSlots: [Int] {
     var slots: [Int] = []
-    for (word, bits) in userFlags.enumerated() {
-      var rest = bits
+    for word in 0..<UserFlagWords.count {
+      var rest = userFlagWords[word]
       while rest != 0 {
         slots.append(32 * word + rest.trailingZeroBitCount)
         rest &= rest - 1
@@ -110,5 +115,49 @@ extension IndexRecord {
     public static let archived = InternalFlags(rawValue: 1 << 29)
     public static let unlinked = InternalFlags(rawValue: 1 << 30)
     public static let expunged = InternalFlags(rawValue: 1 << 31)
+  }
+}
+
+/// The four 32-bit words of a record's user flags (`user_flags[MAX_USER_FLAGS/32]`, 3.6.1
+/// imap/mailbox.h), held inline.
+public struct UserFlagWords: Hashable, Sendable {
+  /// Words per record (`MAX_USER_FLAGS / 32`).
+  public static let count = 4
+  private var w0: UInt32 = 0
+  private var w1: UInt32 = 0
+  private var w2: UInt32 = 0
+  private var w3: UInt32 = 0
+
+  /// All zero.
+  public init() {}
+
+  /// The first four of `words` (missing ones zero).
+  public init(_ words: [UInt32]) {
+    for (index, word) in words.prefix(Self.count).enumerated() { self[index] = word }
+  }
+
+  /// Whether no user flag is set.
+  public var isEmpty: Bool { w0 | w1 | w2 | w3 == 0 }
+
+  /// Word `index` (0 ..< 4).
+  public subscript(index: Int) -> UInt32 {
+    get {
+      switch index {
+      case 0: w0
+      case 1: w1
+      case 2: w2
+      case 3: w3
+      default: preconditionFailure("a user flag word index is 0..<4")
+      }
+    }
+    set {
+      switch index {
+      case 0: w0 = newValue
+      case 1: w1 = newValue
+      case 2: w2 = newValue
+      case 3: w3 = newValue
+      default: preconditionFailure("a user flag word index is 0..<4")
+      }
+    }
   }
 }

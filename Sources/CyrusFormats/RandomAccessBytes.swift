@@ -51,25 +51,54 @@ struct ByteWindow<Source: RandomAccessBytes> {
   /// Returns `count` bytes at `offset`, throwing ``CyrusDBError/Kind/truncated`` when the range
   /// does not lie inside the source.
   mutating func bytes(at offset: Int, count: Int) throws -> [UInt8] {
+    try check(offset, count)
+    if count >= Self.windowSize, !holds(offset, count) {
+      return try source.bytes(at: offset, count: count)
+    }
+    if !holds(offset, count) { try fill(at: offset, count: count) }
+    let from = offset - start
+    return Array(buffer[from..<(from + count)])
+  }
+
+  /// Calls `body` with `count` bytes at `offset`, read from the window itself when they fit in
+  /// it (no copy for each record of a file read record by record); throws as
+  /// ``bytes(at:count:)`` does.
+  mutating func withBytes<Result>(
+    at offset: Int, count: Int, _ body: (UnsafeRawBufferPointer) throws -> Result
+  ) throws -> Result {
+    try check(offset, count)
+    if count >= Self.windowSize, !holds(offset, count) {
+      return try source.bytes(at: offset, count: count).withUnsafeBytes { try body($0) }
+    }
+    if !holds(offset, count) { try fill(at: offset, count: count) }
+    let from = offset - start
+    return try buffer.withUnsafeBytes { all in
+      try body(UnsafeRawBufferPointer(rebasing: all[from..<(from + count)]))
+    }
+  }
+
+  /// Throws unless `count` bytes at `offset` lie inside the source.
+  private func check(_ offset: Int, _ count: Int) throws {
     guard offset >= 0, count >= 0, offset <= source.count, count <= source.count - offset else {
       throw CyrusDBError(
         .truncated, offset: offset,
         detail: "need \(count) bytes, file has \(max(0, source.count - max(offset, 0))) left")
     }
-    if offset >= start, offset - start <= buffer.count, count <= buffer.count - (offset - start) {
-      let from = offset - start
-      return Array(buffer[from..<(from + count)])
-    }
-    if count >= Self.windowSize {
-      return try source.bytes(at: offset, count: count)
-    }
+  }
+
+  /// Whether the window holds `count` bytes at `offset`.
+  private func holds(_ offset: Int, _ count: Int) -> Bool {
+    offset >= start && offset - start <= buffer.count && count <= buffer.count - (offset - start)
+  }
+
+  /// Reads the window at `offset` (the range checked already): `count` bytes must come back.
+  private mutating func fill(at offset: Int, count: Int) throws {
     let length = min(Self.windowSize, source.count - offset)
     buffer = try source.bytes(at: offset, count: length)
     start = offset
     guard buffer.count >= count else {
       throw CyrusDBError(.truncated, offset: offset, detail: "short read of \(buffer.count) bytes")
     }
-    return Array(buffer[0..<count])
   }
 
   /// The first offset at or after `start`, in steps of 4 bytes, whose 4-byte word is not zero;

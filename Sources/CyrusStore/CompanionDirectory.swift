@@ -52,10 +52,10 @@ struct CompanionDirectory {
     userFlags: [String?]
   ) -> (notes: [MailboxNote], summary: IndexSummary?) {
     let (fd, code) = open(relative)
-    var names: [[UInt8]] = []
+    var names = DirectoryNames.empty
     var problem: MailboxNote?
     if fd >= 0 {
-      switch DirectoryListing.readNames(fd: fd) {
+      switch DirectoryNames.read(fd: fd) {
       case .success(let listed): names = listed
       case .failure(let listing):
         let text: String
@@ -91,7 +91,7 @@ struct CompanionDirectory {
     guard
       let reader = try? IndexReader(
         FileBytes(
-          name: Array("cyrus.index".utf8), in: fd, path: path(relative) + "/cyrus.index"))
+          name: MailboxFileNames.index, in: fd, path: path(relative) + "/cyrus.index"))
     else {
       return [:]
     }

@@ -16,7 +16,7 @@ final class DirectoryListing {
   /// Path of the directory relative to its area root.
   let path: EntryPath
   /// Entry names, sorted bytewise (the canonical order).
-  let names: [[UInt8]]
+  let names: DirectoryNames
   /// The next name to visit.
   var index = 0
   /// The mailbox the directory holds or belongs to.
@@ -44,7 +44,7 @@ final class DirectoryListing {
   var hasHeader = false
 
   /// Lists an already-open directory; takes ownership of `fd`.
-  init(fd: Int32, path: EntryPath, mailbox: String?, names: [[UInt8]]) {
+  init(fd: Int32, path: EntryPath, mailbox: String?, names: DirectoryNames) {
     self.fd = fd
     self.path = path
     self.mailbox = mailbox
@@ -60,33 +60,5 @@ final class DirectoryListing {
     guard var pending = pendingNotes else { return }
     pendingNotes = nil
     notes = pending.notes(messageDirectoryFD: fd)
-  }
-
-  /// Reads the names of the directory open at `fd` (without `.` and `..`), sorted bytewise.
-  /// - Returns: the names, or the errno text.
-  static func readNames(fd: Int32) -> Result<[[UInt8]], EntryProblem> {
-    let copy = dup(fd)
-    guard copy >= 0, let stream = fdopendir(copy) else {
-      let text = SystemFiles.errorText()
-      return .failure(.unlistable(text))
-    }
-    defer { closedir(stream) }
-    var names: [[UInt8]] = []
-    while true {
-      errno = 0
-      guard let entry = readdir(stream) else {
-        if errno != 0 { return .failure(.unlistable(SystemFiles.errorText())) }
-        break
-      }
-      let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> [UInt8] in
-        let bytes = raw.bindMemory(to: UInt8.self)
-        let length = bytes.firstIndex(of: 0) ?? bytes.count
-        return Array(bytes[0..<length])
-      }
-      if name == [0x2E] || name == [0x2E, 0x2E] { continue }
-      names.append(name)
-    }
-    names.sort { $0.lexicographicallyPrecedes($1) }
-    return .success(names)
   }
 }

@@ -22,8 +22,25 @@ public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible
 
   /// This path with one more component.
   public func appending(_ name: [UInt8]) -> EntryPath {
-    if bytes.isEmpty { return EntryPath(bytes: name) }
-    return EntryPath(bytes: bytes + [0x2F] + name)
+    name.withUnsafeBufferPointer { appending($0) }
+  }
+
+  /// This path with one more component, copied from `name`: one allocation, the new path's.
+  func appending(_ name: UnsafeBufferPointer<UInt8>) -> EntryPath {
+    if bytes.isEmpty { return EntryPath(bytes: Array(name)) }
+    let count = bytes.count + 1 + name.count
+    return EntryPath(
+      bytes: [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        guard let base = buffer.baseAddress else { return }
+        bytes.withUnsafeBufferPointer { parent in
+          if let source = parent.baseAddress { base.initialize(from: source, count: parent.count) }
+        }
+        base[bytes.count] = 0x2F
+        if let source = name.baseAddress {
+          (base + bytes.count + 1).initialize(from: source, count: name.count)
+        }
+        initialized = count
+      })
   }
 
   /// The components.
@@ -57,15 +74,21 @@ public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible
 
   /// Three-way canonical comparison of two `/`-separated byte paths.
   public static func compare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
-    let count = min(lhs.count, rhs.count)
-    var index = 0
-    while index < count {
-      let left = lhs[index] == 0x2F ? 0 : Int(lhs[index]) + 1
-      let right = rhs[index] == 0x2F ? 0 : Int(rhs[index]) + 1
-      if left != right { return left < right ? -1 : 1 }
-      index += 1
+    lhs.withUnsafeBufferPointer { left in
+      rhs.withUnsafeBufferPointer { right in
+        // Skip the common prefix (long: siblings share their directory), then rank the first
+        // differing bytes with `/` lowest.
+        let count = min(left.count, right.count)
+        var index = 0
+        while index < count, left[index] == right[index] { index += 1 }
+        guard index < count else {
+          return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
+        }
+        let l = left[index] == 0x2F ? 0 : Int(left[index]) + 1
+        let r = right[index] == 0x2F ? 0 : Int(right[index]) + 1
+        return l < r ? -1 : 1
+      }
     }
-    return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
   }
 
   /// The path for humans and JSON: printable ASCII and valid UTF-8 as is, any other byte and

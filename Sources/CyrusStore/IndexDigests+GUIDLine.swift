@@ -21,7 +21,7 @@ extension IndexDigests {
       line[0..<count].reverse()
       line[count] = 0x20
       count += 1
-      for byte in record.guid.bytes {
+      record.guid.forEachByte { byte in
         line[count] = hexDigits[Int(byte >> 4)]
         line[count + 1] = hexDigits[Int(byte & 0x0F)]
         count += 2

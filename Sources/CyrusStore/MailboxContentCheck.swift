@@ -19,7 +19,8 @@ enum MailboxContentCheck {
   /// the messages (then `indexDirectory` is the metapartition's). The notes still wait for the
   /// message files' sizes.
   static func notes(
-    messageNames names: [[UInt8]], indexDirectory path: String, indexDirectoryFD directory: Int32,
+    messageNames names: DirectoryNames, indexDirectory path: String,
+    indexDirectoryFD directory: Int32,
     hasExpunge: Bool,
     userFlags flagNames: [String?], keepGUIDs: Bool = false
   )
@@ -30,20 +31,20 @@ enum MailboxContentCheck {
     var guids: [UInt32: MessageGUID] = [:]
     var digests = IndexDigests()
     var files: Set<UInt32> = []
-    for name in names {
+    names.forEach { name in
       if let uid = messageUID(name) { files.insert(uid) }
     }
     var pending = PendingMailboxNotes()
     var expungedKept: Set<UInt32> = []
     if hasExpunge,
       let reader = try? IndexReader(
-        FileBytes(name: Array("cyrus.expunge".utf8), in: directory, path: path + "/cyrus.expunge"))
+        FileBytes(name: MailboxFileNames.expunge, in: directory, path: path + "/cyrus.expunge"))
     {
       _ = try? reader.forEachRecord { expungedKept.insert($0.uid) }
     }
     do {
       let reader = try IndexReader(
-        FileBytes(name: Array("cyrus.index".utf8), in: directory, path: path + "/cyrus.index"))
+        FileBytes(name: MailboxFileNames.index, in: directory, path: path + "/cyrus.index"))
       let summary = try reader.forEachRecord { record in
         let present = files.remove(record.uid) != nil
         if !record.isExpunged { digests.add(record, flagNames: flagNames) }
@@ -91,7 +92,7 @@ enum MailboxContentCheck {
   }
 
   /// The UID of a message file name `<digits>.`.
-  static func messageUID(_ name: [UInt8]) -> UInt32? {
+  static func messageUID<Name: BidirectionalCollection<UInt8>>(_ name: Name) -> UInt32? {
     guard name.count >= 2, name.count <= 11, name.last == 0x2E else { return nil }
     var value: UInt64 = 0
     for byte in name.dropLast() {

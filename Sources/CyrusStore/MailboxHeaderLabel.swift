@@ -16,7 +16,7 @@ enum MailboxHeaderLabel {
     // Not a FIFO or a symlink: a FIFO named cyrus.header would block the walk for good.
     guard
       let bytes = try? SystemFiles.readFile(
-        Array("cyrus.header".utf8), in: directoryFD, path: "cyrus.header",
+        MailboxFileNames.header, in: directoryFD, path: "cyrus.header",
         limit: MailboxHeader.maxFileSize)
     else { return nil }
     return try? MailboxHeader.parse(bytes)

@@ -40,13 +40,16 @@ public enum EntryProblem: Error, Sendable, Equatable {
 
 /// One file system object of a Cyrus instance, as both the walker and a saved or remote
 /// manifest describe it. Everything the diff compares is here; nothing else is kept.
+///
+/// What every entry has is stored inline; what few entries have (a link target, a hard-link
+/// leader, a problem, a mailbox's notes and summaries) lies in one shared box that most entries
+/// do not have, so an entry is small to copy: the walk and the diff pass each one along several
+/// times.
 public struct ManifestEntry: Sendable, Equatable {
   /// The area name (`config`, `partition-default`, …) the entry belongs to.
   public var area: String
   /// Path relative to the area root.
   public var path: EntryPath
-  /// File, directory, link, …
-  public var kind: EntryKind
   /// Size in bytes (files and links; 0 for directories, which differ by file system).
   public var size: UInt64
   /// Permission bits with setuid/setgid/sticky (`st_mode & 07777`).
@@ -55,33 +58,59 @@ public struct ManifestEntry: Sendable, Equatable {
   public var uid: UInt32
   /// Numeric group.
   public var gid: UInt32
+  /// File, directory, link, …
+  public var kind: EntryKind
   /// Owner name on its host, when it resolves.
   public var owner: String?
   /// Group name on its host, when it resolves.
   public var group: String?
   /// Modification time.
   public var mtime: Timestamp
-  /// A symlink's target, as bytes.
-  public var linkTarget: [UInt8]?
   /// SHA-256 of a file's content (`--level full` only).
   public var digest: [UInt8]?
-  /// For a file with more than one hard link: the first path (canonical order, this side, any
-  /// area) that names the same inode, written `area:path`; the entry's own path when it is first.
-  public var hardLinkLeader: String?
   /// The mailbox this entry belongs to, when the walker can tell.
   public var mailbox: String?
+  /// The fields below, when any is set; `nil` when none is (most entries).
+  private var rare: RareFields?
+
+  /// A symlink's target, as bytes.
+  public var linkTarget: [UInt8]? {
+    get { rare?.values.linkTarget }
+    set { change { $0.linkTarget = newValue } }
+  }
+  /// For a file with more than one hard link: the first path (canonical order, this side, any
+  /// area) that names the same inode, written `area:path`; the entry's own path when it is first.
+  public var hardLinkLeader: String? {
+    get { rare?.values.hardLinkLeader }
+    set { change { $0.hardLinkLeader = newValue } }
+  }
   /// What went wrong examining this entry, if anything.
-  public var problem: EntryProblem?
+  public var problem: EntryProblem? {
+    get { rare?.values.problem }
+    set { change { $0.problem = newValue } }
+  }
   /// On a mailbox directory's `cyrus.header`: what its `cyrus.index` says about the message
   /// files beside it (``MailboxContentCheck``).
-  public var notes: [MailboxNote] = []
+  public var notes: [MailboxNote] {
+    get { rare?.values.notes ?? [] }
+    set { change { $0.notes = newValue } }
+  }
   /// On a mailbox's `cyrus.index`: what it says, reduced to what copies must agree on.
-  public var indexSummary: IndexSummary?
+  public var indexSummary: IndexSummary? {
+    get { rare?.values.indexSummary }
+    set { change { $0.indexSummary = newValue } }
+  }
   /// On a seen database or subscription list: what it means, for comparison by content.
-  public var stateSummary: StateSummary?
+  public var stateSummary: StateSummary? {
+    get { rare?.values.stateSummary }
+    set { change { $0.stateSummary = newValue } }
+  }
   /// On a mailbox directory's `cyrus.header`: the uniqueid the header records, when it reads
   /// (compared with mailboxes.db, and used to name mailboxes in seen findings).
-  public var headerUniqueID: String?
+  public var headerUniqueID: String? {
+    get { rare?.values.headerUniqueID }
+    set { change { $0.headerUniqueID = newValue } }
+  }
 
   /// Makes an entry.
   public init(
@@ -100,11 +129,24 @@ public struct ManifestEntry: Sendable, Equatable {
     self.owner = owner
     self.group = group
     self.mtime = mtime
-    self.linkTarget = linkTarget
     self.digest = digest
-    self.hardLinkLeader = hardLinkLeader
     self.mailbox = mailbox
-    self.problem = problem
+    if linkTarget != nil || hardLinkLeader != nil || problem != nil {
+      rare = RareFields(
+        RareFields.Values(linkTarget: linkTarget, hardLinkLeader: hardLinkLeader, problem: problem))
+    }
+  }
+
+  /// Whether the entry has none of the fields few entries have (link target, hard-link leader,
+  /// problem, notes, index or state summary, header uniqueid): what the diff's fast path for
+  /// two equal plain entries checks first.
+  public var isPlain: Bool { rare == nil }
+
+  /// Sets rare fields: in a new box, as boxes are shared between copies of an entry.
+  private mutating func change(_ body: (inout RareFields.Values) -> Void) {
+    var values = rare?.values ?? RareFields.Values()
+    body(&values)
+    rare = values == RareFields.Values() ? nil : RareFields(values)
   }
 
   /// Canonical order across areas: area name, then path.
@@ -125,4 +167,26 @@ public struct ManifestEntry: Sendable, Equatable {
 public protocol ManifestSource {
   /// The next entry, or `nil` at the end.
   mutating func next() throws -> ManifestEntry?
+}
+
+/// The fields of a ``ManifestEntry`` that most entries do not have, in a box that copies of the
+/// entry share. It never changes: an entry that sets one of them gets a new box.
+private final class RareFields: Sendable, Equatable {
+  struct Values: Sendable, Equatable {
+    var linkTarget: [UInt8]?
+    var hardLinkLeader: String?
+    var problem: EntryProblem?
+    var notes: [MailboxNote] = []
+    var indexSummary: IndexSummary?
+    var stateSummary: StateSummary?
+    var headerUniqueID: String?
+  }
+
+  let values: Values
+
+  init(_ values: Values) { self.values = values }
+
+  static func == (lhs: RareFields, rhs: RareFields) -> Bool {
+    lhs === rhs || lhs.values == rhs.values
+  }
 }

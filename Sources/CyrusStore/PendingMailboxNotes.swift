@@ -62,10 +62,10 @@ struct PendingMailboxNotes {
 
   /// Compares the entry `name` the walker has just examined (`info`, from its `fstatat`) if it
   /// is the file `<uid>.` of a live message whose size is expected.
-  mutating func examined(name: [UInt8], info: stat) {
+  mutating func examined<Name: BidirectionalCollection<UInt8>>(name: Name, info: stat) {
     guard !expected.isEmpty, let uid = MailboxContentCheck.messageUID(name) else { return }
     // `<uid>.` exactly as Cyrus names it: "05." is not the file of UID 5.
-    guard name.count == 2 || name[0] != 0x30 else { return }
+    guard name.count == 2 || name.first != 0x30 else { return }
     guard let wanted = expected.removeValue(forKey: uid) else { return }
     compare(uid: uid, wanted, info)
   }

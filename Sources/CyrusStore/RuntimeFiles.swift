@@ -18,6 +18,8 @@ public enum RuntimeFiles {
   public static let databaseEnvironmentPrefixes = ["__db.", "log.", "skipstamp"]
   /// Partition subdirectories whose content is runtime only (the delivery staging area).
   public static let partitionDirectories: Set<String> = ["stage.", "sync."]
+  /// ``partitionDirectories`` as bytes.
+  private static let partitionDirectoryNames = partitionDirectories.map { Array($0.utf8) }
 
   /// Whether `path` in an area of `role` is runtime-only. Asked for every entry of the walk,
   /// so the path is not split into components.
@@ -38,7 +40,9 @@ public enum RuntimeFiles {
       return false
     case .partition, .metapartition, .archivePartition:
       guard let slash else { return false }
-      return partitionDirectories.contains(String(decoding: bytes[..<slash], as: UTF8.self))
+      // Bytes, not a String per entry: the walk asks this of every message file.
+      let first = bytes[..<slash]
+      return partitionDirectoryNames.contains { first.elementsEqual($0) }
     case .sieve:
       return false
     }

@@ -47,16 +47,19 @@ final class TreeWalker {
       return openRoot().map { WalkStep(entry: $0) }
     }
     while let top = stack.last {
-      guard top.index < top.names.count else {
+      let index = top.index
+      guard index < top.names.count else {
         stack.removeLast()
         continue
       }
-      let name = top.names[top.index]
-      top.index += 1
-      let path = top.path.appending(name)
-      if area.excluded.contains(path) { continue }
-      if !options.includeRuntime && RuntimeFiles.isRuntime(path, role: area.role) { continue }
-      return examine(name: name, in: top, path: path)
+      top.index = index + 1
+      let step = top.names.withName(index) { name, cName -> WalkStep? in
+        let path = top.path.appending(name)
+        if !area.excluded.isEmpty && area.excluded.contains(path) { return nil }
+        if !options.includeRuntime && RuntimeFiles.isRuntime(path, role: area.role) { return nil }
+        return examine(name: name, cName: cName, in: top, path: path)
+      }
+      if let step { return step }
     }
     return nil
   }
@@ -95,12 +98,12 @@ final class TreeWalker {
     return entry
   }
 
-  private func examine(name: [UInt8], in directory: DirectoryListing, path: EntryPath)
-    -> WalkStep
-  {
+  private func examine(
+    name: UnsafeBufferPointer<UInt8>, cName: UnsafePointer<CChar>, in directory: DirectoryListing,
+    path: EntryPath
+  ) -> WalkStep {
     var info = stat()
-    let status = name.withCString { fstatat(directory.fd, $0, &info, AT_SYMLINK_NOFOLLOW) }
-    guard status == 0 else {
+    guard fstatat(directory.fd, cName, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
       let code = errno
       return WalkStep(
         entry: ManifestEntry(
@@ -110,28 +113,28 @@ final class TreeWalker {
     // This stat is also the index check's look at a message file's size.
     directory.pendingNotes?.examined(name: name, info: info)
     var entry = describe(info, path: path, mailbox: directory.mailbox)
-    var step = WalkStep(entry: entry)
-    if entry.kind == .file, name == Array("cyrus.header".utf8) {
+    var notesFrom: DirectoryListing?
+    var read: ContentRead?
+    var guid: (uid: UInt32, expected: MessageGUID)?
+    if entry.kind == .file, name.elementsEqual(MailboxFileNames.header) {
       entry.headerUniqueID = directory.headerUniqueID
       // The message files sort before it: every one has been examined.
       directory.finishIndexNotes()
       // Its notes (GUID mismatches included) once the message files before it are read.
-      step.notesFrom = directory
+      notesFrom = directory
     }
-    if entry.kind == .file, name == Array("cyrus.index".utf8) {
+    if entry.kind == .file, name.elementsEqual(MailboxFileNames.index) {
       entry.indexSummary = directory.indexSummary
     }
     if entry.kind == .file, area.role == .config, let kind = StateSummary.kind(of: path) {
       entry.stateSummary = StateSummary.read(
-        name: name, in: directory.fd,
+        name: Array(name), in: directory.fd,
         path: area.path + "/" + String(decoding: path.bytes, as: UTF8.self), kind: kind,
         berkeley: options.berkeleyReader)
     }
     switch entry.kind {
     case .directory:
-      let fd = name.withCString {
-        openat(directory.fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-      }
+      let fd = openat(directory.fd, cName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
       if fd < 0 {
         let code = errno
         entry.problem = code == ENOENT ? .vanished : .unlistable(SystemFiles.errorText(code))
@@ -139,7 +142,7 @@ final class TreeWalker {
         push(fd: fd, path: path, entry: &entry)
       }
     case .symlink:
-      entry.linkTarget = readLink(name: name, in: directory.fd)
+      entry.linkTarget = readLink(cName, in: directory.fd)
       if entry.linkTarget == nil {
         entry.problem = errno == ENOENT ? .vanished : .unreadable(SystemFiles.errorText())
       }
@@ -153,29 +156,29 @@ final class TreeWalker {
       if options.level == .guid, area.role == .partition,
         let uid = MailboxContentCheck.messageUID(name), let expected = directory.guids[uid]
       {
-        step.read = ContentRead(
-          directory: directory, name: name, expected: info, function: .messageGUID)
-        step.guid = (uid, expected)
+        read = ContentRead(
+          directory: directory, name: Array(name), expected: info, function: .messageGUID)
+        guid = (uid, expected)
       } else if options.level != .meta {
-        step.read = ContentRead(directory: directory, name: name, expected: info, function: .sha256)
+        read = ContentRead(
+          directory: directory, name: Array(name), expected: info, function: .sha256)
       }
     default:
       break
     }
-    step.entry = entry
-    return step
+    return WalkStep(entry: entry, read: read, guid: guid, notesFrom: notesFrom)
   }
 
   /// Lists a directory, labels it with its mailbox and pushes it on the stack (or records why
   /// it cannot be listed).
   private func push(fd: Int32, path: EntryPath, entry: inout ManifestEntry) {
-    switch DirectoryListing.readNames(fd: fd) {
+    switch DirectoryNames.read(fd: fd) {
     case .failure(let problem):
       close(fd)
       entry.problem = problem
     case .success(let names):
       // A mailbox directory's cyrus.header is read once: for its name and for its flag names.
-      let hasHeader = isSpool && names.contains(Array("cyrus.header".utf8))
+      let hasHeader = isSpool && names.contains(MailboxFileNames.header)
       let header = hasHeader ? MailboxHeaderLabel.read(directoryFD: fd) : nil
       let label = hasHeader ? mailboxName(directory: path, header: header) : nil
       let mailbox = label ?? entry.mailbox
@@ -194,8 +197,8 @@ final class TreeWalker {
   /// partition directory whose index is in the metapartition, only the GUIDs.
   private func checkMailbox(_ listing: DirectoryListing, header: MailboxHeader?) {
     let names = listing.names
-    let hasIndex = names.contains(Array("cyrus.index".utf8))
-    let hasExpunge = names.contains(Array("cyrus.expunge".utf8))
+    let hasIndex = names.contains(MailboxFileNames.index)
+    let hasExpunge = names.contains(MailboxFileNames.expunge)
     let here =
       listing.path.bytes.isEmpty
       ? area.path : area.path + "/" + String(decoding: listing.path.bytes, as: UTF8.self)
@@ -243,12 +246,14 @@ final class TreeWalker {
   }
 
   private func readLink(name: [UInt8], in fd: Int32) -> [UInt8]? {
+    name.withCString { readLink($0, in: fd) }
+  }
+
+  private func readLink(_ cName: UnsafePointer<CChar>, in fd: Int32) -> [UInt8]? {
     var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
-    let count = name.withCString { cName in
-      buffer.withUnsafeMutableBufferPointer { raw -> Int in
-        guard let base = raw.baseAddress else { return -1 }
-        return readlinkat(fd, cName, base, raw.count)
-      }
+    let count = buffer.withUnsafeMutableBufferPointer { raw -> Int in
+      guard let base = raw.baseAddress else { return -1 }
+      return readlinkat(fd, cName, base, raw.count)
     }
     guard count >= 0 else { return nil }
     return Array(buffer[0..<count])
@@ -256,15 +261,19 @@ final class TreeWalker {
 }
 
 extension Array where Element == UInt8 {
-  /// Calls `body` with the bytes as a NUL-terminated C string.
+  /// Calls `body` with the bytes as a NUL-terminated C string (on the stack for a file name).
   func withCString<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
-    (self + [0]).withUnsafeBufferPointer { buffer in
-      buffer.withMemoryRebound(to: CChar.self) { chars in
-        guard let base = chars.baseAddress else {
-          preconditionFailure("a non-empty array has storage")
-        }
-        return body(base)
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { chars in
+      guard let base = chars.baseAddress else {
+        preconditionFailure("a temporary allocation of at least one byte has storage")
       }
+      withUnsafeBufferPointer { bytes in
+        if let source = bytes.baseAddress {
+          UnsafeMutableRawPointer(base).copyMemory(from: source, byteCount: bytes.count)
+        }
+      }
+      base[count] = 0
+      return body(base)
     }
   }
 }

@@ -38,8 +38,26 @@ final class WalkState {
 final class AccountNames {
   private var users: [UInt32: String?] = [:]
   private var groups: [UInt32: String?] = [:]
+  /// The last uid and gid asked for and their names: a spool has one owner, so the walk asks
+  /// for the same ones entry after entry.
+  private var lastUser: (uid: UInt32, name: String?)?
+  private var lastGroup: (gid: UInt32, name: String?)?
 
   func user(_ uid: uid_t) -> String? {
+    if let lastUser, lastUser.uid == uid { return lastUser.name }
+    let name = lookUpUser(uid)
+    lastUser = (uid, name)
+    return name
+  }
+
+  func group(_ gid: gid_t) -> String? {
+    if let lastGroup, lastGroup.gid == gid { return lastGroup.name }
+    let name = lookUpGroup(gid)
+    lastGroup = (gid, name)
+    return name
+  }
+
+  private func lookUpUser(_ uid: uid_t) -> String? {
     if let cached = users[uid] { return cached }
     var record = passwd()
     var result: UnsafeMutablePointer<passwd>?
@@ -51,7 +69,7 @@ final class AccountNames {
     return name
   }
 
-  func group(_ gid: gid_t) -> String? {
+  private func lookUpGroup(_ gid: gid_t) -> String? {
     if let cached = groups[gid] { return cached }
     var record = SwiftGlibc.group()
     var result: UnsafeMutablePointer<SwiftGlibc.group>?

@@ -18,13 +18,19 @@ struct WalkStep {
   /// A `cyrus.header`: the directory whose notes it carries.
   var notesFrom: DirectoryListing?
 
-  init(entry: ManifestEntry) {
+  init(
+    entry: ManifestEntry, read: ContentRead? = nil,
+    guid: (uid: UInt32, expected: MessageGUID)? = nil, notesFrom: DirectoryListing? = nil
+  ) {
     self.entry = entry
+    self.read = read
+    self.guid = guid
+    self.notesFrom = notesFrom
   }
 
   /// The entry, completed with the read's `result`. Called once per step, in canonical order,
   /// on the walking thread (it adds to the directory's GUID notes).
-  func finished(with result: Result<[UInt8], EntryProblem>?) -> ManifestEntry {
+  consuming func finished(with result: Result<[UInt8], EntryProblem>?) -> ManifestEntry {
     var entry = self.entry
     switch result {
     case .success(let bytes)?:

@@ -9,6 +9,7 @@ enum EntryComparison {
     _ primary: ManifestEntry, _ failover: ManifestEntry,
     states: UserStateCheck = UserStateCheck(), rules: ComparisonRules = .sameVersion
   ) -> [Finding] {
+    if samePlain(primary, failover) { return [] }
     // The same condition on each side (the same damage, the same stale subscription) is one
     // finding with side `both`.
     var findings = Finding.mergingSides(
@@ -139,6 +140,26 @@ enum EntryComparison {
       }
     }
     return findings
+  }
+
+  /// Whether two entries are plain files or directories (``ManifestEntry/isPlain``: no
+  /// condition of their own) that agree on everything compared below, so that there is no
+  /// finding: most entries of a consistent pair, decided without building any.
+  static func samePlain(_ primary: ManifestEntry, _ failover: ManifestEntry) -> Bool {
+    guard primary.isPlain, failover.isPlain, primary.kind == failover.kind else { return false }
+    switch primary.kind {
+    case .file:
+      guard primary.size == failover.size, primary.digest == failover.digest,
+        primary.mtime.seconds == failover.mtime.seconds
+      else { return false }
+    case .directory:
+      break
+    default:
+      return false
+    }
+    return primary.mode == failover.mode
+      && sameAccount(primary.owner, primary.uid, failover.owner, failover.uid)
+      && sameAccount(primary.group, primary.gid, failover.group, failover.gid)
   }
 
   /// A side's own conditions of one entry: what went wrong reading it, its mailbox notes, a
@@ -272,7 +293,10 @@ enum EntryComparison {
   }
 
   static func isSpecial(_ entry: ManifestEntry) -> Bool {
-    [.fifo, .socket, .blockDevice, .characterDevice].contains(entry.kind)
+    switch entry.kind {
+    case .fifo, .socket, .blockDevice, .characterDevice: true
+    default: false
+    }
   }
 
   static func sameAccount(

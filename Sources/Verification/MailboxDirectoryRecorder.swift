@@ -8,15 +8,14 @@ public struct MailboxDirectoryRecorder<Base: ManifestSource>: ManifestSource {
   private var base: Base
   /// The directories seen so far (all of them once the stream has ended).
   public private(set) var directories: [MailboxDirectory] = []
-  private static var headerName: [UInt8] { Array("cyrus.header".utf8) }
 
   /// Wraps `base`.
   public init(_ base: Base) { self.base = base }
 
   public mutating func next() throws -> ManifestEntry? {
     guard let entry = try base.next() else { return nil }
-    if entry.kind == .file, Self.isPartition(entry.area),
-      entry.path.lastComponent.elementsEqual(Self.headerName)
+    if entry.kind == .file, entry.path.lastComponent.elementsEqual(mailboxHeaderName),
+      Self.isPartition(entry.area)
     {
       let directory = entry.path.parent
       // The uniqueid the header records; the 3.6 directory name only when the header is
@@ -35,3 +34,6 @@ public struct MailboxDirectoryRecorder<Base: ManifestSource>: ManifestSource {
       || area.hasPrefix("archivepartition-")
   }
 }
+
+/// `cyrus.header` as bytes, made once (a generic type cannot hold a static stored property).
+private let mailboxHeaderName: [UInt8] = Array("cyrus.header".utf8)

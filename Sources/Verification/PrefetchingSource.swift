@@ -9,8 +9,8 @@ public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
   private var batches: [[ManifestEntry]] = []
   private var finished = false
   private var failure: (any Error)?
+  /// The batch being handed out, in reverse order.
   private var current: [ManifestEntry] = []
-  private var position = 0
   private var cancelled = false
   private let queueLimit: Int
 
@@ -71,10 +71,8 @@ public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
   }
 
   public func next() throws -> ManifestEntry? {
-    if position < current.count {
-      defer { position += 1 }
-      return current[position]
-    }
+    // The batch is kept reversed, so each entry is moved out of it, not copied.
+    if let entry = current.popLast() { return entry }
     condition.lock()
     while batches.isEmpty && !finished { condition.wait() }
     if batches.isEmpty {
@@ -86,7 +84,7 @@ public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
     current = batches.removeFirst()
     condition.broadcast()
     condition.unlock()
-    position = 1
-    return current[0]
+    current.reverse()
+    return current.popLast()
   }
 }
