@@ -2,6 +2,7 @@ import CyrusFormats
 import CyrusStore
 import Foundation
 import Processes
+import Verification
 
 /// Reads a Berkeley DB file in a child process (`EXECUTABLE read-berkeley-db PATH --type T`), so
 /// that libdb 5.3, which is not memory-safe on damaged files, can crash or hang only the child.
@@ -70,7 +71,8 @@ public struct BerkeleyChildReader: BerkeleyRecordReader {
     } catch let error as ProcessError {
       throw failure(path, kind, "cannot start the Berkeley DB reader \(error)")
     }
-    let said = outcome.errorText.trimmingCharacters(in: .whitespacesAndNewlines)
+    // libdb's words about a file that may be hostile: control characters escaped.
+    let said = Terminal.safe(outcome.errorText.trimmingCharacters(in: .whitespacesAndNewlines))
     if outcome.timedOut {
       throw failure(
         path, kind, "libdb made no progress reading this file for \(timeLimitSeconds) s")
