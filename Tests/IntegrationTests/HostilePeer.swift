@@ -13,6 +13,7 @@ struct HostilePeer {
   init() throws {
     directory = try TemporaryDirectory(prefix: "hostile-peer")
     try directory.mkdir("instance/config")
+    try directory.write("instance/config/mailboxes.db")  // empty: no mailboxes
     try directory.mkdir("instance/spool")
     let root = directory.path + "/instance"
     primary = try directory.write(
