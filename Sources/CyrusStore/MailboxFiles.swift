@@ -147,15 +147,10 @@ public struct MailboxFiles: Sendable, Equatable {
     -> MailboxList
   {
     let kind = CyrusDBKind.detect(try copy.bytes(at: 0, count: CyrusDBKind.prefixLength))
-    let file: CyrusDatabaseFile
-    if kind == .berkeleyBtree || kind == .berkeleyHash {
-      // libdb (or its child process) opens a path: the open file's own, under /proc.
-      file = try CyrusDatabaseFile(
-        file: nil, path: copy.procPath, backend: kind, berkeley: berkeley)
-    } else {
-      file = try CyrusDatabaseFile(
-        file: copy.fileBytes(path: databasePath), path: databasePath, backend: kind)
-    }
+    // A Berkeley DB file goes to libdb (or its child process) as the copy's own descriptor.
+    let file = try CyrusDatabaseFile(
+      file: copy.fileBytes(path: databasePath), path: databasePath, backend: kind,
+      berkeley: berkeley)
     return try withExtendedLifetime(copy) {
       do {
         return try MailboxList.read(file, deletedPrefix: deletedPrefix)

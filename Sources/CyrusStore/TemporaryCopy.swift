@@ -5,9 +5,9 @@
 #endif
 
 /// Bytes in a temporary file that has no name: made with `O_TMPFILE` (or `mkstemp` and
-/// unlinked at once where the file system lacks it), reached through `/proc/PID/fd/N` by
-/// whoever needs a path (libdb), and gone with its descriptor. A crash or a kill while it is
-/// read leaves nothing behind in the temporary directory.
+/// unlinked at once where the file system lacks it), handed to its readers (libdb too, or its
+/// child process) as a descriptor, and gone with its last descriptor. A crash or a kill while
+/// it is read leaves nothing behind in the temporary directory.
 ///
 /// Written once (``TemporaryCopyWriter``), then only read with `pread`, so one value can be
 /// shared between threads. What a mailboxes.db or mailboxlist.txt of up to 1 GiB is kept in,
@@ -42,7 +42,7 @@ public final class TemporaryCopy: Sendable {
 
   deinit { close(fd) }
 
-  /// A path that opens this file, for this process and its children.
+  /// A path that opens this file again, for this process (tests look at the file through it).
   var procPath: String { "/proc/\(getpid())/fd/\(fd)" }
 
   /// The file for the cyrusdb readers (a descriptor of its own); `path` names it in errors.
