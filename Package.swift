@@ -18,7 +18,7 @@ let package = Package(
     .systemLibrary(name: "CBerkeleyDB", path: "Sources/CBerkeleyDB"),
     /** Owning, read-only Swift wrappers around Berkeley DB: the only place with unsafe C calls to libdb. */
     .target(name: "BerkeleyDB", dependencies: ["CBerkeleyDB"], exclude: ["README.md"]),
-    /** glibc's posix_spawn extensions and pipe2, which Swift's Glibc module does not show. */
+    /** glibc's posix_spawn extensions and pipe2, which Swift's Glibc module does not show; a child's sandbox. */
     .target(name: "CSpawn", exclude: ["README.md"]),
     /** Child processes: argv and environment given in full, captured or streamed output, time limits, process groups. */
     .target(
@@ -84,7 +84,8 @@ let package = Package(
     .testTarget(
       name: "MailboxListTests",
       dependencies: [
-        "cyrus-failover", "CyrusStore", "CyrusFormats", "BerkeleyDB", "Remote", "TestSupport",
+        "cyrus-failover", "CyrusStore", "CyrusFormats", "BerkeleyDB", "Remote", "Processes",
+        "TestSupport",
       ]),
     .testTarget(
       name: "IntegrationTests",

@@ -28,10 +28,12 @@ extension BerkeleyDatabase {
   /// libdb reports a file of another access method than requested as `EINVAL`, like a file
   /// that is no database at all; reopening it with `DB_UNKNOWN` tells the two apart.
   static func explainWrongType(
-    _ error: BerkeleyError, path: String, expecting: BerkeleyAccessMethod?
+    _ error: BerkeleyError, source: Source, name: String, expecting: BerkeleyAccessMethod?
   ) -> BerkeleyError {
     guard error.kind == .notADatabase, let expecting,
-      let probe = try? BerkeleyDatabase(path: path, expecting: nil)
+      let probe = try? BerkeleyDatabase(
+        source: source, name: name, expecting: nil,
+        maximumItemBytes: BerkeleyDatabase.defaultMaximumItemBytes)
     else { return error }
     let actual = probe.accessMethod
     probe.closeIgnoringErrors()

@@ -22,7 +22,7 @@ public final class BerkeleyDatabase {
   /// allocates (our limit, not libdb's; Cyrus's records are far smaller).
   public static let defaultMaximumItemBytes = 16 * 1024 * 1024
 
-  /// The database file, as given to `init`.
+  /// The database file's path, or the name given with its descriptor.
   public let path: String
   /// The access method the file has (`DB->get_type`).
   public let accessMethod: BerkeleyAccessMethod
@@ -42,20 +42,75 @@ public final class BerkeleyDatabase {
   ///     A file of another method throws `.wrongType` naming both.
   ///   - maximumItemBytes: the largest key or value a cursor will read.
   /// - Throws: `BerkeleyError` naming `path`; nothing is left open.
-  public init(
+  public convenience init(
     path: String, expecting: BerkeleyAccessMethod? = nil,
     maximumItemBytes: Int = BerkeleyDatabase.defaultMaximumItemBytes
   ) throws(BerkeleyError) {
+    try self.init(
+      source: .path(path), name: path, expecting: expecting, maximumItemBytes: maximumItemBytes)
+  }
+
+  /// Opens the file open at `descriptor` read-only, without an environment: libdb reads exactly
+  /// that file, never one a path names later.
+  ///
+  /// libdb opens files by path, so it is given `/proc/self/fd/N`, and this module's hook on
+  /// libdb's `open` (`cbdb_open_hook`, for the whole process) answers that with a copy of the
+  /// descriptor instead of a new open, which the kernel would check against the process's
+  /// permissions again: a process that opened a file and then gave up the privileges it opened
+  /// it with (the sandboxed reader) can still read it.
+  ///
+  /// - Parameters:
+  ///   - descriptor: an open descriptor of the file; it stays the caller's to close.
+  ///   - name: the file's name in errors (libdb's own messages too).
+  ///   - expecting, maximumItemBytes: as for ``init(path:expecting:maximumItemBytes:)``.
+  /// - Throws: `BerkeleyError` naming `name`; nothing is left open.
+  public convenience init(
+    descriptor: Int32, name: String, expecting: BerkeleyAccessMethod? = nil,
+    maximumItemBytes: Int = BerkeleyDatabase.defaultMaximumItemBytes
+  ) throws(BerkeleyError) {
+    precondition(descriptor >= 0, "an open descriptor")
+    try self.init(
+      source: .descriptor(descriptor), name: name, expecting: expecting,
+      maximumItemBytes: maximumItemBytes)
+  }
+
+  /// Where the file comes from.
+  enum Source {
+    case path(String)
+    case descriptor(Int32)
+
+    /// What libdb is given to open.
+    var openPath: String {
+      switch self {
+      case .path(let path): path
+      case .descriptor(let fd): "/proc/self/fd/\(fd)"
+      }
+    }
+  }
+
+  /// libdb's `open` goes through `cbdb_open_hook` from the first open of a descriptor on.
+  private static let openHook: Int32 = cbdb_install_open_hook()
+
+  /// Opens the file `source` gives; `name` names it in errors.
+  init(
+    source: Source, name: String, expecting: BerkeleyAccessMethod?, maximumItemBytes: Int
+  ) throws(BerkeleyError) {
     precondition(maximumItemBytes > 0, "maximumItemBytes must be positive")
-    let handle = try BerkeleyHandle(path: path)
-    try handle.call.check(cbdb_check_regular_file(path), .fileType)
+    let handle = try BerkeleyHandle(path: name, openedAs: source.openPath)
+    switch source {
+    case .path(let path):
+      try handle.call.check(cbdb_check_regular_file(path), .fileType)
+    case .descriptor(let fd):
+      try handle.call.check(Self.openHook, .fileType)
+      try handle.call.check(cbdb_check_regular_descriptor(fd), .fileType)
+    }
     let db = handle.open
     let flags = UInt32(DB_RDONLY) | UInt32(DB_NOMMAP)
-    let code = cbdb_open(db, path, expecting?.dbType ?? DB_UNKNOWN, flags, 0)
+    let code = cbdb_open(db, source.openPath, expecting?.dbType ?? DB_UNKNOWN, flags, 0)
     do {
       try handle.call.check(code, .open)
     } catch {
-      throw Self.explainWrongType(error, path: path, expecting: expecting)
+      throw Self.explainWrongType(error, source: source, name: name, expecting: expecting)
     }
     var type = DB_UNKNOWN
     try handle.call.check(cbdb_get_type(db, &type), .getType)
@@ -67,7 +122,7 @@ public final class BerkeleyDatabase {
     var fileSize: Int64 = 0
     try handle.call.check(cbdb_file_size(db, &fileSize), .fileSize)
     try Self.checkMetaCounts(handle, pageSize: pageSize, fileSize: fileSize)
-    self.path = path
+    self.path = name
     self.accessMethod = method
     self.pageSize = pageSize
     self.fileSize = fileSize

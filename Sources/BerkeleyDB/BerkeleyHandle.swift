@@ -10,8 +10,10 @@ final class BerkeleyHandle {
   /// The libdb handle; nil once closed.
   private(set) var db: UnsafeMutablePointer<DB>?
 
-  init(path: String) throws(BerkeleyError) {
-    let log = BerkeleyMessageLog()
+  /// Creates the handle for the file `path` names in errors, which libdb opens as `openedAs`
+  /// (its messages then say `path` where they would say `openedAs`).
+  init(path: String, openedAs: String? = nil) throws(BerkeleyError) {
+    let log = BerkeleyMessageLog(renaming: openedAs.map { ($0, path) })
     call = BerkeleyCall(path: path, log: log)
     var created: UnsafeMutablePointer<DB>?
     try call.check(cbdb_create(&created), .create)

@@ -14,6 +14,13 @@ final class BerkeleyMessageLog {
 
   private(set) var messages: [String] = []
   private(set) var dropped = 0
+  /// A name libdb uses in its messages, and the one to show instead.
+  private let renaming: (from: String, to: String)?
+
+  /// A log that replaces `renaming.from` in every message with `renaming.to`.
+  init(renaming: (from: String, to: String)? = nil) {
+    self.renaming = renaming.flatMap { $0.from == $0.to ? nil : $0 }
+  }
 
   /// Routes `db`'s error and informational messages to this log.
   func attach(to db: UnsafeMutablePointer<DB>) {
@@ -27,7 +34,8 @@ final class BerkeleyMessageLog {
       dropped += 1
       return
     }
-    messages.append(String(decoding: message.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self))
+    let shown = renaming.map { message.replacing($0.from, with: $0.to) } ?? message
+    messages.append(String(decoding: shown.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self))
   }
 
   /// Returns the collected messages and empties the log.

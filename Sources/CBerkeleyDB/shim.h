@@ -6,9 +6,14 @@
 
 #include <db.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef void (*cbdb_errcall_fn)(const DB_ENV *, const char *, const char *);
 typedef void (*cbdb_msgcall_fn)(const DB_ENV *, const char *);
@@ -21,6 +26,61 @@ static inline int cbdb_check_regular_file(const char *path) {
   if (S_ISREG(st.st_mode)) return 0;
   return S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
 }
+
+/* 0 when the open descriptor `fd` is a regular file; as cbdb_check_regular_file otherwise. */
+static inline int cbdb_check_regular_descriptor(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return errno;
+  if (S_ISREG(st.st_mode)) return 0;
+  return S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+}
+
+/* open(2) as libdb calls it, except that "/proc/self/fd/N" gives a copy of the descriptor N
+ * this process holds (read-only requests only; anything else there is EACCES) instead of a new
+ * open of its file, which the kernel would check against the process's permissions again. So a
+ * process that opened a file and then gave up the privileges that let it (the Berkeley DB
+ * reader's sandbox) can still hand the file to libdb, and libdb reads exactly the file that
+ * was opened, not whatever a path names by then. */
+static inline int cbdb_open_hook(const char *path, int flags, ...) {
+  static const char prefix[] = "/proc/self/fd/";
+  mode_t mode = 0;
+  if (flags & O_CREAT) {
+    va_list args;
+    va_start(args, flags);
+    mode = (mode_t)va_arg(args, int);
+    va_end(args);
+  }
+  if (strncmp(path, prefix, sizeof prefix - 1) == 0) {
+    const char *digits = path + sizeof prefix - 1;
+    char *end = NULL;
+    errno = 0;
+    long fd = strtol(digits, &end, 10);
+    if (*digits >= '0' && *digits <= '9' && end != NULL && *end == '\0' && errno == 0 &&
+        fd >= 0 && fd <= INT_MAX) {
+      if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) != 0) {
+        errno = EACCES;
+        return -1;
+      }
+      /* The copy shares the file offset with `fd` (and every other copy): libdb reads a file's
+       * first page with read(2) right after opening it, so the offset goes back to 0 here. The
+       * owners of `fd` read with pread(2), which leaves the offset alone. */
+      int copy = fcntl((int)fd, F_DUPFD_CLOEXEC, 0);
+      if (copy < 0) return -1;
+      if (lseek(copy, 0, SEEK_SET) != 0) {
+        int saved = errno;
+        close(copy);
+        errno = saved;
+        return -1;
+      }
+      return copy;
+    }
+  }
+  return open(path, flags, mode);
+}
+
+/* Makes libdb open files through cbdb_open_hook, for the whole process (libdb has one global
+ * table of system calls). */
+static inline int cbdb_install_open_hook(void) { return db_env_set_func_open(cbdb_open_hook); }
 
 /* db_create without an environment: libdb makes a private one for the handle. */
 static inline int cbdb_create(DB **db) { return db_create(db, NULL, 0); }

@@ -5,7 +5,7 @@ import CyrusFormats
 /// backend its first bytes show — never the one the config claims, since Cyrus 3.6 converts
 /// files in place (§4.8 of the formats reference) — or with an explicit override.
 public struct CyrusDatabaseFile: Sendable {
-  /// The path (for messages, and what libdb opens for a Berkeley DB file).
+  /// The path, for messages.
   public let path: String
   /// The backend used to read it.
   public let kind: CyrusDBKind
@@ -14,9 +14,9 @@ public struct CyrusDatabaseFile: Sendable {
   /// Reads the file when it is a Berkeley DB file.
   public let berkeley: any BerkeleyRecordReader
   /// The file, opened once (no FIFO, no symlink): detection and records read the same file,
-  /// never a second open by path that could meet another. `nil` for a Berkeley DB file named
-  /// with an explicit backend, which only libdb opens.
-  private let file: FileBytes?
+  /// never a second open by path that could meet another — a Berkeley DB file too, whose
+  /// reader is given this descriptor.
+  private let file: FileBytes
 
   /// Opens `path` and detects its backend (or takes `backend`); a Berkeley DB file is read
   /// through `berkeley`.
@@ -24,16 +24,14 @@ public struct CyrusDatabaseFile: Sendable {
     path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil,
     berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()
   ) throws(CyrusStoreError) {
-    let isBerkeley = backend == .berkeleyBtree || backend == .berkeleyHash
     try self.init(
-      file: isBerkeley ? nil : try FileBytes(path: path), path: path, backend: backend,
-      keyOrder: keyOrder, berkeley: berkeley)
+      file: try FileBytes(path: path), path: path, backend: backend, keyOrder: keyOrder,
+      berkeley: berkeley)
   }
 
-  /// Reads an already open file; `path` names it (and is what libdb opens if it turns out to
-  /// be a Berkeley DB file).
+  /// Reads an already open file; `path` names it.
   init(
-    file: FileBytes?, path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil,
+    file: FileBytes, path: String, backend: CyrusDBKind? = nil, keyOrder: CyrusKeyOrder? = nil,
     berkeley: any BerkeleyRecordReader = InProcessBerkeleyReader()
   ) throws(CyrusStoreError) {
     self.path = path
@@ -43,7 +41,6 @@ public struct CyrusDatabaseFile: Sendable {
     if let backend {
       self.kind = backend
     } else {
-      guard let file else { preconditionFailure("detecting a backend needs the open file") }
       let prefix: [UInt8]
       do {
         prefix = try file.bytes(at: 0, count: min(file.count, CyrusDBKind.prefixLength))
@@ -52,12 +49,6 @@ public struct CyrusDatabaseFile: Sendable {
       }
       self.kind = CyrusDBKind.detect(prefix)
     }
-  }
-
-  /// The open file, or a new open of ``path``.
-  private func opened() throws(CyrusStoreError) -> FileBytes {
-    if let file { return file }
-    return try FileBytes(path: path)
   }
 
   /// Streams every record in the file's order (Berkeley DB files through ``berkeley``).
@@ -74,19 +65,19 @@ public struct CyrusDatabaseFile: Sendable {
       case .empty:
         return []
       case .twoskip:
-        return try TwoskipReader(opened(), keyOrder: keyOrder ?? .raw).forEachRecord(
+        return try TwoskipReader(file, keyOrder: keyOrder ?? .raw).forEachRecord(
           body
         ).warnings
       case .skiplist:
-        return try SkiplistReader(opened(), keyOrder: keyOrder ?? .signedChar)
+        return try SkiplistReader(file, keyOrder: keyOrder ?? .signedChar)
           .forEachRecord(body).warnings
       case .flat:
         return try FlatReader(
-          opened(), escaping: flatEscaping, keyOrder: keyOrder ?? .mailbox
+          file, escaping: flatEscaping, keyOrder: keyOrder ?? .mailbox
         )
         .forEachRecord(body).warnings
       case .berkeleyBtree, .berkeleyHash:
-        try berkeley.read(path: path, kind: kind, body)
+        try berkeley.read(descriptor: file.descriptor, path: path, kind: kind, body)
         return []
       }
     } catch let error as CyrusDBError {

@@ -44,6 +44,9 @@ public final class FileBytes: RandomAccessBytes, Sendable {
 
   deinit { close(fd) }
 
+  /// The open descriptor, for a reader that reads the same file (libdb); this object closes it.
+  var descriptor: Int32 { fd }
+
   public func bytes(at offset: Int, count wanted: Int) throws -> [UInt8] {
     guard offset >= 0, wanted >= 0, offset <= count, wanted <= count - offset else {
       throw CyrusDBError(

@@ -15,10 +15,56 @@ public struct MailboxFiles: Sendable, Equatable {
   public enum Content: Sendable, Equatable {
     /// The file does not exist.
     case absent
-    /// Its bytes.
+    /// Its bytes, in memory (small values made in code).
     case bytes([UInt8])
+    /// Its bytes, in an unnamed temporary file: what is read from disk, from an agent or from
+    /// a saved manifest, so that a file of up to ``MailboxFiles/sizeLimit`` is never held whole
+    /// in memory.
+    case file(TemporaryCopy)
     /// It exists but could not be read: the reason.
     case unreadable(String)
+
+    /// The size of the bytes held, or `nil` when there are none.
+    public var size: Int? {
+      switch self {
+      case .bytes(let bytes): bytes.count
+      case .file(let copy): copy.count
+      case .absent, .unreadable: nil
+      }
+    }
+
+    /// Calls `body` with the bytes held, in order, `size` bytes at a time (the last chunk may
+    /// be shorter; nothing for a file that is absent or unreadable).
+    public func forEachChunk(
+      size: Int = TemporaryCopy.chunkBytes, _ body: ([UInt8]) throws -> Void
+    ) throws {
+      precondition(size > 0, "chunks have bytes")
+      switch self {
+      case .bytes(let bytes):
+        var start = 0
+        while start < bytes.count {
+          let end = start + min(size, bytes.count - start)
+          try body(Array(bytes[start..<end]))
+          start = end
+        }
+      case .file(let copy): try copy.forEachChunk(size: size, body)
+      case .absent, .unreadable: return
+      }
+    }
+
+    /// Equal when both hold the same bytes, in memory or in a file, or are both absent, or
+    /// both unreadable for the same reason.
+    public static func == (lhs: Content, rhs: Content) -> Bool {
+      switch (lhs, rhs) {
+      case (.absent, .absent): true
+      case (.unreadable(let left), .unreadable(let right)): left == right
+      case (.bytes(let left), .bytes(let right)): left == right
+      case (.file(let left), .file(let right)): left.holdsSameBytes(as: right)
+      case (.file(let copy), .bytes(let bytes)), (.bytes(let bytes), .file(let copy)):
+        copy.holds(bytes)
+      default: false
+      }
+    }
   }
 
   /// Largest file carried, in bytes.
@@ -64,10 +110,11 @@ public struct MailboxFiles: Sendable, Equatable {
       deletedPrefix: instance.deletedPrefix)
   }
 
-  /// Reads one of the files: not through a symlink, not a FIFO, not out of `root`.
+  /// Reads one of the files into an unnamed temporary file, a chunk at a time: not through a
+  /// symlink, not a FIFO, not out of `root`.
   static func read(_ path: String, root: String?) -> Content {
     do {
-      return .bytes(try SystemFiles.readFile(path, limit: sizeLimit, root: root))
+      return .file(try SystemFiles.copyFile(path, limit: sizeLimit, root: root))
     } catch let error where error.kind == .notFound {
       return .absent
     } catch {
@@ -90,24 +137,26 @@ public struct MailboxFiles: Sendable, Equatable {
     case .unreadable(let reason):
       throw CyrusStoreError(.system, path: databasePath, detail: reason)
     case .bytes(let bytes):
-      let copy = try TemporaryCopy(bytes)
-      let kind = CyrusDBKind.detect(bytes.prefix(CyrusDBKind.prefixLength))
-      let file: CyrusDatabaseFile
-      if kind == .berkeleyBtree || kind == .berkeleyHash {
-        // libdb (or its child process) opens a path: the open file's own, under /proc.
-        file = try CyrusDatabaseFile(
-          file: nil, path: copy.procPath, backend: kind, berkeley: berkeley)
-      } else {
-        file = try CyrusDatabaseFile(
-          file: copy.fileBytes(path: databasePath), path: databasePath, backend: kind)
-      }
-      return try withExtendedLifetime(copy) {
-        do {
-          return try MailboxList.read(file, deletedPrefix: deletedPrefix)
-        } catch var error as CyrusDatabaseError {
-          error.path = databasePath
-          throw error
-        }
+      return try mailboxList(in: TemporaryCopy(bytes), berkeley: berkeley)
+    case .file(let copy):
+      return try mailboxList(in: copy, berkeley: berkeley)
+    }
+  }
+
+  private func mailboxList(in copy: TemporaryCopy, berkeley: any BerkeleyRecordReader) throws
+    -> MailboxList
+  {
+    let kind = CyrusDBKind.detect(try copy.bytes(at: 0, count: CyrusDBKind.prefixLength))
+    // A Berkeley DB file goes to libdb (or its child process) as the copy's own descriptor.
+    let file = try CyrusDatabaseFile(
+      file: copy.fileBytes(path: databasePath), path: databasePath, backend: kind,
+      berkeley: berkeley)
+    return try withExtendedLifetime(copy) {
+      do {
+        return try MailboxList.read(file, deletedPrefix: deletedPrefix)
+      } catch var error as CyrusDatabaseError {
+        error.path = databasePath
+        throw error
       }
     }
   }

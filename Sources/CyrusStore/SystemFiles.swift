@@ -26,6 +26,20 @@ enum SystemFiles {
     return try readAll(opened, path: path, limit: limit)
   }
 
+  /// Copies the regular file `path` (no symlink, no FIFO, not out of `root`) into an unnamed
+  /// temporary file a chunk at a time, refusing more than `limit` bytes.
+  static func copyFile(_ path: String, limit: Int, root: String?) throws(CyrusStoreError)
+    -> TemporaryCopy
+  {
+    let opened = try FileOpening.regularFile(path: path, root: root)
+    defer { close(opened.fd) }
+    guard opened.info.st_size <= limit else {
+      throw CyrusStoreError(
+        .tooLarge, path: path, detail: "\(opened.info.st_size) bytes, larger than \(limit)")
+    }
+    return try TemporaryCopy.copying(opened.fd, path: path, limit: limit)
+  }
+
   /// Reads the whole regular file `name` in the directory open at `directory` (no symlink,
   /// no FIFO), refusing more than `limit` bytes; `path` names it in errors.
   static func readFile(_ name: [UInt8], in directory: Int32, path: String, limit: Int)

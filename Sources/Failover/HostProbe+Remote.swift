@@ -24,7 +24,7 @@ extension HostProbe {
       throw ProcedureError(
         .probe,
         "could not probe \(target): `\(words.joined(separator: " "))` ended with "
-          + "\(outcome.summary): \(outcome.errorText.suffix(500))")
+          + "\(outcome.summary): \(outcome.shownError())")
     }
     let probe: HostProbe
     do {

@@ -188,9 +188,7 @@ public final class PlanRunner {
         status: outcome.summary, seconds: outcome.endedAt - outcome.startedAt, rsync: stats,
         message: errorText.isEmpty ? nil : String(errorText.suffix(2000))),
       line: "  [\(outcome.summary)]")
-    let said =
-      errorText.isEmpty
-      ? "" : ": " + errorText.split(separator: "\n").suffix(3).joined(separator: " / ")
+    let said = errorText.isEmpty ? "" : ": " + outcome.shownError()
     guard !outcome.timedOut, !outcome.cancelled else {
       throw ProcedureError(
         .stepFailed,

@@ -80,8 +80,7 @@ extension Promotion {
       log.record(
         .init(event: "promote-failed", message: "the start command ended with \(outcome.summary)"),
         line: "✗ `\(words)` ended with \(outcome.summary)"
-          + (said.isEmpty
-            ? "" : ": " + said.split(separator: "\n").suffix(3).joined(separator: " / ")))
+          + (said.isEmpty ? "" : ": " + outcome.shownError()))
       return .failed
     }
     let starter = SourceStarter(

@@ -30,7 +30,7 @@ public enum SignOffSignature {
       throw SignOffError(
         .signature,
         "ssh-keygen -Y sign -f \(key) did not sign \(file) (\(outcome.summary)): "
-          + outcome.errorText.trimmingCharacters(in: .whitespacesAndNewlines).suffix(500))
+          + outcome.shownError())
     }
     let signature = file + ".sig"
     try AtomicFile.replace(signature, with: outcome.standardOutput, mode: 0o644)
@@ -50,9 +50,8 @@ public enum SignOffSignature {
         "-Y", "verify", "-f", allowedSigners, "-I", identity, "-n", namespace, "-s", signature,
       ], input: file, runner: runner, environment: environment)
     // ssh-keygen's words on one line.
-    let said = (outcome.outputText + outcome.errorText).split(whereSeparator: \.isNewline)
-      .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-      .joined(separator: " / ")
+    let said = ProcessOutcome.shown(
+      outcome.outputText + "\n" + outcome.errorText, lines: Int.max, limit: Int.max)
     guard outcome.succeeded else {
       throw SignOffError(
         .signature,

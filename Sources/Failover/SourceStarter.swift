@@ -42,7 +42,7 @@ struct SourceStarter {
         if !started {
           say(
             "start attempt \(attempt): `\(start.joined(separator: " "))` ended with \(outcome.summary)"
-              + (outcome.errorText.isEmpty ? "" : ": " + outcome.errorText.suffix(300)))
+              + (outcome.errorText.isEmpty ? "" : ": " + outcome.shownError(limit: 300)))
         }
       } catch {
         say("start attempt \(attempt): \(error)")

@@ -183,7 +183,7 @@ extension SyncProcedure {
         timeLimit: .seconds(3600))
       guard outcome.succeeded else {
         throw ProcedureError(
-          .stepFailed, "reading the new mailboxes.db back failed: \(outcome.errorText.suffix(500))",
+          .stepFailed, "reading the new mailboxes.db back failed: \(outcome.shownError())",
           step: step.id)
       }
       readBack = try MailboxListDump.parse(outcome.standardOutput, format: format).entries

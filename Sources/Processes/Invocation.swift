@@ -29,6 +29,10 @@ public struct Invocation: Sendable, Equatable, CustomStringConvertible {
     case file(String)
     /// A pipe whose writing end ``ChildProcess/standardInput`` hands to the caller.
     case pipe
+    /// A file this process holds open, given to the child as it is (no new open by path, so the
+    /// child may read it after giving up the privileges it was opened with); the descriptor
+    /// stays the caller's to close.
+    case descriptor(Int32)
   }
 
   /// Standard output or standard error of a child.

@@ -54,6 +54,14 @@ enum Spawner {
       posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     case .file(let path):
       posix_spawn_file_actions_addopen(&actions, 0, path, O_RDONLY | O_NOCTTY, 0)
+    case .descriptor(let fd):
+      // dup2 onto 0 clears close-on-exec, except from 0 onto itself: a copy above 2 first.
+      let copy = fcntl(fd, F_DUPFD_CLOEXEC, 3)
+      guard copy >= 0 else {
+        throw fail(.spawn, "cannot pass on descriptor \(fd): \(String(cString: strerror(errno)))")
+      }
+      childEnds.append(FileDescriptor(rawValue: copy))
+      posix_spawn_file_actions_adddup2(&actions, copy, 0)
     case .bytes, .pipe:
       let ends = try pipe()
       childEnds.append(ends.read)

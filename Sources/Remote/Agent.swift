@@ -82,9 +82,7 @@ public struct Agent {
       throw error
     }
     try channel.send(InstanceDescription(instance).frame)
-    for frame in MailboxFilesCodec.frames(MailboxFiles.collect(instance)) {
-      try channel.send(frame)
-    }
+    try MailboxFilesCodec.forEachFrame(MailboxFiles.collect(instance)) { try channel.send($0) }
     try channel.flush()
     try stream(instance, request: request, channel: channel)
   }

@@ -1,5 +1,6 @@
 import Crypto
 import CyrusStore
+import Verification
 
 /// The local half of the protocol: the handshake, then the agent's segments as a
 /// ``SegmentSource``.
@@ -22,11 +23,16 @@ public final class AgentConnection: SegmentSource {
   /// Set when the walk is over: the agent's totals.
   public private(set) var totals: (segments: Int, entries: Int)?
   private var summaries = SummaryDecoder()
-  private var waiting: [Frame] = []
+  /// Summaries (and the `end`) that came while a segment's detail was awaited, decoded.
+  private var waiting = WaitingSummaries()
   private var current: SegmentSummary?
+  /// The declared area names, each summary's area is one of (and shares storage with).
+  private var areaNames: [String: String] = [:]
   private let everything: Bool
   /// Turns the end of the stream into a message (the transport knows why it ended).
   private let explainEnd: (Phase) -> RemoteError
+  /// Where the agent runs (`host` or `user@host`), for messages.
+  private let place: String
 
   /// How far a session got when its stream ended.
   public enum Phase: String, Sendable {
@@ -49,29 +55,35 @@ public final class AgentConnection: SegmentSource {
   ) throws {
     self.channel = channel
     self.explainEnd = explainEnd
+    self.place = place
     everything = request.everything
+    try namingThePeer { try handshake(request: request, toolVersion: toolVersion) }
+  }
+
+  /// Magic, `hello`, `open`, and what the agent answers to it.
+  private func handshake(request: OpenRequest, toolVersion: String) throws {
     channel.sendRaw(AgentProtocol.clientMagic)
     try send(Hello(toolVersion: toolVersion).frame, phase: .starting)
     if let wrong = try channel.readMagic(AgentProtocol.agentMagic) {
       if wrong.isEmpty { throw explainEnd(.starting) }
-      let shown = String(decoding: wrong.prefix(80), as: UTF8.self).replacingOccurrences(
-        of: "\n", with: "\\n")
+      let shown = Terminal.safe(String(decoding: wrong.prefix(80), as: UTF8.self))
       throw RemoteError(
         .notAnAgent,
         "\(place) did not answer as a cyrus-failover agent; it wrote \"\(shown)\". Check that the remote command is "
           + "cyrus-failover and that no shell startup file there prints to standard output")
     }
     let hello = try Hello(try expect(.hello, phase: .handshake))
-    agentVersion = hello.toolVersion
+    agentVersion = Terminal.safe(hello.toolVersion)
     guard hello.protocolVersion == AgentProtocol.version else {
       throw RemoteError(
         .versionMismatch,
-        "the cyrus-failover on \(place) is version \(hello.toolVersion) and speaks agent protocol "
+        "the cyrus-failover on \(place) is version \(agentVersion) and speaks agent protocol "
           + "\(hello.protocolVersion); this one is \(toolVersion) with protocol \(AgentProtocol.version). Install "
           + "cyrus-failover \(toolVersion) on \(place) (or point --remote-command at it)")
     }
     try send(request.frame, phase: .opening)
     instance = try InstanceDescription(try expect(.opened, phase: .opening))
+    for area in instance.areas { areaNames[area.name] = area.name }
     mailboxFiles = try MailboxFilesCodec.read(try expect(.mailboxFiles, phase: .opening)) {
       try self.expect(.fileChunk, phase: .opening)
     }
@@ -108,27 +120,61 @@ public final class AgentConnection: SegmentSource {
     }
     guard let frame else { throw explainEnd(phase) }
     if frame.kind == .error {
-      throw RemoteError(.agentFailed, "the agent reports: \(try ErrorMessage(frame).text)")
+      let text = Terminal.safe(try ErrorMessage(frame).text)
+      throw RemoteError(.agentFailed, "the agent on \(place) reports: \(text)")
     }
     return frame
+  }
+
+  /// Runs `body`, turning a violation of the protocol into an error that names the agent's
+  /// host: the peer is not to be trusted further, and the operator must know which one it was.
+  private func namingThePeer<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as RemoteProtocolError {
+      throw RemoteError(
+        .protocolViolation,
+        "the agent on \(place) broke the protocol: \(Terminal.safe(error.description))")
+    }
   }
 
   public var entriesAreLocal: Bool { false }
 
   public func nextSummary() throws -> SegmentSummary? {
     precondition(current == nil, "take(wanted:) settles every summary before the next")
+    return try namingThePeer { try readSummary() }
+  }
+
+  private func readSummary() throws -> SegmentSummary? {
     if totals != nil && waiting.isEmpty { return nil }
-    let frame = waiting.isEmpty ? try nextFrame(phase: .walking) : waiting.removeFirst()
-    switch frame.kind {
-    case .summary:
-      current = try summaries.decode(frame)
-      return current
-    case .end:
-      let end = try EndMessage(frame)
+    let item = try waiting.removeFirst() ?? decode(try nextFrame(phase: .walking))
+    switch item {
+    case .summary(let summary):
+      current = summary
+      return summary
+    case .end(let end):
       totals = (end.segments, end.entries)
       // The last answers must reach the agent, which waits for them before it exits.
       do { try channel.flush() } catch is ChannelError { throw explainEnd(.walking) }
       return nil
+    }
+  }
+
+  /// A `summary` or `end` frame, decoded (summaries in arrival order: their paths are shared
+  /// prefixes of the one before).
+  private func decode(_ frame: Frame) throws -> WaitingSummaries.Item {
+    switch frame.kind {
+    case .summary:
+      var summary = try summaries.decode(frame)
+      guard let area = areaNames[summary.area] else {
+        throw RemoteProtocolError(
+          .corrupt, offset: frame.offset,
+          detail: "a segment of the area \(summary.area), which the agent did not declare")
+      }
+      summary.area = area
+      return .summary(summary)
+    case .end:
+      return .end(try EndMessage(frame))
     default:
       throw RemoteProtocolError(
         .unexpected, offset: frame.offset, detail: "expected a summary, got \(frame.kind)")
@@ -138,6 +184,10 @@ public final class AgentConnection: SegmentSource {
   public func take(wanted: Bool) throws -> [ManifestEntry]? {
     guard let summary = current else { preconditionFailure("take(wanted:) follows a summary") }
     current = nil
+    return try namingThePeer { try settle(summary, wanted: wanted) }
+  }
+
+  private func settle(_ summary: SegmentSummary, wanted: Bool) throws -> [ManifestEntry]? {
     if !everything {
       try send(Frame(.answer, [wanted ? 1 : 0]), phase: .walking, flush: false)
     }
@@ -146,21 +196,25 @@ public final class AgentConnection: SegmentSource {
       return nil
     }
     segmentsSent += 1
-    // Summaries sent ahead of the detail wait their turn (at most the agent's window).
+    // Summaries sent ahead of the detail wait their turn, decoded (at most the agent's window).
     while true {
       let frame = try nextFrame(phase: .walking)
       guard frame.kind == .detail else {
-        guard frame.kind == .summary || frame.kind == .end,
-          waiting.count <= RemoteLimits.pendingSegments + 1
-        else {
+        guard frame.kind == .summary || frame.kind == .end else {
           throw RemoteProtocolError(
             .unexpected, offset: frame.offset, detail: "expected a detail, got \(frame.kind)")
         }
-        waiting.append(frame)
+        try waiting.append(decode(frame), offset: frame.offset)
         continue
       }
       guard waiting.isEmpty || !everything else {
         throw RemoteProtocolError(.unexpected, offset: frame.offset, detail: "detail out of turn")
+      }
+      guard frame.payload.count <= RemoteLimits.detailBytes else {
+        throw RemoteProtocolError(
+          .tooLarge, offset: frame.offset,
+          detail: "a segment's detail of \(frame.payload.count) bytes is over the limit of "
+            + "\(RemoteLimits.detailBytes)")
       }
       let digest = Array(Crypto.SHA256.hash(data: frame.payload))
       guard digest == summary.digest else {
@@ -168,7 +222,8 @@ public final class AgentConnection: SegmentSource {
           .corrupt, offset: frame.offset, detail: "a segment's entries do not match its digest")
       }
       let entries = try EntryDecoder.decodeAll(
-        frame.payload, baseOffset: frame.offset, count: summary.count)
+        frame.payload, baseOffset: frame.offset, count: summary.count,
+        pathBytesLimit: RemoteLimits.detailPathBytes)
       guard let first = entries.first, first.area == summary.area, first.path == summary.path else {
         throw RemoteProtocolError(
           .corrupt, offset: frame.offset, detail: "a segment's first entry is not its key")

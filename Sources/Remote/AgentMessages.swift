@@ -3,7 +3,7 @@ import CyrusStore
 /// The agent protocol's messages as values, each with its payload encoding (docs/remote.md).
 public enum AgentProtocol {
   /// The protocol version this build speaks. Both sides must speak the same one.
-  public static let version: UInt16 = 4
+  public static let version: UInt16 = 5
   /// First bytes the agent writes, before any frame: a shell startup file that prints
   /// something, or a program that is not the agent, is recognised at once.
   public static let agentMagic: [UInt8] = Array("CYFOAGT\n".utf8)

@@ -251,19 +251,27 @@ struct EntryDecoder {
     return entry
   }
 
-  /// Decodes every entry of a payload, expecting `count` of them (at most `limit`).
-  static func decodeAll(_ bytes: [UInt8], baseOffset: Int, count: Int) throws(RemoteProtocolError)
-    -> [ManifestEntry]
-  {
+  /// Decodes every entry of a payload, expecting `count` of them, whose paths together hold at
+  /// most `pathBytesLimit` bytes (paths are shared prefixes on the wire: decoded, a small
+  /// payload could otherwise hold a long path thousands of times).
+  static func decodeAll(
+    _ bytes: [UInt8], baseOffset: Int, count: Int, pathBytesLimit: Int = Int.max
+  ) throws(RemoteProtocolError) -> [ManifestEntry] {
     var input = ByteReader(bytes, baseOffset: baseOffset)
     var decoder = EntryDecoder()
     var entries: [ManifestEntry] = []
+    var pathBytes = 0
     entries.reserveCapacity(count)
     while !input.isAtEnd {
       guard entries.count < count else {
         throw input.error(.corrupt, "more entries than the \(count) announced")
       }
-      entries.append(try decoder.decode(from: &input))
+      let entry = try decoder.decode(from: &input)
+      guard entry.path.bytes.count <= pathBytesLimit - pathBytes else {
+        throw input.error(.tooLarge, "paths of more than \(pathBytesLimit) bytes in one segment")
+      }
+      pathBytes += entry.path.bytes.count
+      entries.append(entry)
     }
     guard entries.count == count else {
       throw input.error(.corrupt, "\(entries.count) entries, \(count) announced")

@@ -6,23 +6,25 @@ import CyrusStore
 ///
 /// One `mailboxFiles` frame: database path, database content kind (0 absent, 1 bytes with a
 /// varint size, 2 unreadable with a reason), the same for the dump, `hashimapspool`,
-/// `fulldirhash` (one byte each) and `deletedprefix`; then `fileChunk` frames of at most
-/// ``chunkBytes`` carrying the database's bytes, then the dump's. Sizes are checked against
-/// ``MailboxFiles/sizeLimit`` before anything is kept.
+/// `fulldirhash` (one byte each) and `deletedprefix`; then `fileChunk` frames carrying the
+/// database's bytes, then the dump's: each exactly ``chunkBytes`` long but the last of a file,
+/// which holds the rest. Sizes are checked against ``MailboxFiles/sizeLimit`` before anything is
+/// kept, and the bytes received go to an unnamed temporary file, a chunk at a time: memory never
+/// holds more than one chunk of either file.
 public enum MailboxFilesCodec {
-  /// Largest chunk, in bytes (well under ``RemoteLimits/frameBytes``).
+  /// Size of every chunk but a file's last, in bytes (well under ``RemoteLimits/frameBytes``).
   public static let chunkBytes = 4 << 20
 
-  /// The frames for `files`, in order.
-  public static func frames(_ files: MailboxFiles) -> [Frame] {
+  /// Calls `body` with the frames for `files`, in order, one chunk in memory at a time.
+  public static func forEachFrame(_ files: MailboxFiles, _ body: (Frame) throws -> Void) throws {
     var out = ByteWriter()
     func describe(_ path: String, _ content: MailboxFiles.Content) {
       out.string(path)
       switch content {
       case .absent: out.byte(0)
-      case .bytes(let bytes):
+      case .bytes, .file:
         out.byte(1)
-        out.varint(bytes.count)
+        out.varint(content.size ?? 0)
       case .unreadable(let reason):
         out.byte(2)
         out.string(reason)
@@ -33,20 +35,16 @@ public enum MailboxFilesCodec {
     out.byte(files.hashImapSpool ? 1 : 0)
     out.byte(files.fullDirHash ? 1 : 0)
     out.string(files.deletedPrefix)
-    var frames = [Frame(.mailboxFiles, out.bytes)]
+    try body(Frame(.mailboxFiles, out.bytes))
     for content in [files.database, files.dump] {
-      guard case .bytes(let bytes) = content else { continue }
-      var start = 0
-      while start < bytes.count {
-        let end = min(bytes.count, start + chunkBytes)
-        frames.append(Frame(.fileChunk, Array(bytes[start..<end])))
-        start = end
-      }
+      try content.forEachChunk(size: chunkBytes) { try body(Frame(.fileChunk, $0)) }
     }
-    return frames
   }
 
   /// Reads a ``MailboxFiles`` from its `mailboxFiles` frame and the chunks `next` returns.
+  /// - Throws: ``RemoteProtocolError`` for a chunk of the wrong size (an empty one too: every
+  ///   chunk must bring the file nearer its end) or another frame where a chunk belongs;
+  ///   ``CyrusStoreError`` when the temporary file cannot be written.
   public static func read(_ first: Frame, next: () throws -> Frame) throws -> MailboxFiles {
     guard first.kind == .mailboxFiles else {
       throw RemoteProtocolError(
@@ -69,6 +67,7 @@ public enum MailboxFilesCodec {
     let hashed = try input.readByte() == 1
     let fullHash = try input.readByte() == 1
     let deletedPrefix = try input.readString("deleted prefix")
+    guard input.isAtEnd else { throw input.error(.corrupt, "bytes after the mailbox files") }
     func content(_ described: (path: String, kind: UInt8, size: Int, reason: String)) throws
       -> MailboxFiles.Content
     {
@@ -76,16 +75,24 @@ public enum MailboxFilesCodec {
       case 0: return .absent
       case 2: return .unreadable(described.reason)
       default:
-        var bytes: [UInt8] = []
-        while bytes.count < described.size {
+        let writer = try TemporaryCopyWriter()
+        while writer.count < described.size {
           let frame = try next()
-          guard frame.kind == .fileChunk, frame.payload.count <= described.size - bytes.count else {
+          let expected = min(chunkBytes, described.size - writer.count)
+          guard frame.kind == .fileChunk else {
             throw RemoteProtocolError(
-              .unexpected, offset: frame.offset, detail: "expected a chunk of \(described.path)")
+              .unexpected, offset: frame.offset,
+              detail: "expected a chunk of \(described.path), got \(frame.kind)")
           }
-          bytes += frame.payload
+          guard frame.payload.count == expected else {
+            throw RemoteProtocolError(
+              .corrupt, offset: frame.offset,
+              detail: "a chunk of \(described.path) of \(frame.payload.count) bytes; "
+                + "\(expected) expected")
+          }
+          try writer.write(frame.payload[...])
         }
-        return .bytes(bytes)
+        return .file(writer.finish())
       }
     }
     let databaseContent = try content(database)

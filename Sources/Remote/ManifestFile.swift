@@ -87,7 +87,7 @@ public final class ManifestWriter {
     channel = ByteChannel(input: -1, output: fd)
     channel.sendRaw(ManifestFile.magic)
     try channel.send(header.frame)
-    for frame in MailboxFilesCodec.frames(mailboxFiles) { try channel.send(frame) }
+    try MailboxFilesCodec.forEachFrame(mailboxFiles) { try channel.send($0) }
   }
 
   /// Bytes written so far.

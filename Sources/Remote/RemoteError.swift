@@ -19,6 +19,9 @@ public struct RemoteError: Error, Sendable, CustomStringConvertible {
     case dropped
     /// The agent could not open the instance, or reported another error.
     case agentFailed
+    /// The agent sent something the protocol does not allow (a frame too large, a chunk that
+    /// brings nothing, a digest that does not match): it is not to be trusted further.
+    case protocolViolation
     /// The agent refused the request (an instance other than the pinned one).
     case refused
     /// `ssh` could not be started, or the `--ssh` command line is malformed.

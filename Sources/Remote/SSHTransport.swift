@@ -1,5 +1,6 @@
 import Foundation
 import Processes
+import Verification
 
 /// Runs the agent on another host through the system OpenSSH client, with the agent's standard
 /// input and output as the channel.
@@ -94,10 +95,10 @@ public final class SSHTransport {
     }
     let status = finish()
     let text = stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
-    let said =
-      text.isEmpty
-      ? ""
-      : " (ssh said: \(text.split(whereSeparator: \.isNewline).suffix(3).joined(separator: " / ")))"
+    // ssh's words, and whatever the remote side wrote on its standard error: outside text, on
+    // one line with its control characters escaped.
+    let lastLines = text.split(whereSeparator: \.isNewline).suffix(3).joined(separator: " / ")
+    let said = text.isEmpty ? "" : " (ssh said: \(Terminal.safe(lastLines)))"
     let host = target.destination
     if phase == .walking || phase == .opening {
       return RemoteError(

@@ -65,17 +65,20 @@ public struct Segmenter<Source: ManifestSource> {
     var encoder = EntryEncoder()
     var out = ByteWriter()
     var members = [first]
+    var pathBytes = first.path.bytes.count
     encoder.encode(first, into: &out)
     while let entry = try source.next() {
       if entry.area != first.area || entry.kind == .directory || Self.cutsBefore(entry.path)
         || members.count >= RemoteLimits.segmentEntries
         || out.bytes.count >= RemoteLimits.segmentBytes
+        || pathBytes >= RemoteLimits.segmentPathBytes
       {
         lookahead = entry
         break
       }
       encoder.encode(entry, into: &out)
       members.append(entry)
+      pathBytes += entry.path.bytes.count
     }
     entries += members.count
     segments += 1

@@ -6,24 +6,33 @@ import CyrusStore
 /// Segments with the same key, count and digest hold the same entries, byte for byte, so the
 /// side whose entries are local stands in for the other: the diff sees exactly the entries a
 /// full transfer would have given it, and reports exactly the same findings. Where keys or
-/// digests differ, both sides' entries are taken. Memory: one segment per side, plus what the
-/// diff has not consumed yet of the last segments taken (bounded by ``RemoteLimits``).
+/// digests differ, both sides' entries are taken.
+///
+/// Memory: the diff asks for one side's next entry while it still holds the other's, so a
+/// subtree that only one side has (an extra partition of a million files) would pile up on
+/// that side while the pairing looks for the other side's next segment. So a side's queue is
+/// never filled past ``queueLimit`` entries for the sake of the other: once it holds that many,
+/// the other side's next segment is taken on its own, as if its key had come first (its
+/// entries cross the wire even if the same segment comes later on this side; that segment is
+/// then taken too, and the diff compares the two entry by entry). The findings stay the same;
+/// a side's queue holds at most ``queueLimit`` plus one segment, whatever either side sends.
 public final class SegmentPairing {
-  private let primary: any SegmentSource
-  private let failover: any SegmentSource
-  private var primaryHead: SegmentSummary?
-  private var failoverHead: SegmentSummary?
-  private var primaryDone = false
-  private var failoverDone = false
+  /// Entries a side's queue may hold before the other side's next segment is taken alone.
+  public static let queueLimit = RemoteLimits.segmentEntries
+
+  private var sides: [PairingSide]
   fileprivate var queues = [EntryQueue(), EntryQueue()]
   /// Segments settled by digest alone.
   public private(set) var matchedSegments = 0
   /// Segments whose entries were taken from both sides (or from the only side that has them).
   public private(set) var differingSegments = 0
+  /// Segments taken alone because the other side's queue was full.
+  public private(set) var segmentsTakenAlone = 0
+  /// The most entries either queue held at once.
+  public private(set) var peakQueuedEntries = 0
 
   public init(primary: any SegmentSource, failover: any SegmentSource) {
-    self.primary = primary
-    self.failover = failover
+    sides = [PairingSide(source: primary), PairingSide(source: failover)]
   }
 
   /// The two entry streams; pass them to ``ManifestDiff/run(primary:failover:progress:)``.
@@ -31,49 +40,84 @@ public final class SegmentPairing {
     (PairedSide(pairing: self, index: 0), PairedSide(pairing: self, index: 1))
   }
 
-  /// Settles the next segment (or pair); `false` when both sides are done.
-  fileprivate func advance() throws -> Bool {
-    if primaryHead == nil && !primaryDone {
-      primaryHead = try primary.nextSummary()
-      primaryDone = primaryHead == nil
-    }
-    if failoverHead == nil && !failoverDone {
-      failoverHead = try failover.nextSummary()
-      failoverDone = failoverHead == nil
-    }
-    let order: Int
-    if let p = primaryHead, let f = failoverHead {
-      order = SegmentSummary.compareKeys(p, f)
-    } else if primaryHead == nil && failoverHead == nil {
-      return false
-    } else {
-      order = primaryHead == nil ? 1 : -1
-    }
-    if order == 0, let p = primaryHead, let f = failoverHead {
-      primaryHead = nil
-      failoverHead = nil
-      if p.count == f.count && p.digest == f.digest {
-        matchedSegments += 1
-        let fromPrimary = primary.entriesAreLocal || !failover.entriesAreLocal
-        let entries = try (fromPrimary ? primary : failover).take(wanted: true) ?? []
-        _ = try (fromPrimary ? failover : primary).take(wanted: false)
-        queues[0].append(entries)
-        queues[1].append(entries)
-      } else {
-        differingSegments += 1
-        queues[0].append(try primary.take(wanted: true) ?? [])
-        queues[1].append(try failover.take(wanted: true) ?? [])
+  /// The next entry of side `index`, settling segments until it has one; `nil` at its end.
+  fileprivate func next(_ index: Int) throws -> ManifestEntry? {
+    let other = 1 - index
+    while queues[index].isEmpty {
+      try sides[index].loadHead()
+      guard let head = sides[index].head else { return nil }
+      try sides[other].loadHead()
+      guard let otherHead = sides[other].head else {
+        try takeAlone(index)
+        continue
       }
-    } else if order < 0 {
-      differingSegments += 1
-      primaryHead = nil
-      queues[0].append(try primary.take(wanted: true) ?? [])
+      let order = SegmentSummary.compareKeys(head, otherHead)
+      if order < 0 {
+        try takeAlone(index)
+      } else if order == 0 {
+        try settlePair()
+      } else if queues[other].count < Self.queueLimit {
+        try takeAlone(other)
+      } else {
+        segmentsTakenAlone += 1
+        try takeAlone(index)
+      }
+    }
+    return queues[index].removeFirst()
+  }
+
+  /// Takes the head segment of side `index` alone: its entries are needed whatever the other
+  /// side holds.
+  private func takeAlone(_ index: Int) throws {
+    differingSegments += 1
+    sides[index].head = nil
+    enqueue(try sides[index].source.take(wanted: true) ?? [], on: index)
+  }
+
+  /// Settles two head segments with the same key: by digest when they match, else both taken.
+  private func settlePair() throws {
+    guard let p = sides[0].head, let f = sides[1].head else {
+      preconditionFailure("a pair is settled with both heads loaded")
+    }
+    sides[0].head = nil
+    sides[1].head = nil
+    let primary = sides[0].source
+    let failover = sides[1].source
+    if p.count == f.count && p.digest == f.digest {
+      matchedSegments += 1
+      let fromPrimary = primary.entriesAreLocal || !failover.entriesAreLocal
+      let entries = try (fromPrimary ? primary : failover).take(wanted: true) ?? []
+      _ = try (fromPrimary ? failover : primary).take(wanted: false)
+      enqueue(entries, on: 0)
+      enqueue(entries, on: 1)
     } else {
       differingSegments += 1
-      failoverHead = nil
-      queues[1].append(try failover.take(wanted: true) ?? [])
+      enqueue(try primary.take(wanted: true) ?? [], on: 0)
+      enqueue(try failover.take(wanted: true) ?? [], on: 1)
     }
-    return true
+  }
+
+  private func enqueue(_ entries: [ManifestEntry], on index: Int) {
+    queues[index].append(entries)
+    peakQueuedEntries = max(peakQueuedEntries, queues[index].count)
+  }
+}
+
+/// One side of a pairing: its source and the summary of its next segment, once read.
+private struct PairingSide {
+  let source: any SegmentSource
+  var head: SegmentSummary?
+  var done = false
+
+  init(source: any SegmentSource) {
+    self.source = source
+  }
+
+  /// Reads the next summary unless one is waiting or the side is done.
+  mutating func loadHead() throws {
+    guard head == nil && !done else { return }
+    head = try source.nextSummary()
+    done = head == nil
   }
 }
 
@@ -83,10 +127,7 @@ public struct PairedSide: ManifestSource {
   fileprivate let index: Int
 
   public mutating func next() throws -> ManifestEntry? {
-    while pairing.queues[index].isEmpty {
-      guard try pairing.advance() else { return nil }
-    }
-    return pairing.queues[index].removeFirst()
+    try pairing.next(index)
   }
 }
 
@@ -96,12 +137,16 @@ struct EntryQueue {
   private var head = 0
 
   var isEmpty: Bool { head == items.count }
+  /// Entries waiting.
+  var count: Int { items.count - head }
 
   mutating func append(_ entries: [ManifestEntry]) {
     if head == items.count {
       items = entries
       head = 0
     } else {
+      items.removeFirst(head)
+      head = 0
       items += entries
     }
   }

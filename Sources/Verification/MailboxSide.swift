@@ -39,9 +39,14 @@ public struct MailboxSide: Sendable {
       dump = nil
     case .unreadable(let reason):
       dump = .failure(MailboxSideError(path: files.dumpPath, reason: reason))
-    case .bytes(let bytes):
+    case .bytes, .file:
+      // A chunk at a time: memory holds the entries and one line, never the whole text.
       do {
-        dump = .success(try MailboxListDump.parse(bytes))
+        var parser = MailboxListDumpParser()
+        var entries: [MailboxEntry] = []
+        try files.dump.forEachChunk { chunk in try parser.feed(chunk) { entries.append($0) } }
+        try parser.finish()
+        dump = .success((parser.format, entries))
       } catch {
         dump = .failure(MailboxSideError(path: files.dumpPath, reason: "\(error)"))
       }

@@ -47,7 +47,7 @@ extension CyrusFailover.Mboxlist {
       let differences = MailboxListDumpCheck.compare(
         database: list.entries, dump: dumped, format: format)
       var out = ""
-      for difference in differences { out += difference.description + "\n" }
+      for difference in differences { out += Terminal.safe(difference.description) + "\n" }
       let verdict = differences.isEmpty ? "MATCHES" : "DIFFERS"
       out +=
         "mboxlist check: \(verdict): \(dumpPath) (\(DumpFormatOption(format).rawValue), \(dumped.count) entries) "

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CyrusFormats
 import CyrusStore
+import Verification
 
 extension CyrusFailover.Mboxlist {
   /// `mboxlist dump`: mailboxes.db printed as a given version's `ctl_mboxlist -d`.
@@ -55,7 +56,7 @@ extension CyrusFailover.Mboxlist {
       var line =
         "cyrus-failover: note: \(some.count) entr\(some.count == 1 ? "y" : "ies"): \(detail)"
       line += " (\(some.prefix(5).joined(separator: ", "))\(some.count > 5 ? ", …" : ""))"
-      Console.err(line + "\n")
+      Console.err(Terminal.safe(line) + "\n")
     }
   }
 }

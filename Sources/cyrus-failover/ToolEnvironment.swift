@@ -19,7 +19,8 @@ struct ToolEnvironment {
   }
 
   /// Reads Berkeley DB files in a child (`read-berkeley-db`), which gets a minimal environment
-  /// (and, in the tests only, the variable that makes it crash on purpose).
+  /// (and, in the tests only, the variable that makes it crash on purpose or report its
+  /// sandbox).
   var berkeleyReader: BerkeleyChildReader {
     var environment = Invocation.minimalEnvironment
     if let test = variables[CyrusFailover.ReadBerkeleyDB.testEnvironment] {

@@ -50,7 +50,7 @@ struct VerifyMonitor {
               duration: RunClock.elapsed, finishedAt: RunClock.now, labels: labels
             ).utf8))
       } catch {
-        Console.err("cyrus-failover: \(error)\n")
+        Console.err("cyrus-failover: \(Terminal.safe("\(error)"))\n")
       }
     }
     guard options.nagios else { return ExitStatus.error.rawValue }

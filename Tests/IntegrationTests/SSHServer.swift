@@ -66,6 +66,14 @@ final class SSHServer {
     try? FileManager.default.removeItem(atPath: directory)
   }
 
+  /// Makes the user key run only `command`, whatever the client asks (a forced command in
+  /// authorized_keys, as a pinned agent is installed).
+  func force(_ command: String) throws {
+    let key = try String(contentsOfFile: userKey + ".pub", encoding: .utf8)
+    try Data("command=\"\(command)\",no-pty \(key)".utf8).write(
+      to: URL(fileURLWithPath: directory + "/authorized_keys"))
+  }
+
   /// A known_hosts file holding another key for this server's address.
   func wrongKnownHosts() throws -> String {
     let path = directory + "/wrong_known_hosts"
