@@ -16,6 +16,8 @@ public enum DigestCacheDirectory {
   /// missing.
   /// - Throws: ``CyrusStoreError`` naming the directory and what is wrong with it.
   public static func check(_ path: String, for instance: CyrusInstance) throws(CyrusStoreError) {
+    // Before anything is created: a directory refused must not be left inside a Cyrus tree.
+    try checkOutside(path, instance)
     var info = stat()
     if lstat(path, &info) != 0 && errno == ENOENT {
       guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
@@ -35,7 +37,18 @@ public enum DigestCacheDirectory {
           "the cache directory must belong to this user and be writable by no one else (chmod go-w)"
       )
     }
-    guard let real = realPath(path) else {
+  }
+
+  /// Refuses `path` (or, while it does not exist, its parent and name) inside an area.
+  private static func checkOutside(
+    _ path: String, _ instance: CyrusInstance
+  ) throws(CyrusStoreError) {
+    var trimmed = Substring(path)
+    while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+    let slash = trimmed.lastIndex(of: "/")
+    let parent = slash.map { $0 == trimmed.startIndex ? "/" : String(trimmed[..<$0]) } ?? "."
+    let name = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? String(trimmed)
+    guard let real = realPath(path) ?? realPath(parent).map({ $0 + "/" + name }) else {
       throw SystemFiles.error(for: errno, path: path, doing: "cannot resolve the cache directory")
     }
     for area in instance.areas {
