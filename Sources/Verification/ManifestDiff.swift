@@ -67,7 +67,8 @@ public final class ManifestDiff {
   }
 
   /// Runs the merge-join to the end of both sources.
-  /// - Parameter report: called every ``progressInterval`` entries with the counts so far.
+  /// - Parameter report: called every ``progressInterval`` entries with the counts so far, and
+  ///   once at the end.
   public func run(
     primary: inout some ManifestSource, failover: inout some ManifestSource,
     progress report: ((DiffProgress) -> Void)? = nil
@@ -108,6 +109,7 @@ public final class ManifestDiff {
         report(progress)
       }
     }
+    report?(progress)
     flushPending()
     for finding in states.finish() { sink.emit(finding) }
   }
