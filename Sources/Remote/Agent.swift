@@ -96,7 +96,8 @@ public struct Agent {
 
   /// The digest cache for a request: in the agent's own directory, else (not pinned) in the
   /// one asked for; `incremental` needs one, `full` writes one when there is one.
-  func cacheSettings(for request: OpenRequest, instance: CyrusInstance) throws -> DigestCacheSettings?
+  func cacheSettings(for request: OpenRequest, instance: CyrusInstance) throws
+    -> DigestCacheSettings?
   {
     guard request.level == .incremental || request.level == .full else { return nil }
     guard let directory = cacheDirectory ?? (pinned == nil ? request.cache : nil) else {

@@ -67,8 +67,9 @@ enum DigestCacheFormat {
 
   /// Appends one record to a block's payload; `previous` is the path of the record before it
   /// in the same block (empty for the first).
-  static func encode(_ record: DigestCacheRecord, previous: [UInt8], into out: inout CacheByteWriter)
-  {
+  static func encode(
+    _ record: DigestCacheRecord, previous: [UInt8], into out: inout CacheByteWriter
+  ) {
     precondition(record.digest.count == digestBytes, "a cached digest is SHA-256")
     var shared = 0
     let limit = min(previous.count, record.path.count)

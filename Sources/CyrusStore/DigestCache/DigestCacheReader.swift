@@ -33,8 +33,7 @@ final class DigestCacheReader {
   private var finished = false
 
   /// Opens `name` in the directory `directory`; throws why the file is not used at all.
-  init(name: String, in directory: Int32, identity: DigestCacheIdentity) throws(DigestCacheDamage)
-  {
+  init(name: String, in directory: Int32, identity: DigestCacheIdentity) throws(DigestCacheDamage) {
     let fd = name.withCString {
       openat(directory, $0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
     }
@@ -60,7 +59,8 @@ final class DigestCacheReader {
       }
       let version = try fixed.fixed(width: 2, "version")
       guard version == DigestCacheFormat.version else {
-        throw fixed.damage("format version \(version), this build reads \(DigestCacheFormat.version)")
+        throw fixed.damage(
+          "format version \(version), this build reads \(DigestCacheFormat.version)")
       }
       let function = try fixed.byte("digest function")
       guard function == DigestCacheFormat.sha256 else {
@@ -157,7 +157,8 @@ final class DigestCacheReader {
   /// The trailer at `offset`: it must check, count the blocks and records read, and end the
   /// file.
   private func checkTrailer() throws(DigestCacheDamage) {
-    var trailer = try Self.read(fd: fd, at: offset, count: DigestCacheFormat.trailerBytes, "trailer")
+    var trailer = try Self.read(
+      fd: fd, at: offset, count: DigestCacheFormat.trailerBytes, "trailer")
     let tag = try trailer.byte("trailer tag")
     let fields = Array(try trailer.raw(32, "trailer"))
     let check = Array(try trailer.raw(DigestCacheFormat.checkBytes, "trailer check"))
@@ -187,7 +188,8 @@ final class DigestCacheReader {
       let fields = try? trailer.raw(32, "totals"),
       let check = try? trailer.raw(DigestCacheFormat.checkBytes, "check"),
       Array(check)
-        == DigestCacheFormat.check(nonce: nonce, index: nil, [DigestCacheFormat.endTag], Array(fields))
+        == DigestCacheFormat.check(
+          nonce: nonce, index: nil, [DigestCacheFormat.endTag], Array(fields))
     else { return nil }
     var totals = CacheByteReader(Array(fields.suffix(16)), base: 0)
     guard let files = try? totals.fixed(width: 8, "files"),
