@@ -9,6 +9,7 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
   private var pending: [TreeWalker]
   private let state: WalkState
   private let window: HashWindow?
+  private let cache: DigestCache?
   /// How many entries were yielded so far (for progress lines).
   public private(set) var entriesSeen = 0
   /// How many content bytes were yielded so far (file sizes); stays at `UInt64.max` once the
@@ -29,7 +30,15 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
     window =
       options.level == .meta || options.hashJobs < 2
       ? nil : HashWindow(jobs: options.hashJobs, options: options)
+    cache = options.cache.map { DigestCache(settings: $0, instance: instance) }
   }
+
+  /// What the digest cache did (`nil` without one); complete once the walk is.
+  public var cacheStatistics: DigestCacheStatistics? { cache?.statistics }
+
+  /// Files and bytes of the previous walk that wrote the digest cache, when known: an estimate
+  /// of this walk's, for progress.
+  public var previousTotals: (files: UInt64, bytes: UInt64)? { cache?.previousTotals }
 
   deinit { window?.stop() }
 
@@ -49,27 +58,35 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
   /// The next entry in canonical order.
   public func next() -> ManifestEntry? {
     guard let window else {
-      guard let step = nextStep() else { return nil }
-      return yield(step.finished(with: step.read.map { state.hasher.hash($0) }))
+      guard let step = nextStep() else {
+        cache?.commit()
+        return nil
+      }
+      return yield(step, step.finished(with: step.read.map { state.hasher.hash($0) }))
     }
     while window.hasRoom, let step = nextStep() { window.submit(step) }
     guard let (step, result) = window.takeFirst() else {
       window.stop()
+      cache?.commit()
       return nil
     }
-    return yield(step.finished(with: result))
+    return yield(step, step.finished(with: result))
   }
 
   /// The next step of the walk, area after area.
   private func nextStep() -> WalkStep? {
     while let walker = pending.first {
-      if let step = walker.next() { return step }
+      if var step = walker.next() {
+        cache?.resolve(&step)
+        return step
+      }
       pending.removeFirst()
     }
     return nil
   }
 
-  private func yield(_ entry: ManifestEntry) -> ManifestEntry {
+  private func yield(_ step: WalkStep, _ entry: ManifestEntry) -> ManifestEntry {
+    cache?.record(entry, of: step)
     entriesSeen += 1
     if entry.kind == .file { bytesSeen = bytesSeen.addingSaturated(entry.size) }
     return entry

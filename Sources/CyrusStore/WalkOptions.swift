@@ -15,6 +15,10 @@ public enum VerifyLevel: String, Sendable, CaseIterable {
   case guid
   /// Metadata plus a SHA-256 of every file's content.
   case full
+  /// Like `full`, but a file whose device, inode, size, mtime and ctime are those recorded in
+  /// the digest cache (``DigestCacheSettings``) keeps its recorded SHA-256 and is not read,
+  /// except for its turn in the scrub rotation.
+  case incremental
 
   /// The byte that stands for the level in the agent protocol and saved manifests.
   public var code: UInt8 {
@@ -22,6 +26,7 @@ public enum VerifyLevel: String, Sendable, CaseIterable {
     case .meta: 0
     case .full: 1
     case .guid: 2
+    case .incremental: 3
     }
   }
 
@@ -46,6 +51,9 @@ public struct WalkOptions: Sendable {
   public var hashJobs: Int
   /// Reads the Berkeley DB files the walk opens (the seen databases of Cyrus 2.x).
   public var berkeleyReader: any BerkeleyRecordReader
+  /// The digest cache to read and write (`--cache`): trusted at `incremental`, only written at
+  /// `full`; `nil` for none.
+  public var cache: DigestCacheSettings?
   /// Test hook: called on the hashing thread with a file's name just before it is opened.
   var beforeHashing: (@Sendable (_ name: [UInt8]) -> Void)?
 

@@ -17,6 +17,14 @@ struct WalkStep {
   var guid: (uid: UInt32, expected: MessageGUID)?
   /// A `cyrus.header`: the directory whose notes it carries.
   var notesFrom: DirectoryListing?
+  /// With a digest cache: the file's key, and the run that read (or reads) its content.
+  var cache: CacheState?
+
+  /// What the digest cache records of a file once its entry is finished.
+  struct CacheState {
+    var key: FileKey
+    var lastRun: UInt64
+  }
 
   init(
     entry: ManifestEntry, read: ContentRead? = nil,

@@ -27,6 +27,9 @@ public struct Agent {
   public var hashJobs: Int?
   /// Reads the Berkeley DB files of the instance (the walk's seen databases of Cyrus 2.x).
   public var berkeleyReader: any BerkeleyRecordReader
+  /// The agent's own digest cache directory (`agent --cache`): used whatever the local side
+  /// asks for; without it, a pinned agent keeps no cache.
+  public var cacheDirectory: String?
 
   public init(
     toolVersion: String, pinned: String? = nil,
@@ -64,6 +67,7 @@ public struct Agent {
     }
     let request = try OpenRequest(openFrame)
     let instance: CyrusInstance
+    let cache: DigestCacheSettings?
     do {
       if let pinned, pinned != request.instance {
         throw RemoteError(
@@ -76,6 +80,7 @@ public struct Agent {
         )
       }
       instance = try CyrusInstance.locate(request.instance, root: request.root)
+      cache = try cacheSettings(for: request, instance: instance)
     } catch {
       try? channel.send(ErrorMessage("\(error)").frame)
       try? channel.flush()
@@ -84,14 +89,36 @@ public struct Agent {
     try channel.send(InstanceDescription(instance).frame)
     try MailboxFilesCodec.forEachFrame(MailboxFiles.collect(instance)) { try channel.send($0) }
     try channel.flush()
-    try stream(instance, request: request, channel: channel)
+    try stream(instance, request: request, cache: cache, channel: channel)
   }
 
-  private func stream(_ instance: CyrusInstance, request: OpenRequest, channel: ByteChannel) throws
+  /// The digest cache for a request: in the agent's own directory, else (not pinned) in the
+  /// one asked for; `incremental` needs one, `full` writes one when there is one.
+  func cacheSettings(for request: OpenRequest, instance: CyrusInstance) throws
+    -> DigestCacheSettings?
   {
-    let options = WalkOptions(
+    guard request.level == .incremental || request.level == .full else { return nil }
+    guard let directory = cacheDirectory ?? (pinned == nil ? request.cache : nil) else {
+      guard request.level == .incremental else { return nil }
+      throw RemoteError(
+        .refused,
+        "--level incremental needs a digest cache on this host: add --cache DIR to the agent's "
+          + "command (the forced command in authorized_keys)")
+    }
+    try DigestCacheDirectory.check(directory, for: instance)
+    return DigestCacheSettings(
+      directory: directory, trusted: request.level == .incremental, scrubRuns: request.scrubRuns)
+  }
+
+  private func stream(
+    _ instance: CyrusInstance, request: OpenRequest, cache: DigestCacheSettings?,
+    channel: ByteChannel
+  ) throws {
+    var walk = WalkOptions(
       level: request.level, includeRuntime: request.includeRuntime,
       hashJobs: hashJobs(asked: request.hashJobs), berkeleyReader: berkeleyReader)
+    walk.cache = cache
+    let options = walk
     var segmenter = Segmenter(
       PrefetchingSource { InstanceWalker(instance: instance, options: options) })
     var summaries = SummaryEncoder()

@@ -42,7 +42,7 @@ public struct OpenRequest: Sendable, Equatable {
   public var instance: String
   /// Re-root prefix on the agent's host.
   public var root: String?
-  /// `meta` or `full`.
+  /// `meta`, `full`, `guid` or `incremental`.
   public var level: VerifyLevel
   /// Whether runtime-only files are walked.
   public var includeRuntime: Bool
@@ -52,10 +52,17 @@ public struct OpenRequest: Sendable, Equatable {
   /// Threads that read and hash file contents on the agent's host (`--hash-jobs`); 0 leaves
   /// the number to the agent (its own default for its host's cores).
   public var hashJobs: Int
+  /// The digest cache directory the local side asks for (`--cache`), a path on the agent's
+  /// host. An agent with its own `--cache` uses that instead, and a pinned agent never uses
+  /// this one (it would let the key choose where root writes).
+  public var cache: String?
+  /// `--scrub`: every cached file is read again at least once every this many runs.
+  public var scrubRuns: Int
 
   public init(
     instance: String, root: String?, level: VerifyLevel, includeRuntime: Bool,
-    everything: Bool = false, hashJobs: Int = 0
+    everything: Bool = false, hashJobs: Int = 0, cache: String? = nil,
+    scrubRuns: Int = DigestCacheSettings.defaultScrubRuns
   ) {
     self.instance = instance
     self.root = root
@@ -63,6 +70,8 @@ public struct OpenRequest: Sendable, Equatable {
     self.includeRuntime = includeRuntime
     self.everything = everything
     self.hashJobs = hashJobs
+    self.cache = cache
+    self.scrubRuns = scrubRuns
   }
 
   public var frame: Frame {
@@ -72,6 +81,8 @@ public struct OpenRequest: Sendable, Equatable {
     out.byte(level.code)
     out.byte((includeRuntime ? 1 : 0) | (everything ? 2 : 0))
     out.varint(hashJobs)
+    out.optionalString(cache)
+    out.varint(scrubRuns)
     return Frame(.open, out.bytes)
   }
 
@@ -88,6 +99,9 @@ public struct OpenRequest: Sendable, Equatable {
     includeRuntime = bits & 1 != 0
     everything = bits & 2 != 0
     hashJobs = try input.readCount(limit: WalkOptions.maxHashJobs, "hash jobs")
+    cache = try input.readOptionalString("cache directory")
+    scrubRuns = try input.readCount(limit: DigestCacheSettings.maxScrubRuns, "scrub runs")
+    guard scrubRuns >= 1 else { throw input.error(.unexpected, "scrub runs 0") }
   }
 }
 

@@ -24,6 +24,8 @@ public final class VerifySession {
   private let failover: OpenedSide
   private var sessions: [(side: Side, session: RemoteSession)]
   private var statisticsAtEnd: [(side: Side, statistics: TransportStatistics)] = []
+  /// The walks of the local sides (for their digest caches' statistics and estimates).
+  private var walkers: [(side: Side, walker: InstanceWalker)] = []
 
   /// Opens both sides.
   /// - Throws: ``CyrusStoreError`` for a local imapd.conf that cannot be read, ``RemoteError``
@@ -40,6 +42,9 @@ public final class VerifySession {
       case .local(let path, let root):
         let instance = try CyrusInstance.locate(path, root: root)
         diagnostics += instance.conf.diagnostics.map { (side, "\($0)") }
+        if let cache = settings.walk.cache {
+          try DigestCacheDirectory.check(cache.directory, for: instance)
+        }
         // Read once, before the walk: the diff names seen records with it.
         return .local(instance, MailboxFiles.collect(instance))
       case .remote(let target, let root):
@@ -48,7 +53,9 @@ public final class VerifySession {
         }
         let request = OpenRequest(
           instance: target.path, root: root, level: settings.walk.level,
-          includeRuntime: settings.walk.includeRuntime, hashJobs: settings.remoteHashJobs)
+          includeRuntime: settings.walk.includeRuntime, hashJobs: settings.remoteHashJobs,
+          cache: settings.walk.cache?.directory,
+          scrubRuns: settings.walk.cache?.scrubRuns ?? DigestCacheSettings.defaultScrubRuns)
         let session = try ssh.connect(
           target, request: request, toolVersion: settings.toolVersion, runner: settings.runner)
         sessions.append((side, session))
@@ -107,16 +114,32 @@ public final class VerifySession {
     statisticsAtEnd.isEmpty ? sessions.map { ($0.side, $0.session.statistics) } : statisticsAtEnd
   }
 
+  /// What each local side's digest cache did (after ``run(sink:progress:classify:)``; none
+  /// without `--cache`, and none for remote sides, whose agents keep theirs).
+  public var cacheStatistics: [(side: Side, statistics: DigestCacheStatistics)] {
+    walkers.compactMap { item in item.walker.cacheStatistics.map { (item.side, $0) } }
+  }
+
+  /// Files and bytes a side is expected to hold, from the digest cache a local side's previous
+  /// walk wrote (the larger, when both sides have one): known once ``run(sink:progress:classify:)``
+  /// has started, for progress estimates. The two sides are copies, so either stands for both.
+  public var expectedTotals: (files: UInt64, bytes: UInt64)? {
+    let known = walkers.compactMap { $0.walker.previousTotals }
+    guard let first = known.first else { return nil }
+    return known.dropFirst().reduce(first) { (max($0.files, $1.files), max($0.bytes, $1.bytes)) }
+  }
+
   /// Compares the two sides to the end, sending every finding to `sink` as it is found, and
   /// closes the remote sessions.
-  /// - Parameter progress: called now and then with the entries read per side.
+  /// - Parameter progress: called now and then with the entries, files and bytes taken per
+  ///   side.
   /// - Returns: the verdict, the summary the reports are written from, and the context.
   /// - Throws: when a side cannot be read on (a connection dropped, a manifest cut short); the
   ///   remote sessions are abandoned then.
   /// - Parameter classify: called with each finding before anything else sees it (the lag
   ///   classification of ``ChangeClassifier``).
   public func run(
-    sink: any FindingSink, progress: ((Int, Int) -> Void)? = nil,
+    sink: any FindingSink, progress: ((DiffProgress) -> Void)? = nil,
     classify: ((inout Finding) -> Void)? = nil
   ) throws -> VerifyResult {
     let summary = FindingSummary(detailLimit: settings.detailLimit)
@@ -156,7 +179,7 @@ public final class VerifySession {
       dump: place(\.dumpPath), rules: settings.rules)
   }
 
-  private func compare(sink: any FindingSink, progress: ((Int, Int) -> Void)?) throws
+  private func compare(sink: any FindingSink, progress: ((DiffProgress) -> Void)?) throws
     -> VerifyContext
   {
     // Every side has its mailbox files before its entries (an agent sends them right after
@@ -175,36 +198,39 @@ public final class VerifySession {
     var prefetchers: [PrefetchingSource] = []
     defer { prefetchers.forEach { $0.cancel() } }
     let options = settings.walk
-    func localSource(_ instance: CyrusInstance) -> PrefetchingSource {
-      let source = PrefetchingSource { InstanceWalker(instance: instance, options: options) }
+    func localSource(_ instance: CyrusInstance, _ side: Side) -> PrefetchingSource {
+      let walker = InstanceWalker(instance: instance, options: options)
+      walkers.append((side, walker))
+      let source = PrefetchingSource { walker }
       prefetchers.append(source)
       return source
     }
     let directories: (primary: [MailboxDirectory], failover: [MailboxDirectory])
     if primary.isRemote || failover.isRemote {
-      func segments(_ side: OpenedSide) -> any SegmentSource {
+      func segments(_ side: OpenedSide, _ role: Side) -> any SegmentSource {
         switch side {
-        case .local(let instance, _): return LocalSegments(localSource(instance))
+        case .local(let instance, _): return LocalSegments(localSource(instance, role))
         case .remote(let connection, _): return connection
         case .manifest(let reader): return LocalSegments(reader)
         }
       }
-      let pairing = SegmentPairing(primary: segments(primary), failover: segments(failover))
+      let pairing = SegmentPairing(
+        primary: segments(primary, .primary), failover: segments(failover, .failover))
       let (pairedLeft, pairedRight) = pairing.sources()
       var left = MailboxDirectoryRecorder(pairedLeft)
       var right = MailboxDirectoryRecorder(pairedRight)
       try diff.run(primary: &left, failover: &right, progress: progress)
       directories = (left.directories, right.directories)
     } else {
-      func entries(_ side: OpenedSide) -> any ManifestSource {
+      func entries(_ side: OpenedSide, _ role: Side) -> any ManifestSource {
         switch side {
-        case .local(let instance, _): return localSource(instance)
+        case .local(let instance, _): return localSource(instance, role)
         case .manifest(let reader): return reader
         case .remote: preconditionFailure("remote sides go through SegmentPairing")
         }
       }
-      var left = MailboxDirectoryRecorder(AnySource(entries(primary)))
-      var right = MailboxDirectoryRecorder(AnySource(entries(failover)))
+      var left = MailboxDirectoryRecorder(AnySource(entries(primary, .primary)))
+      var right = MailboxDirectoryRecorder(AnySource(entries(failover, .failover)))
       try diff.run(primary: &left, failover: &right, progress: progress)
       directories = (left.directories, right.directories)
     }

@@ -16,6 +16,10 @@ public final class ManifestDiff {
   public private(set) var failoverEntries = 0
   /// Entries present on both sides and compared.
   public private(set) var comparedEntries = 0
+  /// Entries, files and bytes taken from each side so far.
+  public private(set) var progress = DiffProgress()
+  /// Entries between two calls of the progress callback.
+  static let progressInterval = 256
   private var pending: PendingSubtree?
 
   /// After ``run(primary:failover:progress:)``: the mailbox-list stage, each side's mailbox
@@ -63,11 +67,13 @@ public final class ManifestDiff {
   }
 
   /// Runs the merge-join to the end of both sources.
-  /// - Parameter progress: called every 4096 entries with (primary, failover) counts.
+  /// - Parameter report: called every ``progressInterval`` entries with the counts so far, and
+  ///   once at the end.
   public func run(
     primary: inout some ManifestSource, failover: inout some ManifestSource,
-    progress: ((Int, Int) -> Void)? = nil
+    progress report: ((DiffProgress) -> Void)? = nil
   ) throws {
+    var nextReport = Self.progressInterval
     var left = OrderChecker(side: .primary, sink: sink)
     var right = OrderChecker(side: .failover, sink: sink)
     var p = try left.next(from: &primary)
@@ -81,23 +87,29 @@ public final class ManifestDiff {
       }
       if order < 0, let entry = p {
         primaryEntries += 1
+        progress.primary.add(entry)
         onlyOn(.primary, entry)
         p = try left.next(from: &primary)
       } else if order > 0, let entry = f {
         failoverEntries += 1
+        progress.failover.add(entry)
         onlyOn(.failover, entry)
         f = try right.next(from: &failover)
       } else if let pe = p, let fe = f {
         primaryEntries += 1
         failoverEntries += 1
+        progress.primary.add(pe)
+        progress.failover.add(fe)
         both(pe, fe)
         p = try left.next(from: &primary)
         f = try right.next(from: &failover)
       }
-      if let progress, (primaryEntries + failoverEntries) % 4096 == 0 {
-        progress(primaryEntries, failoverEntries)
+      if let report, progress.primary.entries + progress.failover.entries >= nextReport {
+        nextReport = progress.primary.entries + progress.failover.entries + Self.progressInterval
+        report(progress)
       }
     }
+    report?(progress)
     flushPending()
     for finding in states.finish() { sink.emit(finding) }
   }

@@ -27,6 +27,12 @@ extension CyrusFailover {
         valueName: "n"))
     var hashJobs: Int?
 
+    @Option(
+      help: ArgumentHelp(
+        "Digest cache directory on this host for --level incremental (used whatever the local side asks for; a pinned agent keeps none without it).",
+        valueName: "dir"))
+    var cache: String?
+
     @Option(help: .hidden)
     var testProtocolVersion: UInt16?
 
@@ -50,6 +56,7 @@ extension CyrusFailover {
       agent.protocolVersion = testProtocolVersion ?? agent.protocolVersion
       agent.pauseAfterSegments = testPauseAfterSegments
       agent.hashJobs = hashJobs
+      agent.cacheDirectory = cache
       do {
         try agent.serve(ByteChannel(input: 0, output: 1))
       } catch {

@@ -28,7 +28,7 @@ extension CyrusFailover {
 
     @Option(
       help:
-        "meta: metadata only; guid: message files checked against their index GUIDs (SHA-1), other files SHA-256; full: SHA-256 of every file."
+        "meta: metadata only; guid: message files checked against their index GUIDs (SHA-1), other files SHA-256; full: SHA-256 of every file; incremental: SHA-256 from --cache for files whose inode, size, mtime and ctime are unchanged."
     )
     var level: LevelOption = .full
 
@@ -37,6 +37,8 @@ extension CyrusFailover {
 
     @OptionGroup var jobs: HashJobsOption
 
+    @OptionGroup var digestCache: CacheOptions
+
     @OptionGroup var ssh: SSHOptions
 
     func validate() throws {
@@ -44,13 +46,16 @@ extension CyrusFailover {
         throw ValidationError(
           "--instance is required (an imapd.conf, a root directory or [user@]host:PATH)")
       }
+      try digestCache.check(level: level)
     }
 
     func run() throws {
       let environment = ToolEnvironment(verbose: ssh.verbose)
-      let options = WalkOptions(
+      var walk = WalkOptions(
         level: level.walkLevel, includeRuntime: includeRuntime, hashJobs: jobs.local,
         berkeleyReader: environment.berkeleyReader)
+      walk.cache = digestCache.settings(level: level)
+      let options = walk
       let argument = place.instance ?? ""
       var session: RemoteSession?
       let description: InstanceDescription
@@ -62,7 +67,8 @@ extension CyrusFailover {
       case .remote(let target, let root):
         let request = OpenRequest(
           instance: target.path, root: root, level: options.level, includeRuntime: includeRuntime,
-          everything: true, hashJobs: jobs.remote)
+          everything: true, hashJobs: jobs.remote, cache: options.cache?.directory,
+          scrubRuns: options.cache?.scrubRuns ?? DigestCacheSettings.defaultScrubRuns)
         let connected = try ssh.settings(environment).connect(
           target, request: request, toolVersion: CyrusFailover.toolVersion,
           runner: environment.runner)
@@ -74,6 +80,7 @@ extension CyrusFailover {
         source = EmptySource()
       case .local, .manifest:
         guard let local = try place.locate() else { preconditionFailure("validated above") }
+        if let cache = options.cache { try DigestCacheDirectory.check(cache.directory, for: local) }
         description = InstanceDescription(local)
         mailboxFiles = MailboxFiles.collect(local)
         origin = local.configFile

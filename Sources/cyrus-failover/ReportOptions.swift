@@ -5,12 +5,13 @@ import Verification
 
 /// How deep `verify` looks.
 enum LevelOption: String, ExpressibleByArgument, CaseIterable {
-  case meta, guid, full
+  case meta, guid, full, incremental
   var walkLevel: VerifyLevel {
     switch self {
     case .meta: .meta
     case .guid: .guid
     case .full: .full
+    case .incremental: .incremental
     }
   }
 }
@@ -30,7 +31,7 @@ enum FailOnOption: String, ExpressibleByArgument, CaseIterable {
 struct ReportOptions: ParsableArguments {
   @Option(
     help:
-      "meta: metadata only, no content read; guid: each message file's SHA-1 checked against its cyrus.index GUID on its own host, GUIDs compared across sides, other files SHA-256; full: SHA-256 of every file."
+      "meta: metadata only, no content read; guid: each message file's SHA-1 checked against its cyrus.index GUID on its own host, GUIDs compared across sides, other files SHA-256; full: SHA-256 of every file; incremental: like full, but a file whose inode, size, mtime and ctime are unchanged keeps its digest from --cache (see --scrub)."
   )
   var level: LevelOption = .full
 
@@ -82,14 +83,14 @@ struct ReportOptions: ParsableArguments {
         output: output, context: session.context, toolVersion: CyrusFailover.toolVersion)
     }
     let showProgress = progress ?? Console.stderrIsTerminal
+    let line = ProgressLine(
+      onTerminal: Console.stderrIsTerminal, readsContent: level == .full || level == .guid)
     let result = try session.run(
       sink: json ?? FindingFanOut([]),
-      progress: { primary, failover in
-        if showProgress {
-          Console.err("\r  walked \(primary) primary / \(failover) failover entries")
-        }
+      progress: { counts in
+        if showProgress { line.update(counts, expected: session.expectedTotals) }
       }, classify: classify)
-    if showProgress { Console.err("\r\u{1B}[K") }
+    if showProgress { line.clear() }
     switch format {
     case _ where monitor.replacesReport: break
     case .text:

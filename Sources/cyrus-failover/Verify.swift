@@ -26,6 +26,8 @@ extension CyrusFailover {
 
     @OptionGroup var jobs: HashJobsOption
 
+    @OptionGroup var digestCache: CacheOptions
+
     @OptionGroup var ssh: SSHOptions
 
     @OptionGroup var monitoring: MonitoringOptions
@@ -46,6 +48,11 @@ extension CyrusFailover {
 
     func validate() throws {
       try monitoring.check(format: report.format)
+      try digestCache.check(level: report.level)
+      if signOff.signOff != nil && report.level == .incremental {
+        throw ValidationError(
+          "--sign-off does not rest on cached digests: use --level full (or meta, guid)")
+      }
       if sinceManifest != nil && settle != nil {
         throw ValidationError("give --since-manifest or --settle, not both")
       }
@@ -62,10 +69,12 @@ extension CyrusFailover {
     func run() throws {
       let environment = ToolEnvironment(verbose: ssh.verbose)
       let (primary, failover) = try sides.specifications()
+      var walk = WalkOptions(
+        level: report.level.walkLevel, includeRuntime: report.includeRuntime,
+        hashJobs: jobs.local, berkeleyReader: environment.berkeleyReader)
+      walk.cache = digestCache.settings(level: report.level)
       let settings = VerifySettings(
-        walk: WalkOptions(
-          level: report.level.walkLevel, includeRuntime: report.includeRuntime,
-          hashJobs: jobs.local, berkeleyReader: environment.berkeleyReader),
+        walk: walk,
         remoteHashJobs: jobs.remote,
         ssh: primary.isRemote || failover.isRemote ? try ssh.settings(environment) : nil,
         toolVersion: CyrusFailover.toolVersion, runner: environment.runner,
@@ -99,6 +108,9 @@ extension CyrusFailover {
       if ssh.stats {
         for (side, statistics) in session.statistics {
           SSHOptions.printStatistics(side.rawValue, statistics)
+        }
+        for (side, statistics) in session.cacheStatistics {
+          CacheOptions.printStatistics(side.rawValue, statistics)
         }
       }
       throw ExitCode(status)

@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// One walk's use of its digest cache: the previous cache file read alongside the walk (both in
+/// canonical order, merged as they go), and the next one written as entries come out.
+///
+/// ``resolve(_:)`` sees each step as the walk makes it: a file whose ``FileKey`` equals its
+/// record's keeps the recorded digest and is not read, unless the cache is only written
+/// (`--level full`) or it is the file's turn in the scrub rotation. ``record(_:)`` sees each
+/// finished step in the same order and writes what is known for sure: a digest read from a
+/// file whose ctime is older than the walk's start by ``DigestCacheSettings/settleSeconds``, or
+/// one carried over unchanged. Memory: one block of each file, whatever the spool's size.
+final class DigestCache {
+  /// What happened, for `--stats` and tests.
+  private(set) var statistics = DigestCacheStatistics()
+  /// Files and bytes of the walk that wrote the previous cache (an estimate of this one's).
+  let previousTotals: (files: UInt64, bytes: UInt64)?
+  private let settings: DigestCacheSettings
+  private let areaIndex: [String: Int]
+  private let run: UInt64
+  private let settledBefore: Timestamp
+  private let directory: Int32
+  private var reader: DigestCacheReader?
+  private var writer: DigestCacheWriter?
+  private var head: DigestCacheRecord?
+  private var files: UInt64 = 0
+  private var bytes: UInt64 = 0
+
+  /// Opens the previous cache of `instance` in the settings' directory, if any and if it is
+  /// sound, and starts the new one.
+  init(settings: DigestCacheSettings, instance: CyrusInstance) {
+    self.settings = settings
+    let identity = DigestCacheIdentity(instance)
+    var index: [String: Int] = [:]
+    for (position, area) in identity.areas.enumerated() { index[area.name] = position }
+    areaIndex = index
+    let start = settings.startTime ?? Self.now()
+    settledBefore = Timestamp(
+      seconds: start.seconds - DigestCacheSettings.settleSeconds, nanoseconds: start.nanoseconds)
+    directory = DigestCacheDirectory.open(settings.directory)
+    let name = DigestCacheFormat.fileName(for: identity)
+    var statistics = DigestCacheStatistics()
+    var reader: DigestCacheReader?
+    if directory < 0 {
+      statistics.notWritten = "cannot open \(settings.directory): \(SystemFiles.errorText())"
+    } else if faccessat(directory, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0 {
+      statistics.found = true
+      do {
+        reader = try DigestCacheReader(name: name, in: directory, identity: identity)
+      } catch {
+        statistics.ignored = "\(settings.directory)/\(name): \(error)"
+      }
+    }
+    self.reader = reader
+    previousTotals = reader?.totals
+    // The run counter goes on from a sound cache; a new cache starts again.
+    run = reader.map { $0.run &+ 1 } ?? 0
+    if directory >= 0 {
+      let writer = DigestCacheWriter(
+        directory: directory, name: name, identity: identity, run: run)
+      statistics.notWritten = writer.failure
+      self.writer = writer
+    }
+    self.statistics = statistics
+    head = reader?.next()
+  }
+
+  deinit {
+    writer?.abandon()
+    if directory >= 0 { close(directory) }
+  }
+
+  /// Looks a step up: a SHA-256 read of a file with an unchanged key is dropped and the entry
+  /// takes the recorded digest, unless the cache is not trusted or it is the file's turn to be
+  /// read again. Called in canonical order.
+  func resolve(_ step: inout WalkStep) {
+    guard let read = step.read, read.function == .sha256 else { return }
+    let key = FileKey(read.expected)
+    step.cache = WalkStep.CacheState(key: key, lastRun: run)
+    guard let area = areaIndex[step.entry.area],
+      let record = seek(area: area, path: step.entry.path.bytes)
+    else {
+      if settings.trusted { statistics.readChanged += 1 }
+      return
+    }
+    guard settings.trusted else { return }
+    guard record.key == key else {
+      statistics.readChanged += 1
+      return
+    }
+    if scrubDue(record) {
+      statistics.readScrub += 1
+      return
+    }
+    statistics.reused += 1
+    step.read = nil
+    step.entry.digest = record.digest
+    step.cache = WalkStep.CacheState(key: key, lastRun: record.lastRun)
+  }
+
+  /// Writes what the finished `entry` of `step` adds to the new cache; counts every file for
+  /// the totals. Called in canonical order.
+  func record(_ entry: ManifestEntry, of step: WalkStep) {
+    if entry.kind == .file {
+      files += 1
+      bytes = bytes.addingSaturated(entry.size)
+    }
+    guard let writer, let state = step.cache, let digest = entry.digest, entry.problem == nil,
+      digest.count == DigestCacheFormat.digestBytes, state.key.changed < settledBefore,
+      let area = areaIndex[entry.area]
+    else { return }
+    writer.append(
+      DigestCacheRecord(
+        area: area, path: entry.path.bytes, key: state.key, lastRun: state.lastRun,
+        digest: digest))
+  }
+
+  /// After the walk's last entry: puts the new cache in place.
+  func commit() {
+    guard let writer else { return }
+    writer.commit(files: files, bytes: bytes)
+    statistics.written = writer.failure == nil ? writer.records : 0
+    statistics.notWritten = writer.failure
+    if let damage = reader?.damage, statistics.ignored == nil {
+      statistics.ignored = "\(settings.directory): \(damage); the rest was read instead"
+    }
+    self.writer = nil
+  }
+
+  /// The record at `area`/`path`, moving past every record before it.
+  private func seek(area: Int, path: [UInt8]) -> DigestCacheRecord? {
+    while let record = head {
+      let order = DigestCacheRecord.compare(area: area, path: path, with: record)
+      if order < 0 { return nil }
+      head = reader?.next()
+      if order == 0 { return record }
+    }
+    return nil
+  }
+
+  /// Whether a file with an unchanged key is read anyway: every `scrubRuns` runs, at a run
+  /// that depends on its inode (so that each run reads its share), and whenever it has not
+  /// been read for that many runs (after `--scrub` was raised or the rotation skipped it).
+  private func scrubDue(_ record: DigestCacheRecord) -> Bool {
+    let period = UInt64(settings.scrubRuns)
+    if run &- record.lastRun >= period { return true }
+    return Self.mix(record.key.inode) % period == run % period
+  }
+
+  /// SplitMix64's finaliser: spreads consecutive inode numbers over the rotation.
+  private static func mix(_ value: UInt64) -> UInt64 {
+    var z = value &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  private static func now() -> Timestamp {
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    return Timestamp(seconds: Int64(time.tv_sec), nanoseconds: Int32(time.tv_nsec))
+  }
+}
