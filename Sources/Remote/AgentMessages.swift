@@ -2,8 +2,10 @@ import CyrusStore
 
 /// The agent protocol's messages as values, each with its payload encoding (docs/remote.md).
 public enum AgentProtocol {
-  /// The protocol version this build speaks. Both sides must speak the same one.
-  public static let version: UInt16 = 5
+  /// The protocol version this build speaks. Both sides must speak the same one. 5: bounded
+  /// summaries ahead of details and full mailbox file chunks; 6: `open` carries the digest
+  /// cache directory and `--scrub`.
+  public static let version: UInt16 = 6
   /// First bytes the agent writes, before any frame: a shell startup file that prints
   /// something, or a program that is not the agent, is recognised at once.
   public static let agentMagic: [UInt8] = Array("CYFOAGT\n".utf8)
