@@ -15,7 +15,8 @@ let remoteTargets = ["remote-entries", "remote-frames", "remote-manifest", "berk
 let package = Package(
   name: "cyrus-failover-fuzz",
   dependencies: [
-    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3")
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
   ],
   targets: [
     /** libFuzzer's driver entry point, declared for Swift. */
@@ -33,10 +34,18 @@ let package = Package(
     /** The bodies of the CyrusFormats and CyrusStore targets, shared with the replay test. */
     .target(name: "FuzzBodies", dependencies: ["CyrusFormats", "CyrusStore"]),
     .target(name: "Verification", dependencies: ["CyrusStore", "CyrusFormats"]),
+    /** Remote starts ssh and the Berkeley DB child through Processes. */
+    .target(name: "CSpawn", exclude: ["README.md"]),
+    .target(
+      name: "Processes",
+      dependencies: ["CSpawn", .product(name: "SystemPackage", package: "swift-system")],
+      exclude: ["README.md"]),
     .target(
       name: "Remote",
       dependencies: [
-        "Verification", "CyrusStore", .product(name: "Crypto", package: "swift-crypto"),
+        "Verification", "CyrusStore", "Processes",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "SystemPackage", package: "swift-system"),
       ],
       exclude: ["README.md"]),
   ]
