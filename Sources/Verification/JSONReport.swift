@@ -36,10 +36,14 @@ public final class JSONReport: FindingSink {
     output.write(" \"summary\": \(Self.encode(Summary(summary, context, verdict)))\n}\n")
   }
 
-  /// One value as compact JSON (keys in declaration order, `/` not escaped).
+  /// One value as compact JSON, keys sorted and `/` not escaped.
+  ///
+  /// Sorted, because the same value must always give the same text: without it JSONEncoder
+  /// writes an object's keys in the order of a dictionary, which differs between two encodings
+  /// of equal values (a per-instance hash seed), and `--settle` compares findings by this text.
   public static func encode(_ value: some Encodable) -> String {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
     guard let data = try? encoder.encode(value) else {
       preconditionFailure("the report's values always encode")
     }
