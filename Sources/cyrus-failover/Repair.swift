@@ -18,8 +18,10 @@ extension CyrusFailover {
         a short stop of the primary, guarded as sync's; what the failover has alone is deleted \
         there, each path named. Then verify again, at most --rounds times, stopping when a \
         round does not shrink what differs. Without --execute the first round's plan is \
-        printed and nothing is changed. Exit status: 0 consistent at the end, 1 differences \
-        left, 2 refused or failed.
+        printed and nothing is changed. With --sign-off DIR (and --execute) the run ends in a \
+        sign-off of its last verification (signoff.json, signoff.html, both sides' manifests \
+        saved at the end) that `promote` starts the failover on. Exit status: 0 consistent at \
+        the end, 1 differences left, 2 refused or failed (or the sign-off could not be written).
         """)
 
     @OptionGroup var pair: ProcedurePairOptions
@@ -32,8 +34,13 @@ extension CyrusFailover {
 
     @OptionGroup var options: ProcedureOptions
 
+    @OptionGroup(title: "Sign-off") var signOff: SignOffOptions
+
     func validate() throws {
       guard (1...20).contains(rounds) else { throw ValidationError("--rounds is 1 to 20") }
+      if signOff.signOff != nil && !options.execute {
+        throw ValidationError("--sign-off records what a run did: give --execute too")
+      }
     }
 
     func run() throws {
@@ -57,6 +64,17 @@ extension CyrusFailover {
         from: findings, rounds: rounds, log: log,
         cancellation: Main.signals?.cancellation ?? Cancellation())
       options.printRepair(reports: reports, remaining: remaining)
+      if let writer = signOff.writer(environment, ssh: request.ssh),
+        reports.first?.outcome != .refused
+      {
+        do {
+          SignOffOptions.report(try procedure.signOff(reports, writer: writer))
+        } catch {
+          Console.err(
+            "cyrus-failover: the sign-off could not be written: \(Terminal.safe("\(error)"))\n")
+          Console.exit(ExitStatus.error.rawValue)
+        }
+      }
       Console.exit(options.repairStatus(reports, remaining).rawValue)
     }
   }

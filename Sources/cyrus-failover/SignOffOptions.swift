@@ -4,7 +4,7 @@ import Remote
 import Verification
 
 /// `--sign-off DIR` and `--sign-key KEY`: shared by the commands that end in a sign-off
-/// (`verify`, `sync`).
+/// (`verify`, `sync`, `repair`).
 struct SignOffOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(

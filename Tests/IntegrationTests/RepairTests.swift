@@ -125,7 +125,8 @@ import Testing
 
 /// `repair` with the failover over the test sshd: a message lost (copied while the primary
 /// serves) and a seen database changed (copied in a short stop) are moved over SSH, and only
-/// they; the failover then serves what the primary serves.
+/// they; the repair's sign-off records the consistent copy with its steps and window; the
+/// failover then serves what the primary serves.
 @Suite(.serialized) struct RepairOverSSHTests {
   @Test func messageAndSeenStateAreRepairedOverSSH() throws {
     let server = try SSHServer()
@@ -151,11 +152,13 @@ import Testing
     try SyncPair.cyrDBTool(
       pair, [config + "/" + seen, "twoskip", "delete", try RepairTests.sharedID(pair)])
 
+    let signOff = pair.directory.path + "/signoff"
     let result = try TestPrograms.run(
       [
         TestPrograms.executable, "repair", "--primary", pair.primary.configFile, "--failover",
         "root@127.0.0.1:\(pair.failover.configFile)", "--ssh", server.sshOption(),
         "--remote-command", TestPrograms.executable, "--execute", "--format", "json",
+        "--sign-off", signOff,
       ] + pair.options(), timeLimit: .seconds(600))
     #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
     let document = try SyncPair.document(result)
@@ -164,6 +167,17 @@ import Testing
       steps.flatMap { $0["transferred"] as? [String] ?? [] }.filter { !$0.hasSuffix("/") })
     #expect(transferred == [RepairTests.spoolRelative(lost), seen], "\(transferred)")
     #expect(steps.contains { $0["id"] as? String == "window.stop" }, "the seen file needs a stop")
+
+    let data = try Data(contentsOf: URL(fileURLWithPath: signOff + "/signoff.json"))
+    let signed = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(signed["made_by"] as? String == "repair")
+    #expect(signed["verdict"] as? String == "consistent")
+    let procedure = signed["procedure"] as? [String: Any] ?? [:]
+    let ids = (procedure["steps"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+    #expect(ids.contains("repair1.window.stop"), "\(ids)")
+    #expect((procedure["window"] as? [String: Any])?["start_confirmed"] != nil, "\(procedure)")
+    let verified = try TestPrograms.run([TestPrograms.executable, "verify-sign-off", signOff])
+    #expect(verified.status == 0, "\(verified.stdout)\n\(verified.stderr)")
     #expect(try pair.primary.status() == .running)
     try pair.failover.start()
     let served = try pair.primary.state()
