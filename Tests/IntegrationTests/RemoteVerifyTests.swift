@@ -283,6 +283,47 @@ struct Scenario: Sendable, CustomStringConvertible {
     #expect(kill(listener, 0) == 0)
   }
 
+  /// A silent peer: the per-connection sshd is stopped (SIGSTOP), so the TCP connection stays
+  /// open and nothing more arrives — the case a keepalive is for. With the keepalive shortened
+  /// through the user's own ssh options (which come before the tool's 15 s × 4), verify must end
+  /// with exit 2 within seconds, not wait forever.
+  @Test func sshdChildSilencedMidWalkEndsByKeepalive() throws {
+    let server = try SSHServer()
+    let corpus = try Corpus()
+    try corpus.copyFailover()
+    let (wrapper, pidFile) = try pausingAgent(in: server)
+    let listener = server.pid
+    let stopped = KilledProcess()
+    Self.onceAgentPauses(pidFile) { agent in
+      var process = Self.parent(of: agent)
+      while let current = process, current > 1, current != listener,
+        Self.command(of: current)?.hasPrefix("sshd") != true
+      {
+        process = Self.parent(of: current)
+      }
+      if let session = process, session > 1, session != listener {
+        stopped.record(session: session, agent: agent)
+        kill(session, SIGSTOP)
+      }
+    }
+    let started = Date()
+    let result = try TestPrograms.run(
+      [
+        Tool.executable, "verify", "--no-progress", "--primary", corpus.primary, "--failover",
+        "127.0.0.1:" + corpus.failover, "--ssh",
+        server.sshOption() + " -o ServerAliveInterval=1 -o ServerAliveCountMax=2",
+        "--remote-command", wrapper,
+      ], timeLimit: .seconds(120))
+    let (session, agent) = stopped.pids
+    if let session { kill(session, SIGKILL) }
+    if let agent { kill(agent, SIGKILL) }
+    #expect(session != nil, "no per-connection sshd was found above the agent")
+    #expect(result.status == 2, "stderr: \(result.stderr)")
+    #expect(!result.stdout.contains("CONSISTENT"))
+    #expect(result.stderr.contains("dropped during the walk"), "stderr: \(result.stderr)")
+    #expect(Date().timeIntervalSince(started) < 60, "the silent peer was not noticed in time")
+  }
+
   /// The parent process id of `pid`, from /proc.
   static func parent(of pid: pid_t) -> pid_t? {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

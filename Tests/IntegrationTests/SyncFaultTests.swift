@@ -115,7 +115,7 @@ import Testing
     #expect(log.contains("No space left on device"))
   }
 
-  @Test(arguments: [SIGINT, SIGTERM])
+  @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
   func signalInTheWindow(_ signal: Int32) throws {
     let (pair, snapshot) = try Self.syncedPair()
     let stopper = pair.directory.path + "/stop.pid"

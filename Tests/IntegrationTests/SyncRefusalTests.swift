@@ -112,6 +112,30 @@ import Testing
     try Self.expectRefused(result, check: "primary-service", pair, snapshots)
   }
 
+  /// A second run while another holds the lock (here this test process, as a running sync
+  /// would): refused before any step, the holder's pid named.
+  @Test func anotherRunHoldsTheLock() throws {
+    let (pair, snapshots) = try Self.pair()
+    let fd = open(pair.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    try #require(fd >= 0)
+    defer { close(fd) }
+    try #require(flock(fd, LOCK_EX | LOCK_NB) == 0)
+    try Data("\(getpid())\n".utf8).write(to: URL(fileURLWithPath: pair.lock))
+    let result = try pair.sync(["--execute", "--format", "json"])
+    #expect(result.status == 2, "\(result.stderr)")
+    let report = try SyncPair.document(result)["report"] as? [String: Any]
+    #expect(report?["outcome"] as? String == "refused")
+    let failure = report?["failure"] as? String ?? ""
+    #expect(
+      failure.contains("another cyrus-failover run holds \(pair.lock) (pid \(getpid()))"),
+      "\(failure)")
+    #expect((report?["steps"] as? [Any])?.isEmpty != false)
+    #expect(try pair.primary.status() == .running)
+    for (instance, snapshot) in zip([pair.primary, pair.failover], snapshots) {
+      #expect(try SyncPair.changes(instance, since: snapshot) == [], "\(instance.root)")
+    }
+  }
+
   @Test func aPlanWithRefusalsExits2AndPrintsThem() throws {
     let (pair, snapshots) = try Self.pair(failoverRunning: true)
     let result = try pair.sync([])
