@@ -2,9 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `cyrus-failover repair` on two real Cyrus 3.6 instances: a failover damaged in one way is
-/// mended by moving only the paths that differ (rsync's own list of what it transferred), and
-/// verifies clean afterwards.
+/// `cyrus-failover repair` on two real Cyrus 3.6 instances, the failover local or over the test
+/// sshd: a failover damaged in one way is mended by moving only the paths that differ (rsync's
+/// own list of what it transferred), and verifies clean afterwards.
 @Suite(.serialized) struct RepairTests {
   /// One kind of damage, and the paths (suffixes) a repair moves and deletes for it.
   struct Damage: CustomTestStringConvertible, Sendable {
@@ -70,8 +70,10 @@ import Testing
     return try #require(state.mailbox("user.anna.Shared")?["mailboxid"] as? String)
   }
 
-  @Test(arguments: damages)
-  func onlyWhatDiffersIsMovedAndTheCopyVerifiesClean(_ damage: Damage) throws {
+  /// Each damage with the failover on this host's paths, and again over the test sshd.
+  @Test(arguments: damages, [false, true])
+  func onlyWhatDiffersIsMovedAndTheCopyVerifiesClean(_ damage: Damage, overSSH: Bool) throws {
+    let server = overSSH ? try SSHServer() : nil
     let pair = try SyncPair()
     for user in pair.users { try pair.primary.deliver(to: [user], count: 3) }
     try pair.primary.imap(
@@ -83,15 +85,21 @@ import Testing
     try pair.primary.imap("bert", [.create("INBOX.Archive"), .append("INBOX.Archive")])
     try pair.primary.imap(
       "bert", [.store("user.anna.Shared", uids: "1", operation: "+FLAGS", flags: ["\\Seen"])])
-    let synced = try pair.sync(["--execute"])
+    let synced = try pair.sync(["--execute"], over: server)
     try #require(synced.status == 0, "\(synced.stderr)")
     let (moved, deleted) = try damage.make(pair, try pair.primary.state())
 
+    var failover = [pair.failover.configFile]
+    if let server {
+      failover = [
+        "root@127.0.0.1:\(pair.failover.configFile)", "--ssh", server.sshOption(),
+        "--remote-command", TestPrograms.executable,
+      ]
+    }
     let result = try TestPrograms.run(
-      [
-        TestPrograms.executable, "repair", "--primary", pair.primary.configFile, "--failover",
-        pair.failover.configFile, "--execute", "--format", "json",
-      ] + pair.options(), timeLimit: .seconds(600))
+      [TestPrograms.executable, "repair", "--primary", pair.primary.configFile, "--failover"]
+        + failover + ["--execute", "--format", "json"] + pair.options(),
+      timeLimit: .seconds(600))
     #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
     let document = try SyncPair.document(result)
     let rounds = document["rounds"] as? [[String: Any]] ?? []
