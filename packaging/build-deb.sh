@@ -121,7 +121,8 @@ gzip -9n < "$work/page.1" > "$root/usr/share/man/man1/cyrus-failover.1.gz"
   > "$root/usr/share/fish/vendor_completions.d/cyrus-failover.fish"
 
 # --- Docs, examples, copyright, changelog ------------------------------------------------------
-for file in README.md docs/findings.md docs/remote.md docs/json-schema.md; do
+for file in README.md docs/findings.md docs/remote.md docs/json-schema.md docs/procedure.md \
+  docs/signoff.md; do
   gzip -9n < "$repo/$file" > "$doc/$(basename "$file").gz"
 done
 install -m 0644 "$repo/packaging/systemd/cyrus-failover-verify.service" \
@@ -161,8 +162,7 @@ Architecture: $(dpkg --print-architecture)
 Maintainer: $maintainer
 Installed-Size: $installed_size
 Depends: $depends
-Recommends: openssh-client
-Suggests: rsync
+Recommends: openssh-client, rsync
 Section: mail
 Priority: optional
 Description: verify a Cyrus IMAP failover copy against its primary

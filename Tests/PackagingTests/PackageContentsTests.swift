@@ -26,7 +26,8 @@ import Verification
         "usr/share/fish/vendor_completions.d/cyrus-failover.fish",
         "usr/share/lintian/overrides/cyrus-failover",
         doc + "README.md.gz", doc + "findings.md.gz", doc + "remote.md.gz",
-        doc + "json-schema.md.gz", doc + "changelog.gz", doc + "copyright",
+        doc + "json-schema.md.gz", doc + "procedure.md.gz", doc + "signoff.md.gz",
+        doc + "changelog.gz", doc + "copyright",
         doc + "examples/cyrus-failover-verify.service",
         doc + "examples/cyrus-failover-verify.timer",
       ])
@@ -38,7 +39,8 @@ import Verification
       $0.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
     }
     #expect(Set(depends) == ["libc6", "libdb5.3", "libgcc-s1", "libstdc++6"])
-    #expect(try deb.field("Recommends") == "openssh-client")
+    #expect(try deb.field("Recommends") == "openssh-client, rsync")
+    #expect(try deb.field("Suggests") == "")
     let dynamic = try TestPrograms.must(["readelf", "-d", deb.file("usr/bin/cyrus-failover")])
       .stdout
     let needed = dynamic.split(separator: "\n").filter { $0.contains("(NEEDED)") }.compactMap {
