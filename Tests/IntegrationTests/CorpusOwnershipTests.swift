@@ -85,4 +85,25 @@ import Testing
     let refused = try showAsCyrus(numericSeen, scratch: work.path + "/cyr_dbtool-numeric")
     #expect(refused.status != 0)
   }
+
+  /// Ownership differences a test plants after extraction stay differences: the pair is the
+  /// local `cyrus:mail` on both sides, so one message file given to `nobody` on the failover
+  /// is exactly one `file.owner-mismatch`, with both owners as values.
+  @Test func anOwnerPlantedAfterExtractionIsTheOnlyDifference() throws {
+    let corpus = try Corpus()
+    try corpus.copyFailover()
+    let clean = try Tool.verify(["--primary", corpus.primary, "--failover", corpus.failover])
+    #expect(clean.status == 0, "\(clean.findings)")
+    let message = try #require(try corpus.messageFiles(linked: false).first)
+    let nobody = try #require(getpwnam("nobody")).pointee.pw_uid
+    try #require(lchown(corpus.failoverSpool + "/" + message, nobody, gid_t.max) == 0)
+
+    let planted = try Tool.verify(["--primary", corpus.primary, "--failover", corpus.failover])
+    #expect(planted.status == 1)
+    #expect(planted.findings == ["file.owner-mismatch partition-default:\(message)"])
+    let finding = try #require(Tool.findingObjects(planted.json).first)
+    let cyrus = try localIDs().uid
+    #expect(finding["primary"] as? String == "cyrus (\(cyrus))", "\(finding)")
+    #expect(finding["failover"] as? String == "nobody (\(nobody))", "\(finding)")
+  }
 }
