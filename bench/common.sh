@@ -8,6 +8,7 @@
 #   prepare_run I                         argv = command I; the page cache dropped where allowed
 #   median "1.2 0.9 1.1"                  the median of the runs
 #   percent A B                           100 * A / B, rounded
+#   start_sshd [PREFIX...]                a throwaway sshd on 127.0.0.1 (sshd_pid, port, ssh_cmd)
 
 bench_setup() {
   local name=$1 default_users=$2
@@ -49,3 +50,31 @@ prepare_run() {
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 percent() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100 * a / b}'; }
+
+# start_sshd [PREFIX...]: a throwaway sshd on a free loopback port of 127.0.0.1, keys only, its
+# files in $work/ssh; PREFIX (e.g. taskset -c 1) runs in front of it. Sets sshd_pid (the
+# caller's cleanup kills it), port, and ssh_cmd (the --ssh value that reaches it as root).
+start_sshd() {
+  mkdir -p /run/sshd "$work/ssh"
+  ssh-keygen -q -t ed25519 -N "" -f "$work/ssh/host_key"
+  ssh-keygen -q -t ed25519 -N "" -f "$work/ssh/user_key"
+  cp "$work/ssh/user_key.pub" "$work/ssh/authorized_keys"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >"$work/ssh/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $work/ssh/host_key
+AuthorizedKeysFile $work/ssh/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+PidFile $work/ssh/sshd.pid
+CONF
+  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/ssh/host_key.pub")" >"$work/ssh/known_hosts"
+  "$@" /usr/sbin/sshd -D -e -f "$work/ssh/sshd_config" 2>"$work/ssh/sshd.log" &
+  sshd_pid=$!
+  sleep 1
+  ssh_cmd="ssh -F /dev/null -p $port -i $work/ssh/user_key -o IdentitiesOnly=yes -o UserKnownHostsFile=$work/ssh/known_hosts"
+}

@@ -23,28 +23,7 @@ sshd_pid=
 cleanup() { [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-mkdir -p /run/sshd "$work/ssh"
-ssh-keygen -q -t ed25519 -N "" -f "$work/ssh/host_key"
-ssh-keygen -q -t ed25519 -N "" -f "$work/ssh/user_key"
-cp "$work/ssh/user_key.pub" "$work/ssh/authorized_keys"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$work/ssh/sshd_config" <<CONF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $work/ssh/host_key
-AuthorizedKeysFile $work/ssh/authorized_keys
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-StrictModes no
-UsePAM no
-PidFile $work/ssh/sshd.pid
-CONF
-echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/ssh/host_key.pub")" >"$work/ssh/known_hosts"
-/usr/sbin/sshd -D -e -f "$work/ssh/sshd_config" 2>"$work/ssh/sshd.log" &
-sshd_pid=$!
-sleep 1
-ssh_cmd="ssh -F /dev/null -p $port -i $work/ssh/user_key -o IdentitiesOnly=yes -o UserKnownHostsFile=$work/ssh/known_hosts"
+start_sshd
 # The agent's peak RSS, written where this script reads it after each run.
 cat >"$work/agent" <<WRAP
 #!/bin/sh

@@ -236,6 +236,25 @@ struct Scenario: Sendable, CustomStringConvertible {
     }.start()
   }
 
+  /// Once the agent pauses, sends `signal` to its per-connection sshd (the agent's nearest
+  /// `sshd` ancestor, never the `listener`), and records both pids in `record`.
+  static func onceAgentPauses(
+    _ pidFile: String, signalItsSession signal: Int32, listener: pid_t, record: KilledProcess
+  ) {
+    onceAgentPauses(pidFile) { agent in
+      var process = Self.parent(of: agent)
+      while let current = process, current > 1, current != listener,
+        Self.command(of: current)?.hasPrefix("sshd") != true
+      {
+        process = Self.parent(of: current)
+      }
+      if let session = process, session > 1, session != listener {
+        record.record(session: session, agent: agent)
+        kill(session, signal)
+      }
+    }
+  }
+
   @Test func agentKilledMidWalk() throws {
     let server = try SSHServer()
     let corpus = try Corpus()
@@ -257,18 +276,7 @@ struct Scenario: Sendable, CustomStringConvertible {
     let (wrapper, pidFile) = try pausingAgent(in: server)
     let listener = server.pid
     let killed = KilledProcess()
-    Self.onceAgentPauses(pidFile) { agent in
-      var process = Self.parent(of: agent)
-      while let current = process, current > 1, current != listener,
-        Self.command(of: current)?.hasPrefix("sshd") != true
-      {
-        process = Self.parent(of: current)
-      }
-      if let session = process, session > 1, session != listener {
-        killed.record(session: session, agent: agent)
-        kill(session, SIGKILL)
-      }
-    }
+    Self.onceAgentPauses(pidFile, signalItsSession: SIGKILL, listener: listener, record: killed)
     try expectFailure(
       ["--ssh", server.sshOption(), "--remote-command", wrapper], corpus: corpus,
       saying: ["dropped during the walk"])
@@ -292,20 +300,8 @@ struct Scenario: Sendable, CustomStringConvertible {
     let corpus = try Corpus()
     try corpus.copyFailover()
     let (wrapper, pidFile) = try pausingAgent(in: server)
-    let listener = server.pid
     let stopped = KilledProcess()
-    Self.onceAgentPauses(pidFile) { agent in
-      var process = Self.parent(of: agent)
-      while let current = process, current > 1, current != listener,
-        Self.command(of: current)?.hasPrefix("sshd") != true
-      {
-        process = Self.parent(of: current)
-      }
-      if let session = process, session > 1, session != listener {
-        stopped.record(session: session, agent: agent)
-        kill(session, SIGSTOP)
-      }
-    }
+    Self.onceAgentPauses(pidFile, signalItsSession: SIGSTOP, listener: server.pid, record: stopped)
     let started = Date()
     let result = try TestPrograms.run(
       [
