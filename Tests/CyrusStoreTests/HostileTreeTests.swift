@@ -84,6 +84,28 @@ import Testing
     }
   }
 
+  /// Seen, subscription and quota files are opened beside the directory already open, without
+  /// following a symlink: one planted in their place (to a file outside) is a problem, never
+  /// read through.
+  @Test func symlinkedStateFilesAreProblemsNotReadThrough() throws {
+    let tree = try TemporaryTree()
+    try tree.write("outside/secret", "user.secret\t1 2 3\n")
+    try tree.write("user/a/.keep", "")
+    for name in ["anna.seen", "anna.sub", "quota-root"] {
+      try tree.symlink("user/a/" + name, to: tree.path + "/outside/secret")
+    }
+    let fd = open(tree.path + "/user/a", O_RDONLY | O_DIRECTORY)
+    defer { close(fd) }
+    for (name, kind) in [
+      ("anna.seen", StateSummary.Kind.seen), ("anna.sub", .subscriptions), ("quota-root", .quota),
+    ] {
+      let path = tree.path + "/user/a/" + name
+      let summary = StateSummary.read(name: Array(name.utf8), in: fd, path: path, kind: kind)
+      let problem = summary.problem ?? ""
+      #expect(problem.contains(path) && problem.contains("symbolic link"), "\(problem)")
+    }
+  }
+
   @Test func fifoIncludeIsRefused() throws {
     let tree = try TemporaryTree()
     try tree.makeInstance(extraConfig: "@include: /etc/more.conf\n")
