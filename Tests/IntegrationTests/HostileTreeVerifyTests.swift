@@ -50,17 +50,26 @@ import Testing
         sparse(spool + "/user/anna/" + name, (1 << 63) - 1, b"x")
     """#
 
-  @Test func verifyOfAHostileTreeFinishes() throws {
+  /// The hostile failover walked here, and by the agent over the test sshd (where a hang would
+  /// leave the agent stuck after the local side gave up): the same findings, exit 2.
+  @Test(arguments: [false, true])
+  func verifyOfAHostileTreeFinishes(overSSH: Bool) throws {
     let primary = try TemporaryDirectory(prefix: "cyrus-failover-hostile-primary")
     let failover = "/dev/shm/cyrus-failover-hostile-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: failover) }
     try instance(at: primary.path)
     try instance(at: failover)
     try TestPrograms.must(["python3", "-c", Self.plant, failover])
-    let result = try TestPrograms.run([
-      "timeout", "300", Tool.executable, "verify", "--primary", primary.path, "--failover",
-      failover, "--level", "full", "--format", "json", "--no-progress",
-    ])
+    let server = overSSH ? try SSHServer() : nil
+    var side = [failover]
+    if let server {
+      side = [
+        "127.0.0.1:" + failover, "--ssh", server.sshOption(), "--remote-command", Tool.executable,
+      ]
+    }
+    let result = try TestPrograms.run(
+      ["timeout", "300", Tool.executable, "verify", "--primary", primary.path, "--failover"]
+        + side + ["--level", "full", "--format", "json", "--no-progress"])
     #expect(result.status == 2, "\(result.stderr)")
     let report = try #require(
       try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
