@@ -72,15 +72,25 @@ import Testing
 
   @Test func fifoStateFilesAreProblemsNotHangs() throws {
     let tree = try TemporaryTree()
-    for name in ["anna.seen", "anna.sub", "quota-root"] { try tree.fifo("user/a/" + name) }
+    for name in Self.stateFiles.map(\.name) { try tree.fifo("user/a/" + name) }
+    for (path, problem) in Self.stateProblems(in: tree) {
+      #expect(problem.contains("\(path): is a fifo, not a regular file"), "\(problem)")
+    }
+  }
+
+  /// The seen, subscription and quota file names `stateProblems(in:)` reads in `user/a`.
+  static let stateFiles: [(name: String, kind: StateSummary.Kind)] = [
+    ("anna.seen", .seen), ("anna.sub", .subscriptions), ("quota-root", .quota),
+  ]
+
+  /// Each of ``stateFiles`` read in `user/a` of `tree`, with its path and problem ("" if none).
+  static func stateProblems(in tree: TemporaryTree) -> [(path: String, problem: String)] {
     let fd = open(tree.path + "/user/a", O_RDONLY | O_DIRECTORY)
     defer { close(fd) }
-    for (name, kind) in [
-      ("anna.seen", StateSummary.Kind.seen), ("anna.sub", .subscriptions), ("quota-root", .quota),
-    ] {
+    return stateFiles.map { name, kind in
       let path = tree.path + "/user/a/" + name
       let summary = StateSummary.read(name: Array(name.utf8), in: fd, path: path, kind: kind)
-      #expect(summary.problem?.contains("\(path): is a fifo, not a regular file") == true)
+      return (path, summary.problem ?? "")
     }
   }
 
@@ -91,17 +101,10 @@ import Testing
     let tree = try TemporaryTree()
     try tree.write("outside/secret", "user.secret\t1 2 3\n")
     try tree.write("user/a/.keep", "")
-    for name in ["anna.seen", "anna.sub", "quota-root"] {
+    for name in Self.stateFiles.map(\.name) {
       try tree.symlink("user/a/" + name, to: tree.path + "/outside/secret")
     }
-    let fd = open(tree.path + "/user/a", O_RDONLY | O_DIRECTORY)
-    defer { close(fd) }
-    for (name, kind) in [
-      ("anna.seen", StateSummary.Kind.seen), ("anna.sub", .subscriptions), ("quota-root", .quota),
-    ] {
-      let path = tree.path + "/user/a/" + name
-      let summary = StateSummary.read(name: Array(name.utf8), in: fd, path: path, kind: kind)
-      let problem = summary.problem ?? ""
+    for (path, problem) in Self.stateProblems(in: tree) {
       #expect(problem.contains(path) && problem.contains("symbolic link"), "\(problem)")
     }
   }
