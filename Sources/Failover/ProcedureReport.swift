@@ -80,7 +80,8 @@ public struct ProcedureReport: Sendable, Codable {
 
 extension ProcedureReport {
   /// This run followed by the repair rounds that came after it: their steps appended (ids
-  /// prefixed `repairN.`), the first failure of any, and the last round's verdict and counts.
+  /// prefixed `repairN.`), the first failure of any, the first stopped window (this run's, else
+  /// the first round's that stopped the source), and the last round's verdict and counts.
   public func followed(by repairs: [ProcedureReport]) -> ProcedureReport {
     var combined = self
     for (index, repair) in repairs.enumerated() {
@@ -90,6 +91,7 @@ extension ProcedureReport {
         step.id = prefix + step.id
         return step
       }
+      if combined.window == nil { combined.window = repair.window }
       if combined.outcome == .completed, repair.outcome != .completed {
         combined.outcome = repair.outcome == .refused ? .failed : repair.outcome
         combined.failedStep = repair.failedStep.map { prefix + $0 }

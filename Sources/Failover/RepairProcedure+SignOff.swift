@@ -12,11 +12,9 @@ extension RepairProcedure {
   public func signOff(_ rounds: [ProcedureReport], writer: SignOffWriter) throws
     -> SignOffWriter.Written
   {
-    var report = ProcedureReport(procedure: "repair").followed(by: rounds)
-    report.window = rounds.lazy.compactMap(\.window).first
-    return try writer.write(
+    try writer.write(
       madeBy: "repair", verification: verification, policy: request.policy, level: .full,
-      procedure: report,
+      procedure: ProcedureReport(procedure: "repair").followed(by: rounds),
       primary: SignOffWriter.SideInput(
         role: source.role, specification: source.specification, probe: source.probe,
         manifest: .save),

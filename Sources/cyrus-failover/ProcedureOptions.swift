@@ -150,13 +150,8 @@ struct ProcedureOptions: ParsableArguments {
     verification: VerifyResult?
   ) {
     guard let writer, report.outcome != .refused else { return }
-    do {
-      SignOffOptions.report(
-        try procedure.signOff(report, writer: writer, verification: verification))
-    } catch {
-      Console.err(
-        "cyrus-failover: the sign-off could not be written: \(Terminal.safe("\(error)"))\n")
-      Console.exit(ExitStatus.error.rawValue)
+    SignOffOptions.writeOrExit {
+      try procedure.signOff(report, writer: writer, verification: verification)
     }
   }
 

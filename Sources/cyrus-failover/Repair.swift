@@ -67,13 +67,7 @@ extension CyrusFailover {
       if let writer = signOff.writer(environment, ssh: request.ssh),
         reports.first?.outcome != .refused
       {
-        do {
-          SignOffOptions.report(try procedure.signOff(reports, writer: writer))
-        } catch {
-          Console.err(
-            "cyrus-failover: the sign-off could not be written: \(Terminal.safe("\(error)"))\n")
-          Console.exit(ExitStatus.error.rawValue)
-        }
+        SignOffOptions.writeOrExit { try procedure.signOff(reports, writer: writer) }
       }
       Console.exit(options.repairStatus(reports, remaining).rawValue)
     }

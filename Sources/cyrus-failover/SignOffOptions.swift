@@ -34,6 +34,17 @@ struct SignOffOptions: ParsableArguments {
     }
   }
 
+  /// Writes a sign-off with `write` and says what was written; exits 2 when it cannot be.
+  static func writeOrExit(_ write: () throws -> SignOffWriter.Written) {
+    do {
+      report(try write())
+    } catch {
+      Console.err(
+        "cyrus-failover: the sign-off could not be written: \(Terminal.safe("\(error)"))\n")
+      Console.exit(ExitStatus.error.rawValue)
+    }
+  }
+
   /// Says on standard error what was written.
   static func report(_ written: SignOffWriter.Written) {
     let manifests = written.signOff.manifests
