@@ -24,6 +24,43 @@ VARIANTS = {"skiplist": 2, "flat": 2, "mailbox-entry": 2, "dump-text": 5, "cyrus
             "subscriptions": 2}
 
 
+# The two files the remote-frames target offers (fuzz-remote-frames/main.swift), so that a seed
+# can answer "the one offered" (protocol 7) with digests that match.
+OFFERED_DATABASE = b"fuzz: the offered mailboxes.db"
+OFFERED_DUMP = b"fuzz: the offered mailboxlist.txt"
+
+
+def varint(value):
+    out = b""
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out += bytes([byte | 0x80])
+        else:
+            return out + bytes([byte])
+
+
+def field(data):
+    return varint(len(data)) + data
+
+
+def frame(kind, payload):
+    return struct.pack(">I", len(payload)) + bytes([kind]) + payload
+
+
+def offered_frames():
+    """An `open` that offers both files, then a `mailboxFiles` that answers both as offered."""
+    def digest(data):
+        return varint(len(data)) + hashlib.sha256(data).digest()
+    open_payload = (field(b"/etc/imapd.conf") + b"\0" + b"\0" + b"\0" + varint(0) + b"\0"
+                    + varint(10) + b"\1" + digest(OFFERED_DATABASE) + b"\1" + digest(OFFERED_DUMP))
+    files_payload = (field(b"/var/lib/cyrus/mailboxes.db") + b"\3" + digest(OFFERED_DATABASE)
+                     + field(b"/var/lib/cyrus/mailboxlist.txt") + b"\3" + digest(OFFERED_DUMP)
+                     + b"\0\1" + field(b"DELETED"))
+    return frame(0x02, open_payload) + frame(0x09, files_payload)
+
+
 def example_members():
     """(name, bytes) of every regular file in the example pair."""
     with tarfile.open(CORPORA / "example.tar.gz") as tar:
@@ -98,7 +135,7 @@ def seeds(target):
             return [data]
         frames = data[len(b"CYFOMAN\n"):]
         if target == "remote-frames":
-            return [frames]
+            return [frames, offered_frames()]
         return [frames[i:i + 4096] for i in range(0, min(len(frames), 65536), 4096)]
     if target == "berkeley-stream":
         out = b""

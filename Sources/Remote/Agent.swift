@@ -87,7 +87,9 @@ public struct Agent {
       throw error
     }
     try channel.send(InstanceDescription(instance).frame)
-    try MailboxFilesCodec.forEachFrame(MailboxFiles.collect(instance)) { try channel.send($0) }
+    try MailboxFilesCodec.forEachFrame(MailboxFiles.collect(instance), offered: request.offered) {
+      try channel.send($0)
+    }
     try channel.flush()
     try stream(instance, request: request, cache: cache, channel: channel)
   }

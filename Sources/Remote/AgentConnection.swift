@@ -48,20 +48,25 @@ public final class AgentConnection: SegmentSource {
 
   /// Speaks to an agent on `channel`: magic, `hello` (versions must match), `open`.
   /// - Parameters:
+  ///   - offer: mailbox files this side already holds (the other side's); the request offers
+  ///     them by digest, and the agent's own that are the same are not sent again.
   ///   - explainEnd: makes the error for a stream that ends early.
   public init(
-    channel: ByteChannel, request: OpenRequest, toolVersion: String, where place: String,
-    explainEnd: @escaping (Phase) -> RemoteError
+    channel: ByteChannel, request: OpenRequest, offer: MailboxFileOffer = .init(),
+    toolVersion: String, where place: String, explainEnd: @escaping (Phase) -> RemoteError
   ) throws {
     self.channel = channel
     self.explainEnd = explainEnd
     self.place = place
     everything = request.everything
-    try namingThePeer { try handshake(request: request, toolVersion: toolVersion) }
+    var request = request
+    request.offered = offer.digests
+    try namingThePeer { try handshake(request: request, offer: offer, toolVersion: toolVersion) }
   }
 
   /// Magic, `hello`, `open`, and what the agent answers to it.
-  private func handshake(request: OpenRequest, toolVersion: String) throws {
+  private func handshake(request: OpenRequest, offer: MailboxFileOffer, toolVersion: String) throws
+  {
     channel.sendRaw(AgentProtocol.clientMagic)
     try send(Hello(toolVersion: toolVersion).frame, phase: .starting)
     if let wrong = try channel.readMagic(AgentProtocol.agentMagic) {
@@ -84,7 +89,8 @@ public final class AgentConnection: SegmentSource {
     try send(request.frame, phase: .opening)
     instance = try InstanceDescription(try expect(.opened, phase: .opening))
     for area in instance.areas { areaNames[area.name] = area.name }
-    mailboxFiles = try MailboxFilesCodec.read(try expect(.mailboxFiles, phase: .opening)) {
+    let described = try expect(.mailboxFiles, phase: .opening)
+    mailboxFiles = try MailboxFilesCodec.read(described, offer: offer) {
       try self.expect(.fileChunk, phase: .opening)
     }
   }

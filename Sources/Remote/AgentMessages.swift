@@ -4,8 +4,9 @@ import CyrusStore
 public enum AgentProtocol {
   /// The protocol version this build speaks. Both sides must speak the same one. 5: bounded
   /// summaries ahead of details and full mailbox file chunks; 6: `open` carries the digest
-  /// cache directory and `--scrub`.
-  public static let version: UInt16 = 6
+  /// cache directory and `--scrub`; 7: `open` offers the mailbox files the local side holds by
+  /// digest, and `mailboxFiles` answers "the one offered" for each that is the same.
+  public static let version: UInt16 = 7
   /// First bytes the agent writes, before any frame: a shell startup file that prints
   /// something, or a program that is not the agent, is recognised at once.
   public static let agentMagic: [UInt8] = Array("CYFOAGT\n".utf8)
@@ -60,11 +61,14 @@ public struct OpenRequest: Sendable, Equatable {
   public var cache: String?
   /// `--scrub`: every cached file is read again at least once every this many runs.
   public var scrubRuns: Int
+  /// The mailbox files the local side already holds from the other side, by digest: the agent
+  /// sends the bytes of a file only when its own is not the one offered.
+  public var offered: OfferedDigests
 
   public init(
     instance: String, root: String?, level: VerifyLevel, includeRuntime: Bool,
     everything: Bool = false, hashJobs: Int = 0, cache: String? = nil,
-    scrubRuns: Int = DigestCacheSettings.defaultScrubRuns
+    scrubRuns: Int = DigestCacheSettings.defaultScrubRuns, offered: OfferedDigests = .init()
   ) {
     self.instance = instance
     self.root = root
@@ -74,6 +78,7 @@ public struct OpenRequest: Sendable, Equatable {
     self.hashJobs = hashJobs
     self.cache = cache
     self.scrubRuns = scrubRuns
+    self.offered = offered
   }
 
   public var frame: Frame {
@@ -85,6 +90,8 @@ public struct OpenRequest: Sendable, Equatable {
     out.varint(hashJobs)
     out.optionalString(cache)
     out.varint(scrubRuns)
+    FileDigest.writeOptional(offered.database, to: &out)
+    FileDigest.writeOptional(offered.dump, to: &out)
     return Frame(.open, out.bytes)
   }
 
@@ -104,6 +111,10 @@ public struct OpenRequest: Sendable, Equatable {
     cache = try input.readOptionalString("cache directory")
     scrubRuns = try input.readCount(limit: DigestCacheSettings.maxScrubRuns, "scrub runs")
     guard scrubRuns >= 1 else { throw input.error(.unexpected, "scrub runs 0") }
+    offered = OfferedDigests(
+      database: try FileDigest.readOptional(from: &input, "offered mailboxes.db"),
+      dump: try FileDigest.readOptional(from: &input, "offered mailboxlist.txt"))
+    guard input.isAtEnd else { throw input.error(.corrupt, "bytes after the open request") }
   }
 }
 

@@ -5,7 +5,8 @@ import CyrusStore
 /// or saved side exactly as on a local one.
 ///
 /// One `mailboxFiles` frame: database path, database content kind (0 absent, 1 bytes with a
-/// varint size, 2 unreadable with a reason), the same for the dump, `hashimapspool`,
+/// varint size, 2 unreadable with a reason, 3 the file the local side offered in `open`, with
+/// its varint size and SHA-256 again: no bytes follow), the same for the dump, `hashimapspool`,
 /// `fulldirhash` (one byte each) and `deletedprefix`; then `fileChunk` frames carrying the
 /// database's bytes, then the dump's: each exactly ``chunkBytes`` long but the last of a file,
 /// which holds the rest. Sizes are checked against ``MailboxFiles/sizeLimit`` before anything is
@@ -15,11 +16,22 @@ public enum MailboxFilesCodec {
   /// Size of every chunk but a file's last, in bytes (well under ``RemoteLimits/frameBytes``).
   public static let chunkBytes = 4 << 20
 
-  /// Calls `body` with the frames for `files`, in order, one chunk in memory at a time.
-  public static func forEachFrame(_ files: MailboxFiles, _ body: (Frame) throws -> Void) throws {
+  /// Calls `body` with the frames for `files`, in order, one chunk in memory at a time. A file
+  /// whose size and SHA-256 are those `offered` names is described as that one, and its bytes
+  /// are not sent.
+  public static func forEachFrame(
+    _ files: MailboxFiles, offered: OfferedDigests = .init(), _ body: (Frame) throws -> Void
+  ) throws {
     var out = ByteWriter()
-    func describe(_ path: String, _ content: MailboxFiles.Content) {
+    var sent: [MailboxFiles.Content] = []
+    func describe(_ path: String, _ content: MailboxFiles.Content, _ offer: FileDigest?) throws {
       out.string(path)
+      if let offer, let own = try FileDigest(of: content), own == offer {
+        out.byte(3)
+        own.write(to: &out)
+        return
+      }
+      sent.append(content)
       switch content {
       case .absent: out.byte(0)
       case .bytes, .file:
@@ -30,50 +42,65 @@ public enum MailboxFilesCodec {
         out.string(reason)
       }
     }
-    describe(files.databasePath, files.database)
-    describe(files.dumpPath, files.dump)
+    try describe(files.databasePath, files.database, offered.database)
+    try describe(files.dumpPath, files.dump, offered.dump)
     out.byte(files.hashImapSpool ? 1 : 0)
     out.byte(files.fullDirHash ? 1 : 0)
     out.string(files.deletedPrefix)
     try body(Frame(.mailboxFiles, out.bytes))
-    for content in [files.database, files.dump] {
+    for content in sent {
       try content.forEachChunk(size: chunkBytes) { try body(Frame(.fileChunk, $0)) }
     }
   }
 
-  /// Reads a ``MailboxFiles`` from its `mailboxFiles` frame and the chunks `next` returns.
+  /// Reads a ``MailboxFiles`` from its `mailboxFiles` frame and the chunks `next` returns; a
+  /// file described as the one offered is `offer`'s content.
   /// - Throws: ``RemoteProtocolError`` for a chunk of the wrong size (an empty one too: every
-  ///   chunk must bring the file nearer its end) or another frame where a chunk belongs;
+  ///   chunk must bring the file nearer its end) or another frame where a chunk belongs, or a
+  ///   file said to be the one offered that was not offered (or not with that digest);
   ///   ``CyrusStoreError`` when the temporary file cannot be written.
-  public static func read(_ first: Frame, next: () throws -> Frame) throws -> MailboxFiles {
+  public static func read(
+    _ first: Frame, offer: MailboxFileOffer = .init(), next: () throws -> Frame
+  ) throws -> MailboxFiles {
     guard first.kind == .mailboxFiles else {
       throw RemoteProtocolError(
         .unexpected, offset: first.offset, detail: "expected mailboxFiles, got \(first.kind)")
     }
     var input = first.reader
-    func describe() throws -> (path: String, kind: UInt8, size: Int, reason: String) {
+    typealias Described = (
+      path: String, kind: UInt8, size: Int, reason: String, offered: MailboxFiles.Content?
+    )
+    func describe(_ offered: (content: MailboxFiles.Content, digest: FileDigest)?) throws
+      -> Described
+    {
       let path = try input.readString("file path")
       let kind = try input.readByte()
       switch kind {
-      case 0: return (path, kind, 0, "")
+      case 0: return (path, kind, 0, "", nil)
       case 1:
-        return (path, kind, try input.readCount(limit: MailboxFiles.sizeLimit, "file size"), "")
-      case 2: return (path, kind, 0, try input.readString("reason"))
+        let size = try input.readCount(limit: MailboxFiles.sizeLimit, "file size")
+        return (path, kind, size, "", nil)
+      case 2: return (path, kind, 0, try input.readString("reason"), nil)
+      case 3:
+        let digest = try FileDigest(from: &input, "offered file")
+        guard let offered, offered.digest == digest else {
+          throw input.error(.corrupt, "\(path) said to be the file offered, which it is not")
+        }
+        return (path, kind, digest.size, "", offered.content)
       default: throw input.error(.unexpected, "file content kind \(kind)")
       }
     }
-    let database = try describe()
-    let dump = try describe()
+    let database = try describe(offer.database)
+    let dump = try describe(offer.dump)
     let hashed = try input.readByte() == 1
     let fullHash = try input.readByte() == 1
     let deletedPrefix = try input.readString("deleted prefix")
     guard input.isAtEnd else { throw input.error(.corrupt, "bytes after the mailbox files") }
-    func content(_ described: (path: String, kind: UInt8, size: Int, reason: String)) throws
-      -> MailboxFiles.Content
-    {
+    func content(_ described: Described) throws -> MailboxFiles.Content {
       switch described.kind {
       case 0: return .absent
       case 2: return .unreadable(described.reason)
+      case 3: return described.offered ?? .absent
       default:
         let writer = try TemporaryCopyWriter()
         while writer.count < described.size {

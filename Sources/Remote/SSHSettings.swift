@@ -61,16 +61,18 @@ public struct SSHSettings: Sendable {
       }.joined(separator: " ")
   }
 
-  /// Starts ssh and the agent on `target`, and opens the instance there.
+  /// Starts ssh and the agent on `target`, and opens the instance there; `offer` names the
+  /// mailbox files this side already holds, which the agent then does not send again.
   public func connect(
-    _ target: RemoteTarget, request: OpenRequest, toolVersion: String, runner: ProcessRunner
+    _ target: RemoteTarget, request: OpenRequest, offer: MailboxFileOffer = .init(),
+    toolVersion: String, runner: ProcessRunner
   ) throws -> RemoteSession {
     let transport = try SSHTransport(
       program: try program(), sshWords: sshWords, target: target, remoteCommand: remoteCommand,
       environment: environment, runner: runner)
     do {
       let connection = try AgentConnection(
-        channel: transport.channel, request: request, toolVersion: toolVersion,
+        channel: transport.channel, request: request, offer: offer, toolVersion: toolVersion,
         where: target.destination, explainEnd: { transport.failure(during: $0) })
       return RemoteSession(target: target, transport: transport, connection: connection)
     } catch {

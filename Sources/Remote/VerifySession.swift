@@ -37,7 +37,9 @@ public final class VerifySession {
     self.settings = settings
     var sessions: [(side: Side, session: RemoteSession)] = []
     var diagnostics: [(side: Side, text: String)] = []
-    func open(_ specification: SideSpecification, _ side: Side) throws -> OpenedSide {
+    func open(_ specification: SideSpecification, _ side: Side, offering other: OpenedSide?)
+      throws -> OpenedSide
+    {
       switch specification {
       case .local(let path, let root):
         let instance = try CyrusInstance.locate(path, root: root)
@@ -56,8 +58,12 @@ public final class VerifySession {
           includeRuntime: settings.walk.includeRuntime, hashJobs: settings.remoteHashJobs,
           cache: settings.walk.cache?.directory,
           scrubRuns: settings.walk.cache?.scrubRuns ?? DigestCacheSettings.defaultScrubRuns)
+        // The other side's mailbox files, by digest: the agent sends its own only if they
+        // differ (a hash of each small file; nothing offered if one cannot be read back).
+        let offer = other.flatMap { try? MailboxFileOffer($0.mailboxFiles) } ?? MailboxFileOffer()
         let session = try ssh.connect(
-          target, request: request, toolVersion: settings.toolVersion, runner: settings.runner)
+          target, request: request, offer: offer, toolVersion: settings.toolVersion,
+          runner: settings.runner)
         sessions.append((side, session))
         diagnostics += session.connection.instance.diagnostics.map {
           (side, "\(target.destination): \($0)")
@@ -70,16 +76,28 @@ public final class VerifySession {
       }
     }
     do {
-      self.primary = try open(primary, .primary)
-      self.failover = try open(failover, .failover)
+      // A side on this host (or a manifest) is opened first, so that an agent can be offered
+      // its mailbox files; of two remote sides, the failover's agent is offered the primary's.
+      if primary.isRemote && !failover.isRemote {
+        let opened = try open(failover, .failover, offering: nil)
+        self.failover = opened
+        self.primary = try open(primary, .primary, offering: opened)
+      } else {
+        let opened = try open(primary, .primary, offering: nil)
+        self.primary = opened
+        self.failover = try open(failover, .failover, offering: opened)
+      }
     } catch {
       for (_, session) in sessions {
         session.abandon("the other side could not be opened: \(error)")
       }
       throw error
     }
-    self.sessions = sessions
-    self.diagnostics = diagnostics
+    // Primary first, whichever was opened first.
+    self.sessions =
+      sessions.filter { $0.side == .primary } + sessions.filter { $0.side != .primary }
+    self.diagnostics =
+      diagnostics.filter { $0.side == .primary } + diagnostics.filter { $0.side != .primary }
     context = VerifyContext(
       primary: self.primary.info, failover: self.failover.info,
       level: settings.walk.level.rawValue)

@@ -24,6 +24,23 @@ extension Corpus {
     return "user/uuid/\(id[0])/\(id[1])/\(String(id))/\(name)"
   }
 
+  /// Takes the right `i` (insert) from anna on `shared.announcements` in the failover's
+  /// mailboxes.db, as `cyr_dbtool` writes it: a mailbox list that differs in one ACL.
+  func narrowFailoverACL() throws {
+    let database = failover + "/var/lib/cyrus/mailboxes.db"
+    let key = Array("N".utf8) + Array("shared".utf8) + [0x1F] + Array("announcements".utf8)
+    var value: String?
+    try CyrusDatabaseFile(path: database).forEachRecord { record in
+      if record.key == key { value = String(decoding: record.value, as: UTF8.self) }
+    }
+    guard let value, value.contains(" anna lrswi)") else {
+      throw ToolError(message: "no ACL for anna on shared.announcements in \(database)")
+    }
+    try CyrDBTool(self).run(
+      database, "twoskip", "set", String(decoding: key, as: UTF8.self),
+      value.replacingOccurrences(of: " anna lrswi)", with: " anna lrsw)"))
+  }
+
   /// The records of a file of the primary's config directory.
   func primaryRecords(_ relative: String) throws -> [CyrusDBRecord] {
     var records: [CyrusDBRecord] = []

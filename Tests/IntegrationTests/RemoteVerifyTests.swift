@@ -43,6 +43,9 @@ struct Scenario: Sendable, CustomStringConvertible {
         seen, "twoskip", "set", try corpus.uniqueID(of: "user.anna.Projects"), "1 0 2 0 1:2")
       try tool.run(seen, "twoskip", "delete", try corpus.uniqueID(of: "shared.announcements"))
     },
+    Scenario(description: "an ACL changed in the failover's mailboxes.db") { corpus in
+      try corpus.narrowFailoverACL()
+    },
     Scenario(description: "mode changed") { corpus in
       let victim = try #require(try corpus.messageFiles(linked: false).first)
       try FileManager.default.setAttributes(
@@ -87,14 +90,21 @@ struct Scenario: Sendable, CustomStringConvertible {
           "--primary", corpus.primary, "--failover", "127.0.0.1:" + corpus.failover, "--level",
           level,
         ] + remote(server))
+      let overPrimary = try Tool.verify(
+        [
+          "--primary", "127.0.0.1:" + corpus.primary, "--failover", corpus.failover, "--level",
+          level,
+        ] + remote(server))
       let overBoth = try Tool.verify(
         [
           "--primary", "127.0.0.1:" + corpus.primary, "--failover", "127.0.0.1:" + corpus.failover,
           "--level", level,
         ] + remote(server))
       #expect(overFailover.status == local.status)
+      #expect(overPrimary.status == local.status)
       #expect(overBoth.status == local.status)
       #expect(try findings(overFailover.json) == findings(local.json))
+      #expect(try findings(overPrimary.json) == findings(local.json))
       #expect(try findings(overBoth.json) == findings(local.json))
       if scenario.description == "faithful copy" {
         #expect(local.status == 0 && local.findings.isEmpty)
@@ -144,6 +154,35 @@ struct Scenario: Sendable, CustomStringConvertible {
         + remote(server))
     #expect(result.status == 0)
     #expect(result.stderr.contains("bytes sent") && result.stderr.contains("0 fetched"))
+  }
+
+  /// Protocol 7: a mailboxes.db that is the same on both sides does not cross the wire (the
+  /// local side offers its own by digest); one that differs does, whole.
+  @Test func aSameMailboxesDBIsNotSentAgain() throws {
+    let server = try SSHServer()
+    let corpus = try Corpus()
+    try corpus.copyFailover()
+    func received() throws -> (status: Int32, bytes: Int) {
+      let result = try Tool.run(
+        [
+          Tool.executable, "verify", "--no-progress", "--stats", "--level", "meta", "--primary",
+          corpus.primary, "--failover", "127.0.0.1:" + corpus.failover,
+        ] + remote(server))
+      let line = try #require(
+        result.stderr.split(separator: "\n").first { $0.contains("bytes received") })
+      let words = line.split(separator: " ")
+      let index = try #require(words.firstIndex(of: "received;"))
+      return (result.status, try #require(Int(words[index - 2])))
+    }
+    let same = try received()
+    try corpus.narrowFailoverACL()
+    let database = corpus.failover + "/var/lib/cyrus/mailboxes.db"
+    let size = try #require(
+      try FileManager.default.attributesOfItem(atPath: database)[.size] as? Int)
+    let differing = try received()
+    #expect(same.status == 0 && differing.status == 1)
+    #expect(same.bytes < size, "a consistent pair's whole exchange is smaller than mailboxes.db")
+    #expect(differing.bytes - same.bytes >= size, "the changed mailboxes.db crossed whole")
   }
 
   /// Runs verify against the failover over `ssh` and expects exit 2, no report, and a message.

@@ -57,4 +57,75 @@ import Testing
     frames[2] = Frame(.summary, [], offset: 5)
     #expect(throws: RemoteProtocolError.self) { try Self.read(frames) }
   }
+
+  /// Protocol 7: a file that is the one the local side offered is described by digest, and
+  /// its bytes are not sent; the reader stands the offered bytes in for it.
+  @Test func anOfferedFileIsNotSentAgain() throws {
+    let offer = try MailboxFileOffer(Self.files)
+    var frames: [Frame] = []
+    try MailboxFilesCodec.forEachFrame(Self.files, offered: offer.digests) { frames.append($0) }
+    #expect(frames.map(\.kind) == [.mailboxFiles])
+    #expect(frames[0].payload.count < 200)
+    var rest = frames.dropFirst()
+    let read = try MailboxFilesCodec.read(frames[0], offer: offer) {
+      guard let next = rest.popFirst() else { throw RemoteProtocolError(.truncated, detail: "end") }
+      return next
+    }
+    #expect(read == Self.files)
+  }
+
+  /// A file that differs from the one offered by one byte, or by its size, is sent whole.
+  @Test(arguments: ["one byte", "one byte more"])
+  func aFileUnlikeTheOfferIsSentWhole(change: String) throws {
+    var changed = Self.files
+    guard case .bytes(var bytes) = changed.database else { return }
+    if change == "one byte" { bytes[Self.size / 2] ^= 1 } else { bytes.append(0) }
+    changed.database = .bytes(bytes)
+    let offer = try MailboxFileOffer(Self.files)
+    var frames: [Frame] = []
+    try MailboxFilesCodec.forEachFrame(changed, offered: offer.digests) { frames.append($0) }
+    // The database in two chunks; the dump, offered and the same, not at all.
+    #expect(frames.map(\.kind) == [.mailboxFiles, .fileChunk, .fileChunk])
+    var rest = frames.dropFirst()
+    let read = try MailboxFilesCodec.read(frames[0], offer: offer) {
+      guard let next = rest.popFirst() else { throw RemoteProtocolError(.truncated, detail: "end") }
+      return next
+    }
+    #expect(read == changed)
+  }
+
+  /// A peer that claims a file is the one offered when nothing (or another file) was offered
+  /// is refused: it cannot make the local side take bytes it never held.
+  @Test func aClaimOfTheOfferWithoutOneIsRefused() throws {
+    let offer = try MailboxFileOffer(Self.files)
+    var frames: [Frame] = []
+    try MailboxFilesCodec.forEachFrame(Self.files, offered: offer.digests) { frames.append($0) }
+    #expect(throws: RemoteProtocolError.self) { try Self.read(frames) }
+    var other = Self.files
+    other.database = .bytes([1, 2, 3])
+    other.dump = .bytes([4])
+    let wrongOffer = try MailboxFileOffer(other)
+    #expect(throws: RemoteProtocolError.self) {
+      try MailboxFilesCodec.read(frames[0], offer: wrongOffer) {
+        throw RemoteProtocolError(.truncated, detail: "end")
+      }
+    }
+  }
+
+  /// The offer crosses in `open`, and a request without one reads back as offering nothing.
+  @Test func theOfferRoundTripsInOpen() throws {
+    let offer = try MailboxFileOffer(Self.files)
+    let request = OpenRequest(
+      instance: "/etc/imapd.conf", root: nil, level: .meta, includeRuntime: false,
+      offered: offer.digests)
+    let decoded = try OpenRequest(request.frame)
+    #expect(decoded == request)
+    #expect(decoded.offered.database?.size == Self.size)
+    let plain = OpenRequest(
+      instance: "/etc/imapd.conf", root: nil, level: .meta, includeRuntime: false)
+    #expect(try OpenRequest(plain.frame).offered == OfferedDigests())
+    var trailing = plain.frame
+    trailing.payload.append(0)
+    #expect(throws: RemoteProtocolError.self) { try OpenRequest(trailing) }
+  }
 }

@@ -6,6 +6,17 @@ import FuzzSupport
 
 @testable import Remote
 
+/// The files a `mailboxFiles` frame may answer "the one offered" for (fuzz/seeds.py makes a seed
+/// with their digests).
+let offer =
+  (try? MailboxFileOffer(
+    MailboxFiles(
+      databasePath: "/var/lib/cyrus/mailboxes.db",
+      database: .bytes(Array("fuzz: the offered mailboxes.db".utf8)),
+      dumpPath: "/var/lib/cyrus/mailboxlist.txt",
+      dump: .bytes(Array("fuzz: the offered mailboxlist.txt".utf8)), hashImapSpool: false,
+      fullDirHash: true, deletedPrefix: "DELETED"))) ?? MailboxFileOffer()
+
 runFuzzer { bytes in
   withInputFile(bytes) { fd in
     let channel = ByteChannel(input: fd, output: -1)
@@ -22,7 +33,7 @@ runFuzzer { bytes in
         var decoder = SummaryDecoder()
         _ = try? decoder.decode(frame)
       case .mailboxFiles:
-        _ = try? MailboxFilesCodec.read(frame) {
+        _ = try? MailboxFilesCodec.read(frame, offer: offer) {
           guard let next = try channel.receive() else { throw CancellationError() }
           return next
         }
