@@ -58,7 +58,12 @@ def offered_frames():
     files_payload = (field(b"/var/lib/cyrus/mailboxes.db") + b"\3" + digest(OFFERED_DATABASE)
                      + field(b"/var/lib/cyrus/mailboxlist.txt") + b"\3" + digest(OFFERED_DUMP)
                      + b"\0\1" + field(b"DELETED"))
-    return frame(0x02, open_payload) + frame(0x09, files_payload)
+    # Two groups of segments (protocol 7), the second's key a prefix shared with the first's.
+    groups = (frame(0x0B, b"\1" + field(b"partition-default") + varint(0) + field(b"user/anna")
+                    + varint(3) + varint(120) + hashlib.sha256(b"a").digest())
+              + frame(0x0B, b"\0" + varint(5) + field(b"bert") + varint(1) + varint(7)
+                      + hashlib.sha256(b"b").digest()))
+    return frame(0x02, open_payload) + frame(0x09, files_payload) + groups
 
 
 def example_members():

@@ -8,7 +8,9 @@ way a compromised or broken agent could.
 Scenarios:
   one-sided N      a well-formed walk: area `partition-a` with N files, only on this side
   empty-chunks     announces a 16-byte mailboxes.db, then sends empty fileChunk frames forever
-  flood-summaries  sends summaries without end and never a detail
+  group-lies       announces a group of two segments, and when it is opened sends members
+                   that do not match its digest
+  flood-summaries  sends groups of segments without end and never a member or a detail
   long-paths       one segment of 4096 entries sharing a 60 KiB path prefix (small on the
                    wire, 240 MiB of paths decoded)
   big-detail       one segment whose detail is 2 MiB
@@ -53,7 +55,7 @@ def frame(kind, payload):
     return struct.pack(">IB", len(payload), kind) + payload
 
 
-HELLO, OPEN, OPENED, SUMMARY, ANSWER, DETAIL, END, ERROR, FILES, CHUNK = range(1, 11)
+HELLO, OPEN, OPENED, SUMMARY, ANSWER, DETAIL, END, ERROR, FILES, CHUNK, GROUP = range(1, 12)
 
 
 def read_exact(count):
@@ -129,12 +131,19 @@ def entry(path, kind, first, shared):
 
 
 class Summaries:
-    """Writes summary frames, each path as a prefix shared with the previous one."""
+    """Writes summary frames (or, with GROUP, group frames: protocol 7), each path as a prefix
+    shared with the previous one of the same kind."""
 
-    def __init__(self):
+    def __init__(self, kind=SUMMARY):
         self.previous = None
+        self.kind = kind
 
-    def frame(self, path, count, digest):
+    def group(self, path, count, digest):
+        """A group of the one segment `count`, `digest`."""
+        return self.frame(path, count, hashlib.sha256(varint(count) + digest).digest(),
+                          segments=1)
+
+    def frame(self, path, count, digest, segments=None):
         if self.previous is None:
             payload = b"\x01" + string("partition-a")
             shared = 0
@@ -144,14 +153,31 @@ class Summaries:
             while (shared < len(path) and shared < len(self.previous)
                    and path[shared] == self.previous[shared]):
                 shared += 1
-        payload += varint(shared) + field(path[shared:]) + varint(count) + digest
+        payload += varint(shared) + field(path[shared:])
+        if segments is not None:
+            payload += varint(segments)
+        payload += varint(count) + digest
         self.previous = path
-        return frame(SUMMARY, payload)
+        return frame(self.kind, payload)
 
 
-def segment(summaries, entries_bytes, first_path, count):
-    """Sends a summary, waits for its answer, sends the detail when asked."""
-    send(summaries.frame(first_path, count, hashlib.sha256(entries_bytes).digest()))
+class Segments:
+    """The two summary streams of a walk (protocol 7): groups, and members of opened groups."""
+
+    def __init__(self):
+        self.groups = Summaries(GROUP)
+        self.members = Summaries()
+
+
+def segment(segments, entries_bytes, first_path, count):
+    """Sends a group of one segment; when it is opened, the segment's summary; when that is
+    asked for, the detail."""
+    digest = hashlib.sha256(entries_bytes).digest()
+    send(segments.groups.group(first_path, count, digest))
+    kind, payload = read_frame()
+    if kind != ANSWER or payload != b"\x02":
+        return
+    send(segments.members.frame(first_path, count, digest))
     kind, payload = read_frame()
     if kind == ANSWER and payload == b"\x01":
         send(frame(DETAIL, entries_bytes))
@@ -160,7 +186,7 @@ def segment(summaries, entries_bytes, first_path, count):
 def one_sided(count):
     handshake()
     send(mailbox_files())
-    summaries = Summaries()
+    summaries = Segments()
     segment(summaries, entry(b"", 2, True, 0), b"", 1)
     segments = 1
     index = 0
@@ -184,6 +210,21 @@ def one_sided(count):
         read_frame()
 
 
+def group_lies():
+    """A group of two segments whose members, once it is opened, are not the ones announced."""
+    handshake()
+    send(mailbox_files())
+    first, second, other = (hashlib.sha256(name).digest() for name in (b"a", b"b", b"c"))
+    announced = hashlib.sha256(varint(1) + first + varint(1) + second).digest()
+    send(Summaries(GROUP).frame(b"f0000000", 2, announced, segments=2))
+    kind, payload = read_frame()
+    if kind == ANSWER and payload == b"\x02":
+        members = Summaries()
+        send(members.frame(b"f0000000", 1, first), members.frame(b"f0000001", 1, other))
+    while True:
+        read_frame()
+
+
 def empty_chunks():
     handshake()
     send(mailbox_files(database_size=16))
@@ -195,11 +236,11 @@ def empty_chunks():
 def flood_summaries():
     handshake()
     send(mailbox_files())
-    summaries = Summaries()
+    groups = Summaries(GROUP)
     index = 0
     while True:
         path = b"f%07d" % index
-        send(summaries.frame(path, 1, hashlib.sha256(path).digest()))
+        send(groups.group(path, 1, hashlib.sha256(path).digest()))
         index += 1
 
 
@@ -211,7 +252,7 @@ def long_paths():
     for index in range(4096):
         path = prefix + b"f%04d" % index
         data += entry(path, 1, index == 0, 0 if index == 0 else len(prefix) + 1)
-    segment(Summaries(), bytes(data), prefix + b"f0000", 4096)
+    segment(Segments(), bytes(data), prefix + b"f0000", 4096)
     while True:
         read_frame()
 
@@ -221,7 +262,7 @@ def big_detail():
     send(mailbox_files())
     first = entry(b"f0000000", 1, True, 0)
     data = first + b"\x00" * (2 << 20)
-    segment(Summaries(), data, b"f0000000", 1)
+    segment(Segments(), data, b"f0000000", 1)
     while True:
         read_frame()
 
@@ -238,6 +279,8 @@ def main():
     scenario = sys.argv[1]
     if scenario == "one-sided":
         one_sided(int(sys.argv[2]))
+    elif scenario == "group-lies":
+        group_lies()
     elif scenario == "empty-chunks":
         empty_chunks()
     elif scenario == "flood-summaries":

@@ -124,21 +124,31 @@ public struct Agent {
     var segmenter = Segmenter(
       PrefetchingSource { InstanceWalker(instance: instance, options: options) })
     var summaries = SummaryEncoder()
-    var pending = SegmentQueue()
+    var groups = GroupEncoder()
+    var grouper = SegmentGrouper()
+    var pending = PendingItems()
     var sent = 0
+    /// Announces a closed group and holds its segments until it is answered.
+    func announce(_ closed: (GroupSummary, [Segment])) throws {
+      try channel.send(groups.frame(closed.0))
+      pending.append(group: closed.1)
+    }
     while true {
-      while channel.hasInput() || pending.count >= RemoteLimits.pendingSegments
-        || pending.bytes >= RemoteLimits.pendingBytes
+      // Answers are read as they come, and waited for while the window (the groups sent, and
+      // the one being gathered) is full; with nothing pending there is nothing to wait for.
+      while channel.hasInput()
+        || (pending.count > 0
+          && (pending.segments + grouper.segments >= RemoteLimits.pendingSegments
+            || pending.bytes + grouper.bytes >= RemoteLimits.pendingBytes))
       {
-        try answer(&pending, channel: channel)
+        try answer(&pending, summaries: &summaries, channel: channel)
       }
       guard let segment = try segmenter.next() else { break }
       if request.everything {
         try channel.send(summaries.frame(segment.summary))
         try channel.send(Frame(.detail, segment.encoded))
-      } else {
-        try channel.send(summaries.frame(segment.summary))
-        pending.append(segment.encoded)
+      } else if let closed = grouper.add(segment.withoutEntries) {
+        try announce(closed)
       }
       try channel.flushIfDue()
       sent += 1
@@ -147,8 +157,9 @@ public struct Agent {
         while true { sleep(60) }
       }
     }
+    if let closed = grouper.finish() { try announce(closed) }
     try channel.send(EndMessage(segments: segmenter.segments, entries: segmenter.entries).frame)
-    while pending.count > 0 { try answer(&pending, channel: channel) }
+    while pending.count > 0 { try answer(&pending, summaries: &summaries, channel: channel) }
     try channel.flush()
   }
 
@@ -159,20 +170,33 @@ public struct Agent {
     return hashJobs.map { min(asked, $0) } ?? asked
   }
 
-  /// Reads one `answer` and acts on the oldest pending segment.
-  private func answer(_ pending: inout SegmentQueue, channel: ByteChannel) throws {
+  /// Reads one `answer` and acts on the oldest pending item: a segment's entries sent or
+  /// dropped, a group dropped or opened (its members' summaries sent, the members pending).
+  private func answer(
+    _ pending: inout PendingItems, summaries: inout SummaryEncoder, channel: ByteChannel
+  ) throws {
     guard let frame = try channel.receive() else {
       throw RemoteError(.dropped, "the local side closed the connection during the walk")
     }
     switch frame.kind {
     case .answer:
       var input = frame.reader
-      let wanted = try input.readByte()
-      guard let encoded = pending.removeFirst() else {
+      let value = try input.readByte()
+      guard let item = pending.removeFirst() else {
         throw RemoteProtocolError(
           .unexpected, offset: frame.offset, detail: "an answer with no segment pending")
       }
-      if wanted == 1 { try channel.send(Frame(.detail, encoded)) }
+      switch (item, value) {
+      case (_, 0): break
+      case (.segment(let encoded), 1): try channel.send(Frame(.detail, encoded))
+      case (.group(let members), 2):
+        for member in members { try channel.send(summaries.frame(member.summary)) }
+        pending.open(members)
+        try channel.flush()
+      default:
+        throw RemoteProtocolError(
+          .unexpected, offset: frame.offset, detail: "answer \(value) for a \(item.kind)")
+      }
     case .error:
       throw RemoteError(.dropped, "the local side stopped: \(try ErrorMessage(frame).text)")
     default:
@@ -183,25 +207,61 @@ public struct Agent {
   }
 }
 
-/// Encoded segments waiting for their answer, oldest first, with their total size.
-struct SegmentQueue {
-  private var items: [[UInt8]] = []
-  private var head = 0
-  private(set) var bytes = 0
+/// What the agent holds for answers still to come, oldest first: groups announced, and the
+/// segments of a group the local side opened (ahead of every later group), with their totals.
+struct PendingItems {
+  enum Item {
+    /// A group's segments; answered 0 (dropped) or 2 (opened).
+    case group([Segment])
+    /// A segment's encoded entries; answered 0 (dropped) or 1 (sent).
+    case segment([UInt8])
 
-  var count: Int { items.count - head }
-
-  mutating func append(_ encoded: [UInt8]) {
-    items.append(encoded)
-    bytes += encoded.count
+    var kind: String {
+      switch self {
+      case .group: "group"
+      case .segment: "segment"
+      }
+    }
   }
 
-  mutating func removeFirst() -> [UInt8]? {
+  private var items: [Item] = []
+  private var head = 0
+  /// Segments held (the members of groups and the opened segments).
+  private(set) var segments = 0
+  /// Encoded bytes held.
+  private(set) var bytes = 0
+
+  /// Items waiting for an answer.
+  var count: Int { items.count - head }
+
+  mutating func append(group members: [Segment]) {
+    items.append(.group(members))
+    segments += members.count
+    bytes += members.reduce(0) { $0 + $1.encoded.count }
+  }
+
+  /// Puts an opened group's members first, each waiting for its own answer (the group itself
+  /// was just taken off).
+  mutating func open(_ members: [Segment]) {
+    let opened = members.map { Item.segment($0.encoded) }
+    items.replaceSubrange(head..<head, with: opened)
+    segments += members.count
+    bytes += members.reduce(0) { $0 + $1.encoded.count }
+  }
+
+  mutating func removeFirst() -> Item? {
     guard head < items.count else { return nil }
     let first = items[head]
-    items[head] = []
+    items[head] = .segment([])
     head += 1
-    bytes -= first.count
+    switch first {
+    case .group(let members):
+      segments -= members.count
+      bytes -= members.reduce(0) { $0 + $1.encoded.count }
+    case .segment(let encoded):
+      segments -= 1
+      bytes -= encoded.count
+    }
     if head > 1024 && head * 2 > items.count {
       items.removeFirst(head)
       head = 0

@@ -22,10 +22,16 @@ public final class AgentConnection: SegmentSource {
   public private(set) var segmentsSkipped = 0
   /// Set when the walk is over: the agent's totals.
   public private(set) var totals: (segments: Int, entries: Int)?
+  /// Groups settled by their digest alone, and groups opened.
+  public private(set) var groupsSkipped = 0
+  public private(set) var groupsOpened = 0
   private var summaries = SummaryDecoder()
-  /// Summaries (and the `end`) that came while a segment's detail was awaited, decoded.
+  private var groups = GroupDecoder()
+  /// Groups (and the `end`) that came while members or a detail were awaited, decoded.
   private var waiting = WaitingSummaries()
-  private var current: SegmentSummary?
+  /// The group opened last, while members of it are still to be returned.
+  private var opened: OpenedGroup?
+  private var current: SegmentItem?
   /// The declared area names, each summary's area is one of (and shares storage with).
   private var areaNames: [String: String] = [:]
   private let everything: Bool
@@ -146,38 +152,108 @@ public final class AgentConnection: SegmentSource {
 
   public var entriesAreLocal: Bool { false }
 
-  public func nextSummary() throws -> SegmentSummary? {
-    precondition(current == nil, "take(wanted:) settles every summary before the next")
-    return try namingThePeer { try readSummary() }
+  public func nextItem() throws -> SegmentItem? {
+    precondition(current == nil, "every item is settled before the next")
+    return try namingThePeer { try readItem() }
   }
 
-  private func readSummary() throws -> SegmentSummary? {
+  /// The next segment of a saved manifest's stream (`everything`: no groups, every detail
+  /// follows its summary).
+  public func nextSummary() throws -> SegmentSummary? {
+    precondition(everything, "only a session that sends everything is read segment by segment")
+    guard let item = try nextItem() else { return nil }
+    guard case .segment(let summary) = item else { preconditionFailure("no groups are sent") }
+    return summary
+  }
+
+  private func readItem() throws -> SegmentItem? {
+    if let member = try nextMember() {
+      current = .segment(member)
+      return current
+    }
     if totals != nil && waiting.isEmpty { return nil }
     let item = try waiting.removeFirst() ?? decode(try nextFrame(phase: .walking))
     switch item {
+    case .group(let group):
+      guard !everything else {
+        throw RemoteProtocolError(.unexpected, detail: "a group in a stream of every segment")
+      }
+      current = .group(group)
     case .summary(let summary):
-      current = summary
-      return summary
+      guard everything else {
+        throw RemoteProtocolError(.unexpected, detail: "a segment summary of no opened group")
+      }
+      current = .segment(summary)
     case .end(let end):
       totals = (end.segments, end.entries)
       // The last answers must reach the agent, which waits for them before it exits.
       do { try channel.flush() } catch is ChannelError { throw explainEnd(.walking) }
       return nil
     }
+    return current
   }
 
-  /// A `summary` or `end` frame, decoded (summaries in arrival order: their paths are shared
-  /// prefixes of the one before).
+  /// The next member of the opened group, if one is open: received earlier, or read now
+  /// (groups and the `end` sent ahead wait their turn).
+  private func nextMember() throws -> SegmentSummary? {
+    while let group = opened, group.members.isEmpty {
+      let frame = try nextFrame(phase: .walking)
+      switch frame.kind {
+      case .summary: try receiveMember(try decode(frame), offset: frame.offset)
+      case .group, .end: try waiting.append(decode(frame), offset: frame.offset)
+      default:
+        throw RemoteProtocolError(
+          .unexpected, offset: frame.offset,
+          detail: "expected a member of an opened group, got \(frame.kind)")
+      }
+    }
+    guard var group = opened, !group.members.isEmpty else { return nil }
+    let member = group.members.removeFirst()
+    group.returned += 1
+    opened = group.returned < group.summary.segments ? group : nil
+    return member
+  }
+
+  /// Takes in a member summary of the opened group: the first at the group's key, no more
+  /// than it announced, and the last one checked against the group's digest.
+  private func receiveMember(_ item: WaitingSummaries.Item, offset: Int) throws {
+    guard case .summary(let member) = item, var group = opened,
+      group.received < group.summary.segments
+    else {
+      throw RemoteProtocolError(
+        .unexpected, offset: offset, detail: "a segment summary of no opened group")
+    }
+    if group.received == 0 {
+      guard member.area == group.summary.area && member.path == group.summary.path else {
+        throw RemoteProtocolError(
+          .corrupt, offset: offset, detail: "an opened group's first segment is not its key")
+      }
+    }
+    group.digest.add(member)
+    group.received += 1
+    group.members.append(member)
+    if group.received == group.summary.segments {
+      guard group.digest.entries == group.summary.entries,
+        group.digest.finish() == group.summary.digest
+      else {
+        throw RemoteProtocolError(
+          .corrupt, offset: offset, detail: "an opened group's segments do not match its digest")
+      }
+    }
+    opened = group
+  }
+
+  /// A `group`, `summary` or `end` frame, decoded (each kind in arrival order: paths are
+  /// shared prefixes of the one before of the same kind).
   private func decode(_ frame: Frame) throws -> WaitingSummaries.Item {
     switch frame.kind {
+    case .group:
+      var group = try groups.decode(frame)
+      group.area = try declared(group.area, offset: frame.offset)
+      return .group(group)
     case .summary:
       var summary = try summaries.decode(frame)
-      guard let area = areaNames[summary.area] else {
-        throw RemoteProtocolError(
-          .corrupt, offset: frame.offset,
-          detail: "a segment of the area \(summary.area), which the agent did not declare")
-      }
-      summary.area = area
+      summary.area = try declared(summary.area, offset: frame.offset)
       return .summary(summary)
     case .end:
       return .end(try EndMessage(frame))
@@ -187,8 +263,61 @@ public final class AgentConnection: SegmentSource {
     }
   }
 
+  /// The declared area named `area` (sharing its storage), or an error.
+  private func declared(_ area: String, offset: Int) throws -> String {
+    guard let known = areaNames[area] else {
+      throw RemoteProtocolError(
+        .corrupt, offset: offset,
+        detail: "a segment of the area \(area), which the agent did not declare")
+    }
+    return known
+  }
+
+  public func openGroup() throws {
+    guard case .group(let group) = current else {
+      preconditionFailure("openGroup() follows a group")
+    }
+    current = nil
+    try namingThePeer { try open(group) }
+  }
+
+  private func open(_ group: GroupSummary) throws {
+    try send(Frame(.answer, [2]), phase: .walking, flush: false)
+    groupsOpened += 1
+    opened = OpenedGroup(summary: group)
+  }
+
+  public func takeGroup(wanted: Bool) throws -> [ManifestEntry]? {
+    guard case .group(let group) = current else {
+      preconditionFailure("takeGroup(wanted:) follows a group")
+    }
+    current = nil
+    return try namingThePeer { () throws -> [ManifestEntry]? in
+      guard wanted else {
+        try send(Frame(.answer, [0]), phase: .walking, flush: false)
+        groupsSkipped += 1
+        segmentsSkipped += group.segments
+        return nil
+      }
+      // Its entries are needed (the other side's are not local either): opened, and every
+      // member's detail asked for.
+      try open(group)
+      var entries: [ManifestEntry] = []
+      while opened != nil {
+        guard case .segment(let member) = try readItem() else {
+          preconditionFailure("an opened group gives segments")
+        }
+        current = nil
+        entries += try settle(member, wanted: true) ?? []
+      }
+      return entries
+    }
+  }
+
   public func take(wanted: Bool) throws -> [ManifestEntry]? {
-    guard let summary = current else { preconditionFailure("take(wanted:) follows a summary") }
+    guard case .segment(let summary) = current else {
+      preconditionFailure("take(wanted:) follows a segment")
+    }
     current = nil
     return try namingThePeer { try settle(summary, wanted: wanted) }
   }
@@ -202,15 +331,19 @@ public final class AgentConnection: SegmentSource {
       return nil
     }
     segmentsSent += 1
-    // Summaries sent ahead of the detail wait their turn, decoded (at most the agent's window).
+    // Members and groups sent ahead of the detail wait their turn, decoded (at most the
+    // agent's window).
     while true {
       let frame = try nextFrame(phase: .walking)
       guard frame.kind == .detail else {
-        guard frame.kind == .summary || frame.kind == .end else {
+        switch frame.kind {
+        case .summary where !everything:
+          try receiveMember(try decode(frame), offset: frame.offset)
+        case .summary, .group, .end: try waiting.append(decode(frame), offset: frame.offset)
+        default:
           throw RemoteProtocolError(
             .unexpected, offset: frame.offset, detail: "expected a detail, got \(frame.kind)")
         }
-        try waiting.append(decode(frame), offset: frame.offset)
         continue
       }
       guard waiting.isEmpty || !everything else {
@@ -243,4 +376,17 @@ public final class AgentConnection: SegmentSource {
     try? channel.send(ErrorMessage(reason).frame)
     try? channel.flush()
   }
+}
+
+/// A group the local side opened: its members as they come, checked against its summary.
+private struct OpenedGroup {
+  let summary: GroupSummary
+  /// Members received and not yet returned.
+  var members: [SegmentSummary] = []
+  /// Members received, and returned.
+  var received = 0
+  var returned = 0
+  var digest = GroupDigest()
+
+  init(summary: GroupSummary) { self.summary = summary }
 }

@@ -13,7 +13,8 @@ public struct Frame: Sendable, Equatable {
     case opened = 0x03
     /// Agent → local: one segment's key, entry count and digest.
     case summary = 0x04
-    /// Local → agent: for the oldest unanswered segment, whether to send its entries.
+    /// Local → agent, for the oldest unanswered item: 0 drop it; 1 (a segment) send its
+    /// entries; 2 (a group, protocol 7) open it, sending its members' summaries.
     case answer = 0x05
     /// Agent → local: the entries of the oldest segment answered "send".
     case detail = 0x06
@@ -26,6 +27,8 @@ public struct Frame: Sendable, Equatable {
     case mailboxFiles = 0x09
     /// A piece of a file announced by `mailboxFiles`.
     case fileChunk = 0x0A
+    /// Agent → local (protocol 7): one group of consecutive segments, ``GroupSummary``.
+    case group = 0x0B
     /// Saved manifest: the header (format version, side, level).
     case manifestHeader = 0x10
     /// Saved manifest: a batch of entries.

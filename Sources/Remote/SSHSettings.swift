@@ -96,7 +96,8 @@ public struct RemoteSession {
     TransportStatistics(
       destination: target.destination, bytesSent: connection.channel.bytesSent,
       bytesReceived: connection.channel.bytesReceived,
-      segmentsSettled: connection.segmentsSkipped, segmentsFetched: connection.segmentsSent)
+      segmentsSettled: connection.segmentsSkipped, segmentsFetched: connection.segmentsSent,
+      groupsSettled: connection.groupsSkipped, groupsOpened: connection.groupsOpened)
   }
 
   /// Waits for ssh to exit after a complete session.
@@ -119,4 +120,7 @@ public struct TransportStatistics: Sendable, Equatable {
   /// Segments settled by their digest alone, and segments whose entries were fetched.
   public var segmentsSettled: Int
   public var segmentsFetched: Int
+  /// Groups of segments settled by their digest alone, and groups opened (protocol 7).
+  public var groupsSettled: Int
+  public var groupsOpened: Int
 }

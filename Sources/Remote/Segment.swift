@@ -16,6 +16,11 @@ public struct Segment: Sendable {
   /// The entries as encoded by a fresh ``EntryEncoder``: the digest's input and the `detail`
   /// payload.
   public var encoded: [UInt8]
+
+  /// The segment as the agent holds it until answered: what is sent, not the entries.
+  var withoutEntries: Segment {
+    Segment(summary: summary, entries: [], encoded: encoded)
+  }
 }
 
 /// What identifies a segment across the wire: its first entry's place, its size, its digest.

@@ -22,6 +22,9 @@ public final class SegmentPairing {
 
   private var sides: [PairingSide]
   fileprivate var queues = [EntryQueue(), EntryQueue()]
+  /// Groups of segments settled by digest alone, and groups opened (on either side).
+  public private(set) var matchedGroups = 0
+  public private(set) var groupsOpened = 0
   /// Segments settled by digest alone.
   public private(set) var matchedSegments = 0
   /// Segments whose entries were taken from both sides (or from the only side that has them).
@@ -51,11 +54,19 @@ public final class SegmentPairing {
         try takeAlone(index)
         continue
       }
-      let order = SegmentSummary.compareKeys(head, otherHead)
-      if order < 0 {
+      let order = SegmentItem.compareKeys(head, otherHead)
+      if order == 0 {
+        switch (head, otherHead) {
+        case (.segment, .segment): try settlePair()
+        case (.group(let mine), .group(let theirs)) where mine.matches(theirs):
+          try settleGroups()
+        default:
+          // Groups that differ, or a group against a segment: compared segment by segment.
+          if case .group = head { try openGroup(index) }
+          if case .group = otherHead { try openGroup(other) }
+        }
+      } else if order < 0 {
         try takeAlone(index)
-      } else if order == 0 {
-        try settlePair()
       } else if queues[other].count < Self.queueLimit {
         try takeAlone(other)
       } else {
@@ -66,17 +77,39 @@ public final class SegmentPairing {
     return queues[index].removeFirst()
   }
 
-  /// Takes the head segment of side `index` alone: its entries are needed whatever the other
-  /// side holds.
+  /// Takes the head of side `index` alone: a segment's entries are needed whatever the other
+  /// side holds; a group is opened, as the other side may hold some of its segments further on.
   private func takeAlone(_ index: Int) throws {
+    if case .group = sides[index].head { return try openGroup(index) }
     differingSegments += 1
     sides[index].head = nil
     enqueue(try sides[index].source.take(wanted: true) ?? [], on: index)
   }
 
+  private func openGroup(_ index: Int) throws {
+    groupsOpened += 1
+    sides[index].head = nil
+    try sides[index].source.openGroup()
+  }
+
+  /// Settles two head groups with the same key, counts and digest: the same segments, taken
+  /// from the side whose entries are local (or the primary's, when neither is).
+  private func settleGroups() throws {
+    sides[0].head = nil
+    sides[1].head = nil
+    matchedGroups += 1
+    let primary = sides[0].source
+    let failover = sides[1].source
+    let fromPrimary = primary.entriesAreLocal || !failover.entriesAreLocal
+    let entries = try (fromPrimary ? primary : failover).takeGroup(wanted: true) ?? []
+    _ = try (fromPrimary ? failover : primary).takeGroup(wanted: false)
+    enqueue(entries, on: 0)
+    enqueue(entries, on: 1)
+  }
+
   /// Settles two head segments with the same key: by digest when they match, else both taken.
   private func settlePair() throws {
-    guard let p = sides[0].head, let f = sides[1].head else {
+    guard case .segment(let p) = sides[0].head, case .segment(let f) = sides[1].head else {
       preconditionFailure("a pair is settled with both heads loaded")
     }
     sides[0].head = nil
@@ -103,20 +136,20 @@ public final class SegmentPairing {
   }
 }
 
-/// One side of a pairing: its source and the summary of its next segment, once read.
+/// One side of a pairing: its source and its next item, once read.
 private struct PairingSide {
   let source: any SegmentSource
-  var head: SegmentSummary?
+  var head: SegmentItem?
   var done = false
 
   init(source: any SegmentSource) {
     self.source = source
   }
 
-  /// Reads the next summary unless one is waiting or the side is done.
+  /// Reads the next item unless one is waiting or the side is done.
   mutating func loadHead() throws {
     guard head == nil && !done else { return }
-    head = try source.nextSummary()
+    head = try source.nextItem()
     done = head == nil
   }
 }

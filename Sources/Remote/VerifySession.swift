@@ -227,9 +227,11 @@ public final class VerifySession {
     if primary.isRemote || failover.isRemote {
       func segments(_ side: OpenedSide, _ role: Side) -> any SegmentSource {
         switch side {
-        case .local(let instance, _): return LocalSegments(localSource(instance, role))
+        // Grouped as the agent on the other side groups its segments (protocol 7).
+        case .local(let instance, _):
+          return LocalSegments(localSource(instance, role), grouped: true)
         case .remote(let connection, _): return connection
-        case .manifest(let reader): return LocalSegments(reader)
+        case .manifest(let reader): return LocalSegments(reader, grouped: true)
         }
       }
       let pairing = SegmentPairing(

@@ -8,8 +8,18 @@
 struct WaitingSummaries {
   /// One thing waiting.
   enum Item {
+    case group(GroupSummary)
     case summary(SegmentSummary)
     case end(EndMessage)
+
+    /// Bytes of the path it holds.
+    var pathBytes: Int {
+      switch self {
+      case .group(let group): group.path.bytes.count
+      case .summary(let summary): summary.path.bytes.count
+      case .end: 0
+      }
+    }
   }
 
   private var items: [Item] = []
@@ -29,15 +39,13 @@ struct WaitingSummaries {
         .tooLarge, offset: offset,
         detail: "more than \(RemoteLimits.waitingSummaries) summaries sent ahead of a detail")
     }
-    if case .summary(let summary) = item {
-      guard summary.path.bytes.count <= RemoteLimits.waitingPathBytes - pathBytes else {
-        throw RemoteProtocolError(
-          .tooLarge, offset: offset,
-          detail: "summaries sent ahead of a detail hold more than "
-            + "\(RemoteLimits.waitingPathBytes) bytes of paths")
-      }
-      pathBytes += summary.path.bytes.count
+    guard item.pathBytes <= RemoteLimits.waitingPathBytes - pathBytes else {
+      throw RemoteProtocolError(
+        .tooLarge, offset: offset,
+        detail: "summaries sent ahead of a detail hold more than "
+          + "\(RemoteLimits.waitingPathBytes) bytes of paths")
     }
+    pathBytes += item.pathBytes
     if head > RemoteLimits.waitingSummaries {
       // Drop what was taken, so the array holds at most twice the window.
       items.removeFirst(head)
@@ -52,7 +60,7 @@ struct WaitingSummaries {
     let first = items[head]
     items[head] = .end(EndMessage(segments: 0, entries: 0))  // the summary's path is let go
     head += 1
-    if case .summary(let summary) = first { pathBytes -= summary.path.bytes.count }
+    pathBytes -= first.pathBytes
     if head == items.count {
       items.removeAll(keepingCapacity: true)
       head = 0

@@ -62,7 +62,7 @@ extension CyrusFailover {
       let mailboxFiles: MailboxFiles
       let origin: String
       var source: any ManifestSource
-      var pairing: (any SegmentSource)?
+      var pairing: AgentConnection?
       switch try SideSpecification.parse(argument, root: place.root) {
       case .remote(let target, let root):
         let request = OpenRequest(

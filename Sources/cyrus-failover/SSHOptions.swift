@@ -42,7 +42,8 @@ struct SSHOptions: ParsableArguments {
   static func printStatistics(_ role: String, _ statistics: TransportStatistics) {
     Console.err(
       "cyrus-failover: \(role) \(Terminal.safe(statistics.destination)): \(statistics.bytesSent) bytes sent, "
-        + "\(statistics.bytesReceived) bytes received; segments: \(statistics.segmentsSettled) settled by "
+        + "\(statistics.bytesReceived) bytes received; groups: \(statistics.groupsSettled) settled by "
+        + "digest, \(statistics.groupsOpened) opened; segments: \(statistics.segmentsSettled) settled by "
         + "digest, \(statistics.segmentsFetched) fetched\n")
   }
 }

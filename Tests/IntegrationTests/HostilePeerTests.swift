@@ -35,8 +35,17 @@ import Testing
     #expect(result.stderr.contains("a chunk of /x/config/mailboxes.db of 0 bytes; 16 expected"))
   }
 
-  /// Summaries without end and never a detail: refused once past the agent's window, never
-  /// kept.
+  /// A group whose members, once it is opened, are not the segments it announced (protocol
+  /// 7): refused, so a peer cannot have a group settled by one digest and its segments by others.
+  @Test func aGroupWhoseMembersDoNotMatchEndsInExitTwo() throws {
+    let (result, _) = try HostilePeer().verify("group-lies")
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("the agent on 127.0.0.1 broke the protocol"))
+    #expect(result.stderr.contains("an opened group's segments do not match its digest"))
+  }
+
+  /// Groups of segments without end and never a member or a detail: refused once past the
+  /// agent's window, never kept.
   @Test func floodOfSummariesEndsInExitTwo() throws {
     let (result, peak) = try HostilePeer().verify("flood-summaries")
     #expect(result.status == 2)

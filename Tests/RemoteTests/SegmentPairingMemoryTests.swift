@@ -52,7 +52,13 @@ import Verification
     var taken = 0
     init(_ base: any SegmentSource) { self.base = base }
     var entriesAreLocal: Bool { false }
-    func nextSummary() throws -> SegmentSummary? { try base.nextSummary() }
+    func nextItem() throws -> SegmentItem? { try base.nextItem() }
+    func openGroup() throws { try base.openGroup() }
+    func takeGroup(wanted: Bool) throws -> [ManifestEntry]? {
+      let entries = try base.takeGroup(wanted: wanted)
+      taken += entries?.count ?? 0
+      return entries
+    }
     func take(wanted: Bool) throws -> [ManifestEntry]? {
       let entries = try base.take(wanted: wanted)
       taken += entries?.count ?? 0
@@ -89,8 +95,8 @@ import Verification
     var right = Areas(areas: failover)
     try ManifestDiff(sink: direct).run(primary: &left, failover: &right)
     let sources = (
-      CountingSegments(LocalSegments(Areas(areas: primary))),
-      CountingSegments(LocalSegments(Areas(areas: failover)))
+      CountingSegments(LocalSegments(Areas(areas: primary), grouped: true)),
+      CountingSegments(LocalSegments(Areas(areas: failover), grouped: true))
     )
     let pairing = SegmentPairing(primary: sources.0, failover: sources.1)
     let (p, f) = pairing.sources()

@@ -21,6 +21,10 @@ runFuzzer { bytes in
   withInputFile(bytes) { fd in
     let channel = ByteChannel(input: fd, output: -1)
     var frames = 0
+    // One decoder of each kind per input, as a session keeps them: paths are prefixes shared
+    // with the previous frame of the same kind.
+    var summaries = SummaryDecoder()
+    var groups = GroupDecoder()
     while frames < 256, let frame = try? channel.receive() {
       frames += 1
       switch frame.kind {
@@ -29,9 +33,8 @@ runFuzzer { bytes in
       case .opened: _ = try? InstanceDescription(frame)
       case .error: _ = try? ErrorMessage(frame)
       case .end: _ = try? EndMessage(frame)
-      case .summary:
-        var decoder = SummaryDecoder()
-        _ = try? decoder.decode(frame)
+      case .summary: _ = try? summaries.decode(frame)
+      case .group: _ = try? groups.decode(frame)
       case .mailboxFiles:
         _ = try? MailboxFilesCodec.read(frame, offer: offer) {
           guard let next = try channel.receive() else { throw CancellationError() }
