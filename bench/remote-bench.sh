@@ -3,6 +3,7 @@
 # tests), on a consistent pair of synthetic spools. Measures, in the same run:
 #   bytes on the wire:  verify --stats (protocol bytes both ways) vs rsync --stats (bytes sent + received)
 #   wall time:          verify --level meta vs rsync -a -n --delete
+#   peak RSS:           of each command (GNU time's %M, last round), and of the agent it started
 #                       verify --level full --hash-jobs N (each N given) vs rsync -a -n -c --delete
 #
 #   bench/remote-bench.sh [USERS] [MESSAGES_PER_USER] [HASH_JOBS...]
@@ -29,6 +30,12 @@ if [ "${PIN:-0}" = 1 ]; then
   remote_cpu=(taskset -c 1)
 fi
 start_sshd "${remote_cpu[@]}"
+# The agent's peak RSS, written where the run loop reads it (as in bench/one-sided-bench.sh).
+cat >"$work/agent" <<WRAP
+#!/bin/sh
+exec /usr/bin/time -o "$work/agent.rss" -f %M "$bin" "\$@"
+WRAP
+chmod +x "$work/agent"
 
 make_pair "$work"
 files=$(find "$work/p" -type f | wc -l)
@@ -37,7 +44,7 @@ if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then cache="dropped bef
 pinned=""
 [ "${PIN:-0}" = 1 ] && pinned=", local side on CPU 0, sshd and the agent on CPU 1"
 echo "pair: $files files per side, $bytes bytes per side ($(nproc) cores, ${BENCH_DIR:-/var/tmp}, page cache $cache, $repeat rounds), failover over ssh on 127.0.0.1$pinned"
-remote=(--failover "127.0.0.1:$work/f" --ssh "$ssh_cmd" --remote-command "$bin" --no-progress --stats)
+remote=(--failover "127.0.0.1:$work/f" --ssh "$ssh_cmd" --remote-command "$work/agent" --no-progress --stats)
 
 add "rsync -a -n --delete --stats (over ssh)" rsync -a -n --delete --stats -e "$ssh_cmd" "$work/p/" "127.0.0.1:$work/f/"
 add "verify --level meta (over ssh)" "$bin" verify --level meta --primary "$work/p" "${remote[@]}"
@@ -52,8 +59,10 @@ for round in $(seq "$repeat"); do
   for i in "${!commands[@]}"; do
     prepare_run "$i"
     start=$(date +%s.%N)
-    "${local_cpu[@]}" "${argv[@]}" >"$work/out.$i" 2>"$work/err.$i" || [ $? -le 1 ]
+    rm -f "$work/agent.rss"
+    "${local_cpu[@]}" /usr/bin/time -o "$work/rss.$i" -f %M "${argv[@]}" >"$work/out.$i" 2>"$work/err.$i" || [ $? -le 1 ]
     end=$(date +%s.%N)
+    [ -f "$work/agent.rss" ] && mv "$work/agent.rss" "$work/agent-rss.$i"
     runs[i]="${runs[i]:-}$(printf '%.2f' "$(echo "$end - $start" | bc)") "
   done
 done
@@ -61,10 +70,14 @@ done
 rsync_bytes() { awk '/^Total bytes sent/ {gsub(",", "", $4); s=$4} /^Total bytes received/ {gsub(",", "", $4); r=$4} END {print s + r}' "$work/out.$1"; }
 verify_bytes() { awk '/bytes sent/ {s=$4; r=$7} END {print s + r}' "$work/err.$1"; }
 declare -A medians
-printf '%-50s %9s   %s\n' "command" "median" "runs (s)"
+# Peak RSS of the last round, in MiB: the command, and the agent it started (if any).
+peak() { awk '{v = $1} END {printf "%d", v / 1024}' "$1"; }
+printf '%-50s %9s   %-14s %s\n' "command" "median" "peak RSS MiB" "runs (s)"
 for i in "${!commands[@]}"; do
   medians[${labels[i]}]=$(median "${runs[i]}")
-  printf '%-50s %7s s   %s\n' "${labels[i]}" "${medians[${labels[i]}]}" "${runs[i]}"
+  rss="$(peak "$work/rss.$i")"
+  [ -f "$work/agent-rss.$i" ] && rss="$rss (agent $(peak "$work/agent-rss.$i"))"
+  printf '%-50s %7s s   %-14s %s\n' "${labels[i]}" "${medians[${labels[i]}]}" "$rss" "${runs[i]}"
   grep -h "cyrus-failover verify:" "$work/out.$i" || true
 done
 echo "bytes on the wire: rsync -n $(rsync_bytes 0), rsync -n -c $(rsync_bytes 2)," \
