@@ -10,6 +10,8 @@ Scenarios:
   empty-chunks     announces a 16-byte mailboxes.db, then sends empty fileChunk frames forever
   group-lies       announces a group of two segments, and when it is opened sends members
                    that do not match its digest
+  group-overfull   a group of two entries whose first member, once opened, claims three
+  wrong-end        a walk of one directory whose `end` claims five segments
   flood-summaries  sends groups of segments without end and never a member or a detail
   long-paths       one segment of 4096 entries sharing a 60 KiB path prefix (small on the
                    wire, 240 MiB of paths decoded)
@@ -225,6 +227,29 @@ def group_lies():
         read_frame()
 
 
+def group_overfull():
+    """A group of two segments and two entries whose first member, once opened, claims three."""
+    handshake()
+    send(mailbox_files())
+    first = hashlib.sha256(b"a").digest()
+    send(Summaries(GROUP).frame(b"f0000000", 2, hashlib.sha256(b"g").digest(), segments=2))
+    kind, payload = read_frame()
+    if kind == ANSWER and payload == b"\x02":
+        send(Summaries().frame(b"f0000000", 3, first))
+    while True:
+        read_frame()
+
+
+def wrong_end():
+    """A well-formed walk of one directory whose `end` claims five segments."""
+    handshake()
+    send(mailbox_files())
+    segment(Segments(), entry(b"", 2, True, 0), b"", 1)
+    send(frame(END, varint(5) + varint(1)))
+    while True:
+        read_frame()
+
+
 def empty_chunks():
     handshake()
     send(mailbox_files(database_size=16))
@@ -279,6 +304,10 @@ def main():
     scenario = sys.argv[1]
     if scenario == "one-sided":
         one_sided(int(sys.argv[2]))
+    elif scenario == "group-overfull":
+        group_overfull()
+    elif scenario == "wrong-end":
+        wrong_end()
     elif scenario == "group-lies":
         group_lies()
     elif scenario == "empty-chunks":

@@ -87,8 +87,17 @@ public struct Agent {
       throw error
     }
     try channel.send(InstanceDescription(instance).frame)
-    try MailboxFilesCodec.forEachFrame(MailboxFiles.collect(instance), offered: request.offered) {
-      try channel.send($0)
+    do {
+      try MailboxFilesCodec.forEachFrame(MailboxFiles.collect(instance), offered: request.offered) {
+        try channel.send($0)
+      }
+    } catch let error as ChannelError {
+      throw error
+    } catch {
+      // A temporary copy that cannot be read back: the local side is told why.
+      try? channel.send(ErrorMessage("\(error)").frame)
+      try? channel.flush()
+      throw error
     }
     try channel.flush()
     try stream(instance, request: request, cache: cache, channel: channel)
@@ -136,13 +145,18 @@ public struct Agent {
     while true {
       // Answers are read as they come, and waited for while the window (the groups sent, and
       // the one being gathered) is full; with nothing pending there is nothing to wait for.
+      var answered = false
       while channel.hasInput()
         || (pending.count > 0
           && (pending.segments + grouper.segments >= RemoteLimits.pendingSegments
             || pending.bytes + grouper.bytes >= RemoteLimits.pendingBytes))
       {
         try answer(&pending, summaries: &summaries, channel: channel)
+        answered = true
       }
+      // What the answers asked for goes out now: the local side waits for it, and the next
+      // segment may take long to walk (a large file to hash).
+      if answered { try channel.flush() }
       guard let segment = try segmenter.next() else { break }
       if request.everything {
         try channel.send(summaries.frame(segment.summary))

@@ -31,6 +31,9 @@ public final class AgentConnection: SegmentSource {
   private var waiting = WaitingSummaries()
   /// The group opened last, while members of it are still to be returned.
   private var opened: OpenedGroup?
+  /// Segments and entries the groups (or, sending everything, the summaries) announced, which
+  /// the `end` must repeat.
+  private var announced = (segments: 0, entries: 0)
   private var current: SegmentItem?
   /// The declared area names, each summary's area is one of (and shares storage with).
   private var areaNames: [String: String] = [:]
@@ -185,6 +188,15 @@ public final class AgentConnection: SegmentSource {
       }
       current = .segment(summary)
     case .end(let end):
+      // The end is the last thing the agent sends, and its totals are what it announced.
+      guard waiting.isEmpty && opened == nil,
+        end.segments == announced.segments && end.entries == announced.entries
+      else {
+        throw RemoteProtocolError(
+          .corrupt,
+          detail: "the walk ended with \(end.segments) segments and \(end.entries) entries; "
+            + "\(announced.segments) and \(announced.entries) were announced")
+      }
       totals = (end.segments, end.entries)
       // The last answers must reach the agent, which waits for them before it exits.
       do { try channel.flush() } catch is ChannelError { throw explainEnd(.walking) }
@@ -231,6 +243,13 @@ public final class AgentConnection: SegmentSource {
     }
     group.digest.add(member)
     group.received += 1
+    // Every member still to come has at least one entry: more than the group announced is
+    // refused now, before details of members past it are taken.
+    guard group.digest.entries + (group.summary.segments - group.received) <= group.summary.entries
+    else {
+      throw RemoteProtocolError(
+        .corrupt, offset: offset, detail: "an opened group's segments hold more entries than it")
+    }
     group.members.append(member)
     if group.received == group.summary.segments {
       guard group.digest.entries == group.summary.entries,
@@ -250,10 +269,16 @@ public final class AgentConnection: SegmentSource {
     case .group:
       var group = try groups.decode(frame)
       group.area = try declared(group.area, offset: frame.offset)
+      announced.segments += group.segments
+      announced.entries += group.entries
       return .group(group)
     case .summary:
       var summary = try summaries.decode(frame)
       summary.area = try declared(summary.area, offset: frame.offset)
+      if everything {
+        announced.segments += 1
+        announced.entries += summary.count
+      }
       return .summary(summary)
     case .end:
       return .end(try EndMessage(frame))

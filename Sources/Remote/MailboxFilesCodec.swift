@@ -26,7 +26,9 @@ public enum MailboxFilesCodec {
     var sent: [MailboxFiles.Content] = []
     func describe(_ path: String, _ content: MailboxFiles.Content, _ offer: FileDigest?) throws {
       out.string(path)
-      if let offer, let own = try FileDigest(of: content), own == offer {
+      if let offer, content.size == offer.size, let own = try FileDigest(of: content),
+        own == offer
+      {
         out.byte(3)
         own.write(to: &out)
         return

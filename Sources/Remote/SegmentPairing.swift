@@ -15,7 +15,8 @@ import CyrusStore
 /// the other side's next segment is taken on its own, as if its key had come first (its
 /// entries cross the wire even if the same segment comes later on this side; that segment is
 /// then taken too, and the diff compares the two entry by entry). The findings stay the same;
-/// a side's queue holds at most ``queueLimit`` plus one segment, whatever either side sends.
+/// a side's queue holds at most ``queueLimit`` plus one segment's worth of entries (a segment,
+/// or a matched group, which ``GroupCutter`` keeps within 4096 entries), whatever either side sends.
 public final class SegmentPairing {
   /// Entries a side's queue may hold before the other side's next segment is taken alone.
   public static let queueLimit = RemoteLimits.segmentEntries

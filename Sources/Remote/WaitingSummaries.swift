@@ -34,6 +34,9 @@ struct WaitingSummaries {
   /// Queues `item`, which came at stream offset `offset`.
   /// - Throws: ``RemoteProtocolError`` when the agent sent more ahead than its window allows.
   mutating func append(_ item: Item, offset: Int) throws(RemoteProtocolError) {
+    if head < items.count, case .end = items[items.count - 1] {
+      throw RemoteProtocolError(.unexpected, offset: offset, detail: "a summary after the end")
+    }
     guard count < RemoteLimits.waitingSummaries else {
       throw RemoteProtocolError(
         .tooLarge, offset: offset,

@@ -44,6 +44,24 @@ import Testing
     #expect(result.stderr.contains("an opened group's segments do not match its digest"))
   }
 
+  /// An opened group's member that claims more entries than the group: refused at once, before
+  /// any detail of it is taken.
+  @Test func aMemberOverItsGroupsEntriesEndsInExitTwo() throws {
+    let (result, _) = try HostilePeer().verify("group-overfull")
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("an opened group's segments hold more entries than it"))
+  }
+
+  /// An `end` whose totals are not what the groups announced.
+  @Test func anEndThatDisagreesWithTheGroupsEndsInExitTwo() throws {
+    let (result, _) = try HostilePeer().verify("wrong-end")
+    #expect(result.status == 2)
+    #expect(!result.stdout.contains("CONSISTENT"))
+    #expect(
+      result.stderr.contains("the walk ended with 5 segments and 1 entries; 1 and 1 were announced"),
+      "\(result.stderr)")
+  }
+
   /// Groups of segments without end and never a member or a detail: refused once past the
   /// agent's window, never kept.
   @Test func floodOfSummariesEndsInExitTwo() throws {
