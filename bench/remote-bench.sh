@@ -11,6 +11,9 @@
 #
 # Environment: BENCH_DIR, BUILD_PATH, REPEAT as for bench/verify-bench.sh (rounds of every
 # command in turn, medians shown; the page cache dropped before every run where allowed).
+#   CHANGED=N  the failover differs: bench/mutate-spool.py adds N message files to it and
+#          removes N (a day of mail not yet synced), so the bytes show what differences cost
+#          (verify then ends with exit 1).
 #   PIN=1  two one-core "hosts" on one machine: the local side (verify, rsync's client) runs on
 #          CPU 0, sshd and so the agent and rsync's remote half on CPU 1 (taskset). The disk
 #          stays shared.
@@ -38,12 +41,17 @@ WRAP
 chmod +x "$work/agent"
 
 make_pair "$work"
+if [ "${CHANGED:-0}" -gt 0 ]; then
+  python3 bench/mutate-spool.py "$work/f" "$CHANGED" "$CHANGED"
+fi
 files=$(find "$work/p" -type f | wc -l)
 bytes=$(du -sb "$work/p" | cut -f1)
 if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then cache="dropped before every run"; else cache="warm"; fi
 pinned=""
 [ "${PIN:-0}" = 1 ] && pinned=", local side on CPU 0, sshd and the agent on CPU 1"
-echo "pair: $files files per side, $bytes bytes per side ($(nproc) cores, ${BENCH_DIR:-/var/tmp}, page cache $cache, $repeat rounds), failover over ssh on 127.0.0.1$pinned"
+changed=""
+[ "${CHANGED:-0}" -gt 0 ] && changed=", failover changed by $CHANGED added and $CHANGED removed messages"
+echo "pair: $files files per side, $bytes bytes per side ($(nproc) cores, ${BENCH_DIR:-/var/tmp}, page cache $cache, $repeat rounds), failover over ssh on 127.0.0.1$pinned$changed"
 remote=(--failover "127.0.0.1:$work/f" --ssh "$ssh_cmd" --remote-command "$work/agent" --no-progress --stats)
 
 add "rsync -a -n --delete --stats (over ssh)" rsync -a -n --delete --stats -e "$ssh_cmd" "$work/p/" "127.0.0.1:$work/f/"
