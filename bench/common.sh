@@ -9,6 +9,8 @@
 #   median "1.2 0.9 1.1"                  the median of the runs
 #   percent A B                           100 * A / B, rounded
 #   start_sshd [PREFIX...]                a throwaway sshd on 127.0.0.1 (sshd_pid, port, ssh_cmd)
+#   agent_wrapper                         $work/agent: the agent under GNU time, its peak RSS
+#                                         (KiB) in $work/agent.rss after each run
 
 bench_setup() {
   local name=$1 default_users=$2
@@ -77,4 +79,14 @@ CONF
   sshd_pid=$!
   sleep 1
   ssh_cmd="ssh -F /dev/null -p $port -i $work/ssh/user_key -o IdentitiesOnly=yes -o UserKnownHostsFile=$work/ssh/known_hosts"
+}
+
+# agent_wrapper: writes $work/agent, to give as --remote-command: runs $bin under GNU time, so
+# that the agent's peak RSS (KiB) is in $work/agent.rss once the run is over.
+agent_wrapper() {
+  cat >"$work/agent" <<WRAP
+#!/bin/sh
+exec /usr/bin/time -o "$work/agent.rss" -f %M "$bin" "\$@"
+WRAP
+  chmod +x "$work/agent"
 }

@@ -25,11 +25,7 @@ cleanup() { [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; rm -rf "$work"; 
 trap cleanup EXIT
 
 start_sshd
-cat >"$work/agent" <<WRAP
-#!/bin/sh
-exec /usr/bin/time -o "$work/agent.rss" -f %M "$bin" "\$@"
-WRAP
-chmod +x "$work/agent"
+agent_wrapper
 make_pair "$work"
 config=var/lib/cyrus
 echo "making two files of $mib MiB of random bytes" >&2

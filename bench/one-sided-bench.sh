@@ -25,11 +25,7 @@ trap cleanup EXIT
 
 start_sshd
 # The agent's peak RSS, written where this script reads it after each run.
-cat >"$work/agent" <<WRAP
-#!/bin/sh
-exec /usr/bin/time -o "$work/agent.rss" -f %M "$bin" "\$@"
-WRAP
-chmod +x "$work/agent"
+agent_wrapper
 
 make_pair "$work"
 # The one-sided subtree, made once and moved between the sides: "stale" sorts before "uuid",

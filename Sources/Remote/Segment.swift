@@ -103,22 +103,13 @@ public struct Segmenter<Source: ManifestSource> {
   }
 }
 
-/// Writes ``SegmentSummary`` frames, each path as a prefix shared with the previous summary's.
+/// Writes ``SegmentSummary`` frames, each key in the summaries' ``SegmentKeyStream``.
 struct SummaryEncoder {
-  private var area: String?
-  private var path = PrefixedPath()
+  private var keys = SegmentKeyStream()
 
   mutating func frame(_ summary: SegmentSummary) -> Frame {
     var out = ByteWriter()
-    if summary.area != area {
-      out.byte(1)
-      out.string(summary.area)
-      area = summary.area
-      path.reset()
-    } else {
-      out.byte(0)
-    }
-    path.write(summary.path, to: &out)
+    keys.write(area: summary.area, path: summary.path, to: &out)
     out.varint(summary.count)
     out.raw(summary.digest)
     return Frame(.summary, out.bytes)
@@ -127,21 +118,15 @@ struct SummaryEncoder {
 
 /// Reads what ``SummaryEncoder`` wrote.
 struct SummaryDecoder {
-  private var area: String?
-  private var path = PrefixedPath()
+  private var keys = SegmentKeyStream()
 
   mutating func decode(_ frame: Frame) throws(RemoteProtocolError) -> SegmentSummary {
     var input = frame.reader
-    if try input.readByte() == 1 {
-      area = try input.readString("area name")
-      path.reset()
-    }
-    guard let area else { throw input.error(.corrupt, "the first summary names no area") }
-    let summaryPath = try path.read(from: &input)
+    let key = try keys.read(from: &input, "summary")
     let count = try input.readCount(limit: RemoteLimits.segmentEntries, "segment entry count")
     guard count > 0 else { throw input.error(.corrupt, "an empty segment") }
     let digest = try input.readBytes(RemoteLimits.digestBytes)
     guard input.isAtEnd else { throw input.error(.corrupt, "bytes after a summary") }
-    return SegmentSummary(area: area, path: summaryPath, count: count, digest: digest)
+    return SegmentSummary(area: key.area, path: key.path, count: count, digest: digest)
   }
 }

@@ -134,23 +134,14 @@ struct SegmentGrouper {
   }
 }
 
-/// Writes `group` frames, each key as a prefix shared with the previous group's (a stream of its
-/// own, apart from the segment summaries').
+/// Writes `group` frames, each key in the groups' own ``SegmentKeyStream`` (apart from the
+/// segment summaries').
 struct GroupEncoder {
-  private var area: String?
-  private var path = PrefixedPath()
+  private var keys = SegmentKeyStream()
 
   mutating func frame(_ group: GroupSummary) -> Frame {
     var out = ByteWriter()
-    if group.area != area {
-      out.byte(1)
-      out.string(group.area)
-      area = group.area
-      path.reset()
-    } else {
-      out.byte(0)
-    }
-    path.write(group.path, to: &out)
+    keys.write(area: group.area, path: group.path, to: &out)
     out.varint(group.segments)
     out.varint(group.entries)
     out.raw(group.digest)
@@ -160,17 +151,11 @@ struct GroupEncoder {
 
 /// Reads what ``GroupEncoder`` wrote; counts past the limits of ``GroupCutter`` are refused.
 struct GroupDecoder {
-  private var area: String?
-  private var path = PrefixedPath()
+  private var keys = SegmentKeyStream()
 
   mutating func decode(_ frame: Frame) throws(RemoteProtocolError) -> GroupSummary {
     var input = frame.reader
-    if try input.readByte() == 1 {
-      area = try input.readString("area name")
-      path.reset()
-    }
-    guard let area else { throw input.error(.corrupt, "the first group names no area") }
-    let groupPath = try path.read(from: &input)
+    let key = try keys.read(from: &input, "group")
     let segments = try input.readCount(limit: GroupCutter.maxSegments, "group segment count")
     let entries = try input.readCount(limit: RemoteLimits.segmentEntries, "group entry count")
     guard segments > 0 && entries >= segments else {
@@ -179,6 +164,6 @@ struct GroupDecoder {
     let digest = try input.readBytes(RemoteLimits.digestBytes)
     guard input.isAtEnd else { throw input.error(.corrupt, "bytes after a group") }
     return GroupSummary(
-      area: area, path: groupPath, segments: segments, entries: entries, digest: digest)
+      area: key.area, path: key.path, segments: segments, entries: entries, digest: digest)
   }
 }

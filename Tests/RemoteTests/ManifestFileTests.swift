@@ -106,16 +106,19 @@ typealias ArraySource = ArrayManifestSource
 /// Segment pairing gives the diff exactly what a full transfer would have, and fetches only the
 /// segments that differ.
 @Suite struct SegmentPairingTests {
-  func compare(_ left: [ManifestEntry], _ right: [ManifestEntry]) throws -> (
-    direct: [String], paired: [String], pairing: SegmentPairing
-  ) {
+  /// The findings of comparing `left` and `right` directly and through a pairing of their
+  /// segments (in groups when `grouped`, as against an agent).
+  func compare(_ left: [ManifestEntry], _ right: [ManifestEntry], grouped: Bool = false) throws
+    -> (direct: [String], paired: [String], pairing: SegmentPairing)
+  {
     let direct = Findings()
     var a = ArraySource(left)
     var b = ArraySource(right)
     try ManifestDiff(sink: direct).run(primary: &a, failover: &b)
     let paired = Findings()
     let pairing = SegmentPairing(
-      primary: LocalSegments(ArraySource(left)), failover: LocalSegments(ArraySource(right)))
+      primary: LocalSegments(ArraySource(left), grouped: grouped),
+      failover: LocalSegments(ArraySource(right), grouped: grouped))
     var (p, f) = pairing.sources()
     try ManifestDiff(sink: paired).run(primary: &p, failover: &f)
     return (direct.lines, paired.lines, pairing)

@@ -45,17 +45,7 @@ import Verification
   func compare(_ left: [ManifestEntry], _ right: [ManifestEntry]) throws -> (
     direct: [String], paired: [String], pairing: SegmentPairing
   ) {
-    let direct = Findings()
-    var a = ArraySource(left)
-    var b = ArraySource(right)
-    try ManifestDiff(sink: direct).run(primary: &a, failover: &b)
-    let paired = Findings()
-    let pairing = SegmentPairing(
-      primary: LocalSegments(ArraySource(left), grouped: true),
-      failover: LocalSegments(ArraySource(right), grouped: true))
-    var (p, f) = pairing.sources()
-    try ManifestDiff(sink: paired).run(primary: &p, failover: &f)
-    return (direct.lines, paired.lines, pairing)
+    try SegmentPairingTests().compare(left, right, grouped: true)
   }
 
   @Test func groupsAreBoundedAndCoverEverySegment() throws {
