@@ -34,11 +34,7 @@ if [ "${PIN:-0}" = 1 ]; then
 fi
 start_sshd "${remote_cpu[@]}"
 # The agent's peak RSS, written where the run loop reads it (as in bench/one-sided-bench.sh).
-cat >"$work/agent" <<WRAP
-#!/bin/sh
-exec /usr/bin/time -o "$work/agent.rss" -f %M "$bin" "\$@"
-WRAP
-chmod +x "$work/agent"
+agent_wrapper
 
 make_pair "$work"
 if [ "${CHANGED:-0}" -gt 0 ]; then
