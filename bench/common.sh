@@ -6,6 +6,7 @@
 #   add LABEL COMMAND...                  one row of the table (labels[], commands[])
 #   make_pair DIR                         DIR/p from bench/make-spool.py, DIR/f copied by rsync -aH
 #   prepare_run I                         argv = command I; the page cache dropped where allowed
+#                                         (never with WARM=1)
 #   median "1.2 0.9 1.1"                  the median of the runs
 #   percent A B                           100 * A / B, rounded
 #   start_sshd [PREFIX...]                a throwaway sshd on 127.0.0.1 (sshd_pid, port, ssh_cmd)
@@ -45,6 +46,7 @@ make_pair() {
 
 prepare_run() {
   IFS=$'\x1f' read -r -a argv <<<"${commands[$1]}"
+  [ "${WARM:-0}" = 1 ] && return
   sync
   echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
 }

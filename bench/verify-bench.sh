@@ -13,8 +13,10 @@
 #   REPEAT      rounds (default 3). Each round runs every command once, in the table's order, so
 #               that load from other processes falls on all of them alike; the median is shown,
 #               then every run.
-# The page cache is dropped before every run where the system allows it (root outside a
-# container); otherwise it is warm and the figures compare CPU and system calls, not the disk.
+#   WARM=1      the page cache is never dropped, and every command runs once untimed before
+#               the rounds: warm figures (CPU and system calls, not the disk).
+# Otherwise the page cache is dropped before every run where the system allows it (root outside
+# a container); where it cannot be, it is warm.
 # Results go to standard output as a table; the work directory is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,13 @@ python3 bench/make-spool.py "$work/sp" "$small_users" "$per_user"
 rsync -aH "$work/sp/" "$work/sf/"
 files=$(find "$work/p" -type f | wc -l)
 bytes=$(du -sb "$work/p" | cut -f1)
-if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then cache="dropped before every run"; else cache="warm"; fi
+if [ "${WARM:-0}" = 1 ]; then
+  cache="warm (WARM=1: never dropped, each command run once untimed first)"
+elif sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then
+  cache="dropped before every run"
+else
+  cache="warm"
+fi
 echo "pair: $files files per side, $bytes bytes per side ($(nproc) cores, ${BENCH_DIR:-/var/tmp}, page cache $cache, $repeat rounds)"
 
 sides=(--no-progress --primary "$work/p" --failover "$work/f")
@@ -47,6 +55,13 @@ add "verify --level full, $((small_users * per_user)) messages" "$bin" verify --
 add "verify --level full, $((users * per_user)) messages" "$bin" verify --no-progress --primary "$work/p" --failover "$work/f"
 
 declare -a runs peaks
+if [ "${WARM:-0}" = 1 ]; then
+  echo "warm-up: every command once, untimed" >&2
+  for i in "${!commands[@]}"; do
+    prepare_run "$i"
+    "${argv[@]}" >/dev/null 2>&1 || true
+  done
+fi
 for round in $(seq "$repeat"); do
   echo "round $round of $repeat" >&2
   for i in "${!commands[@]}"; do
