@@ -71,7 +71,8 @@ public final class SegmentPairing {
       } else if queues[other].count < Self.queueLimit {
         try takeAlone(other)
       } else {
-        segmentsTakenAlone += 1
+        // A group there is opened first; the count is of segments taken out of turn.
+        if case .segment = head { segmentsTakenAlone += 1 }
         try takeAlone(index)
       }
     }
