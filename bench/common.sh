@@ -9,6 +9,7 @@
 #                                         (never with WARM=1)
 #   median "1.2 0.9 1.1"                  the median of the runs
 #   percent A B                           100 * A / B, rounded
+#   cleanup_on_exit                       at exit: the sshd of start_sshd stopped, $work removed
 #   start_sshd [PREFIX...]                a throwaway sshd on 127.0.0.1 (sshd_pid, port, ssh_cmd)
 #   agent_wrapper                         $work/agent: the agent under GNU time, its peak RSS
 #                                         (KiB) in $work/agent.rss after each run
@@ -54,6 +55,17 @@ prepare_run() {
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 percent() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100 * a / b}'; }
+
+# cleanup_on_exit: stops the sshd start_sshd started (if it did) and removes $work when the
+# script exits, however it exits.
+cleanup_on_exit() {
+  sshd_pid=
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null
+  rm -rf "$work"
+}
 
 # start_sshd [PREFIX...]: a throwaway sshd on a free loopback port of 127.0.0.1, keys only, its
 # files in $work/ssh; PREFIX (e.g. taskset -c 1) runs in front of it. Sets sshd_pid (the

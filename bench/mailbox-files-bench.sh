@@ -20,9 +20,7 @@ cd "$(dirname "$0")/.."
 source bench/common.sh
 mib=${1:-1024}
 bench_setup mailbox-files-bench 20 20 50
-sshd_pid=
-cleanup() { [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+cleanup_on_exit
 
 start_sshd
 agent_wrapper

@@ -19,9 +19,7 @@ cd "$(dirname "$0")/.."
 source bench/common.sh
 files=${1:-1000000}
 bench_setup one-sided-bench 20 "${2:-20}" "${3:-50}"
-sshd_pid=
-cleanup() { [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+cleanup_on_exit
 
 start_sshd
 # The agent's peak RSS, written where this script reads it after each run.

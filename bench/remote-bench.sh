@@ -22,9 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 bench_setup remote-bench 400 "$@"
-sshd_pid=
-cleanup() { [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+cleanup_on_exit
 
 local_cpu=()
 remote_cpu=()
