@@ -40,14 +40,6 @@ public struct SegmentSummary: Sendable, Equatable {
     self.count = count
     self.digest = digest
   }
-
-  /// Canonical order of two segment keys (area, then path).
-  static func compareKeys(_ lhs: SegmentSummary, _ rhs: SegmentSummary) -> Int {
-    if lhs.area != rhs.area {
-      return lhs.area.utf8.lexicographicallyPrecedes(rhs.area.utf8) ? -1 : 1
-    }
-    return EntryPath.compare(lhs.path.bytes, rhs.path.bytes)
-  }
 }
 
 /// Cuts a ``ManifestSource`` into ``Segment``s.
