@@ -46,6 +46,36 @@ final class ContentHasher {
   )
     -> Result<[UInt8], EntryProblem>
   {
+    let fd: Int32
+    switch openExamined(name: name, in: directory, expected: expected) {
+    case .success(let opened): fd = opened
+    case .failure(let problem): return .failure(problem)
+    }
+    defer { close(fd) }
+    var hasher = start
+    var total: Int64 = 0
+    while total < Int64(expected.st_size) {
+      let want = Int(min(Int64(buffer.count), Int64(expected.st_size) - total))
+      guard let count = Self.fill(&buffer, want, from: fd) else {
+        return .failure(.unreadable(SystemFiles.errorText()))
+      }
+      total += Int64(count)
+      buffer.withUnsafeBytes {
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+      }
+      if count < want { break }
+    }
+    if let problem = Self.changed(fd, read: total, expected: expected) {
+      return .failure(problem)
+    }
+    return .success(Array(hasher.finalize()))
+  }
+
+  /// Opens the file `name` in the directory `fd` to read it, checked to be the regular file
+  /// that was examined (`expected`) and to have no holes it does not admit to.
+  func openExamined(name: [UInt8], in directory: Int32, expected: stat) -> Result<
+    Int32, EntryProblem
+  > {
     beforeOpening?(name)
     // Opened without blocking and checked before reading: the file examined may have been
     // swapped for a FIFO (whose open would wait for a writer forever) or anything else.
@@ -53,7 +83,7 @@ final class ContentHasher {
     do {
       opened = try FileOpening.regularFile(
         name, in: directory, path: String(decoding: name, as: UTF8.self),
-        extraFlags: FileOpening.noAccessTime)
+        extraFlags: FileOpening.noAccessTime, keepNonBlocking: true)
     } catch {
       switch error.kind {
       case .notFound: return .failure(.vanished)
@@ -61,40 +91,51 @@ final class ContentHasher {
       default: return .failure(.unreadable(error.detail))
       }
     }
-    let fd = opened.fd
-    defer { close(fd) }
     let before = opened.info
     guard before.st_ino == expected.st_ino, before.st_dev == expected.st_dev,
       (expected.st_mode & S_IFMT) == S_IFREG
     else {
+      close(opened.fd)
       return .failure(.changedWhileReading)
     }
-    if let problem = SparseFiles.problem(fd: fd, size: Int(before.st_size)) {
+    if let problem = SparseFiles.problem(fd: opened.fd, size: Int(before.st_size)) {
+      close(opened.fd)
       return .failure(.unreadable(problem))
     }
-    var hasher = start
-    var total: Int64 = 0
-    while true {
-      let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if count < 0 {
+    return .success(opened.fd)
+  }
+
+  /// Reads `count` bytes into the start of `buffer`, fewer only where the file ends: the bytes
+  /// read, `nil` on a read error (errno set).
+  static func fill(_ buffer: inout [UInt8], _ count: Int, from fd: Int32) -> Int? {
+    var filled = 0
+    while filled < count {
+      let got = buffer.withUnsafeMutableBytes {
+        read(fd, $0.baseAddress.map { $0 + filled }, count - filled)
+      }
+      if got < 0 {
         if errno == EINTR { continue }
-        return .failure(.unreadable(SystemFiles.errorText()))
+        return nil
       }
-      if count == 0 { break }
-      total += Int64(count)
-      buffer.withUnsafeBytes {
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count]))
-      }
+      if got == 0 { break }
+      filled += got
     }
+    return filled
+  }
+
+  /// Why a file read as far as its examined size (`total` bytes) is not the file examined, if
+  /// it is not: it ended early, or its size or mtime changed meanwhile (a file that grew
+  /// after its last byte was read has another size).
+  static func changed(_ fd: Int32, read total: Int64, expected: stat) -> EntryProblem? {
     var after = stat()
-    guard fstat(fd, &after) == 0 else { return .failure(.unreadable(SystemFiles.errorText())) }
+    guard fstat(fd, &after) == 0 else { return .unreadable(SystemFiles.errorText()) }
     if total != Int64(expected.st_size) || after.st_size != expected.st_size
       || after.st_mtim.tv_sec != expected.st_mtim.tv_sec
       || after.st_mtim.tv_nsec != expected.st_mtim.tv_nsec
     {
-      return .failure(.changedWhileReading)
+      return .changedWhileReading
     }
-    return .success(Array(hasher.finalize()))
+    return nil
   }
 }
 

@@ -29,11 +29,15 @@ enum FileOpening {
   ///   - path: the file's path, for errors.
   ///   - followLinks: follow a final symlink (only for a file the operator named).
   ///   - extraFlags: more `open` flags (`O_NOATIME`); retried without them on `EPERM`.
+  ///   - keepNonBlocking: leave `O_NONBLOCK` set, which saves two `fcntl` calls a file where
+  ///     reading is all that follows (contents hashed or compared, a million files a walk):
+  ///     Linux ignores the flag for reads of regular files (open(2)), and a read that still
+  ///     says `EAGAIN` is an unreadable file, never a wait.
   /// - Throws: ``CyrusStoreError``: `wrongType` for a symlink or anything not a regular file,
   ///   else the errno's kind.
   static func regularFile(
     _ name: [UInt8], in directory: Int32 = AT_FDCWD, path: String, followLinks: Bool = false,
-    extraFlags: Int32 = 0
+    extraFlags: Int32 = 0, keepNonBlocking: Bool = false
   ) throws(CyrusStoreError) -> Opened {
     let flags =
       O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (followLinks ? 0 : O_NOFOLLOW)
@@ -60,8 +64,10 @@ enum FileOpening {
       throw CyrusStoreError(
         .wrongType, path: path, detail: "is a \(kind.rawValue), not a regular file; not read")
     }
-    let status = fcntl(fd, F_GETFL)
-    if status >= 0 { _ = fcntl(fd, F_SETFL, status & ~O_NONBLOCK) }
+    if !keepNonBlocking {
+      let status = fcntl(fd, F_GETFL)
+      if status >= 0 { _ = fcntl(fd, F_SETFL, status & ~O_NONBLOCK) }
+    }
     return Opened(fd: fd, info: info)
   }
 

@@ -73,6 +73,17 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
     return yield(step, step.finished(with: result))
   }
 
+  /// The next entry in canonical order without its content read, and the read still to do
+  /// (``SameHostPairing``, which reads both sides' files together). Only for a walk at `full`
+  /// without a window or a digest cache: the entry is otherwise finished, its digest or problem
+  /// is what the read will give.
+  func nextUnread() -> (entry: ManifestEntry, read: ContentRead?)? {
+    precondition(window == nil && cache == nil, "an unread walk has no window and no cache")
+    guard let step = nextStep() else { return nil }
+    let read = step.read
+    return (yield(step, step.finished(with: nil)), read)
+  }
+
   /// The next step of the walk, area after area.
   private func nextStep() -> WalkStep? {
     while let walker = pending.first {

@@ -10,7 +10,8 @@ import Verification
 /// ``run(sink:progress:)`` then walks both sides at once: a local walk on its own thread, the
 /// agent on its host. Where a side is remote only segment digests cross the wire except where
 /// they differ (``SegmentPairing``); two local sides, or a local side and a manifest, are
-/// merge-joined entry by entry. All end in the same ``ManifestDiff`` and mailbox-list stage, so
+/// merge-joined entry by entry, two local sides at `full` after reading them together
+/// (``SameHostPairing``: files compared byte for byte, not each hashed). All end in the same ``ManifestDiff`` and mailbox-list stage, so
 /// the findings are the same whichever way the sides were reached. Nothing is written to
 /// either side.
 public final class VerifySession {
@@ -26,6 +27,13 @@ public final class VerifySession {
   private var statisticsAtEnd: [(side: Side, statistics: TransportStatistics)] = []
   /// The walks of the local sides (for their digest caches' statistics and estimates).
   private var walkers: [(side: Side, walker: InstanceWalker)] = []
+  /// Both sides read together on this host (``SameHostPairing``), if they were.
+  private var pairing: SameHostPairing?
+
+  /// What reading both sides together did: files compared byte for byte, files hashed (after
+  /// ``run(sink:progress:classify:)``; `nil` unless both sides are on this host and were read
+  /// together, see ``VerifySettings/compareOnThisHost``).
+  public var sameHostStatistics: SameHostStatistics? { pairing?.statistics }
 
   /// Opens both sides.
   /// - Throws: ``CyrusStoreError`` for a local imapd.conf that cannot be read, ``RemoteError``
@@ -236,6 +244,19 @@ public final class VerifySession {
       }
       let pairing = SegmentPairing(
         primary: segments(primary, .primary), failover: segments(failover, .failover))
+      let (pairedLeft, pairedRight) = pairing.sources()
+      var left = MailboxDirectoryRecorder(pairedLeft)
+      var right = MailboxDirectoryRecorder(pairedRight)
+      try diff.run(primary: &left, failover: &right, progress: progress)
+      directories = (left.directories, right.directories)
+    } else if case .local(let primaryInstance, _) = primary,
+      case .local(let failoverInstance, _) = failover, settings.compareOnThisHost,
+      SameHostPairing.applies(to: options)
+    {
+      let pairing = SameHostPairing(
+        primary: primaryInstance, failover: failoverInstance, options: options)
+      self.pairing = pairing
+      defer { pairing.stop() }
       let (pairedLeft, pairedRight) = pairing.sources()
       var left = MailboxDirectoryRecorder(pairedLeft)
       var right = MailboxDirectoryRecorder(pairedRight)

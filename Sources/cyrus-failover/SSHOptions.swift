@@ -18,7 +18,11 @@ struct SSHOptions: ParsableArguments {
   var remoteCommand = "cyrus-failover"
 
   @Flag(
-    help: "Bytes sent and received over SSH, and segments matched or fetched, on standard error.")
+    help: ArgumentHelp(
+      "Bytes sent and received over SSH, and segments matched or fetched, on standard error.",
+      discussion:
+        "With both sides on this host at --level full: the files compared byte for byte and "
+        + "the files hashed. With --cache: what the digest cache did."))
   var stats = false
 
   @Flag(help: "Log every program started (ssh, the Berkeley DB reader) on standard error.")

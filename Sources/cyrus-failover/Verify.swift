@@ -112,6 +112,13 @@ extension CyrusFailover {
         for (side, statistics) in session.cacheStatistics {
           CacheOptions.printStatistics(side.rawValue, statistics)
         }
+        if let statistics = session.sameHostStatistics {
+          Console.err(
+            "cyrus-failover: both sides on this host: \(statistics.filesCompared) pairs of files "
+              + "compared byte for byte (\(statistics.filesDiffering) differed), "
+              + "\(statistics.bytesCompared) bytes found the same, \(statistics.filesHashed) files "
+              + "hashed, \(statistics.takenOutOfTurn) entries taken out of turn\n")
+        }
       }
       throw ExitCode(status)
     }

@@ -112,6 +112,32 @@ struct Scenario: Sendable, CustomStringConvertible {
     }
   }
 
+  /// Two local sides at `full` are read together (issue 14): the message whose bytes changed
+  /// is the one pair that differed, and its finding still carries both SHA-256 digests, as in
+  /// `sameFindingsAsLocalVerify` over SSH, where each side hashes its own.
+  @Test func localFullVerifyComparesBytesOnThisHost() throws {
+    let corpus = try Corpus()
+    try corpus.copyFailover()
+    let victim = try #require(try corpus.messageFiles(linked: false).last)
+    try BitRot.flipMiddleByte(of: corpus.failoverSpool + "/" + victim)
+    let arguments = ["--primary", corpus.primary, "--failover", corpus.failover, "--level", "full"]
+    let stats = try Tool.run(
+      [Tool.executable, "verify", "--no-progress", "--stats"] + arguments)
+    #expect(stats.status == 1)
+    #expect(stats.stderr.contains("pairs of files compared byte for byte (1 differed)"))
+    let report = try Tool.verify(arguments)
+    let mismatches = (report.json["findings"] as? [[String: Any]] ?? []).filter {
+      $0["code"] as? String == "file.content-mismatch"
+    }
+    #expect(mismatches.count == 1)
+    let values = mismatches.first.map { [$0["primary"], $0["failover"]] } ?? []
+    #expect(values.allSatisfy { ($0 as? String)?.hasPrefix("sha256:") == true })
+    let meta = try Tool.run(
+      [Tool.executable, "verify", "--no-progress", "--stats", "--level", "meta"]
+        + arguments.prefix(4))
+    #expect(!meta.stderr.contains("compared byte for byte"))
+  }
+
   @Test func savedManifestGivesTheSameFindings() throws {
     let server = try SSHServer()
     let corpus = try Corpus()

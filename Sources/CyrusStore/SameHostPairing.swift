@@ -1,0 +1,260 @@
+/// Both sides of a `--level full` verify on this host (a backup directory, CI fixtures), walked
+/// and read together: a file both sides have, of the same size, is compared byte for byte
+/// (``ContentComparer``) instead of being hashed twice, and gets no digest when the bytes are
+/// the same. Files that differ, that only one side has, or that cannot be compared are hashed
+/// on their own, so the diff sees exactly what two hashing walks would give it where it matters
+/// (two different digests for a content mismatch, each side's problem) and reports the same
+/// findings. A walk with a digest cache hashes every file (the cache records digests), so
+/// this is only for `full` without one (``applies(to:)``).
+///
+/// Each walk runs on its own thread (``UnreadWalk``), the reads on ``WalkOptions/hashJobs``
+/// threads, up to ``lookaheadEntries`` entries (``lookaheadBytes``
+/// bytes, ``directoryLimit`` runs of files of one directory per side) ahead of the diff. The
+/// entries come out as two streams in canonical order (``sources()``), for
+/// ``ManifestDiff``'s merge-join.
+///
+/// Memory: the diff asks for one side's next entry while it holds the other's, so a subtree
+/// only one side has would pile up on the other side while the pairing looks for the next
+/// entry of the side asked for. So a side's queue is not filled past ``queueLimit`` entries
+/// (or ``directoryLimit`` directories) for the sake of the other: the asking side's next entry
+/// is then taken alone, as if its path had come first, and hashed; if the other side has the
+/// same path further on, that file is hashed too, and the diff compares the two digests.
+public final class SameHostPairing: @unchecked Sendable {
+  /// Entries a side's queue may hold before the other side's next entry is taken alone.
+  public static let queueLimit = 4096
+  /// Entries taken ahead of the diff, so that the reading threads have work.
+  public static let lookaheadEntries = 1024
+  /// Bytes of file content (sizes) taken ahead of the diff; a larger file still goes alone.
+  public static let lookaheadBytes: UInt64 = 64 << 20
+  /// Runs of reads from one directory a side's queue may hold: each keeps its directory open.
+  public static let directoryLimit = 64
+
+  /// An entry waiting to be given out, and the read it waits for.
+  private struct Queued {
+    var entry: ManifestEntry
+    var job: PairedRead?
+    var bytes: UInt64
+    var startsRun: Bool
+  }
+
+  private let walks: [UnreadWalk]
+  private let workers: ReadWorkers<PairedRead, ContentComparer>
+  /// Each side's next entry, not yet queued.
+  private var heads: [(entry: ManifestEntry, read: ContentRead?)?] = [nil, nil]
+  private var ended = [false, false]
+  /// Each side's last entry from its walk, for the order check.
+  private var last: [ManifestEntry?] = [nil, nil]
+  private var queues: [[Queued]] = [[], []]
+  private var queueHeads = [0, 0]
+  private var queuedBytes: UInt64 = 0
+  private var runs = [0, 0]
+  private var lastDirectory: [DirectoryListing?] = [nil, nil]
+  /// What was compared and what was hashed so far.
+  public private(set) var statistics = SameHostStatistics()
+
+  /// Whether a walk with `options` may read both sides together: `full`, no digest cache.
+  public static func applies(to options: WalkOptions) -> Bool {
+    options.level == .full && options.cache == nil
+  }
+
+  /// Prepares both walks; nothing is read until an entry is asked for.
+  public init(primary: CyrusInstance, failover: CyrusInstance, options: WalkOptions) {
+    precondition(Self.applies(to: options), "same-host pairing is for full walks without a cache")
+    var walk = options
+    walk.hashJobs = 1
+    walks = [
+      UnreadWalk(InstanceWalker(instance: primary, options: walk)),
+      UnreadWalk(InstanceWalker(instance: failover, options: walk)),
+    ]
+    let bufferSize = options.readBufferSize
+    let hook = options.beforeHashing
+    workers = ReadWorkers(
+      count: options.hashJobs, name: "cyrus-failover compare",
+      makeContext: { ContentComparer(bufferSize: bufferSize, beforeOpening: hook) },
+      perform: { job, comparer in job.perform(comparer) })
+  }
+
+  deinit { stop() }
+
+  /// The primary's and the failover's entries; pass them to ``ManifestDiff``.
+  public func sources() -> (primary: SameHostSide, failover: SameHostSide) {
+    (SameHostSide(pairing: self, index: 0), SameHostSide(pairing: self, index: 1))
+  }
+
+  /// Stops the walks and the reading threads (reads not started are dropped).
+  public func stop() {
+    workers.stop()
+    walks.forEach { $0.cancel() }
+  }
+
+  /// The next entry of side `index`, read or compared; `nil` at its end.
+  /// - Throws: ``CyrusStoreError`` when a walk gives an entry out of canonical order.
+  fileprivate func next(_ index: Int) throws -> ManifestEntry? {
+    try lookAhead()
+    guard try fill(index) else { return nil }
+    let item = queues[index][queueHeads[index]]
+    queueHeads[index] += 1
+    if queueHeads[index] >= Self.lookaheadEntries && queueHeads[index] * 2 >= queues[index].count {
+      queues[index].removeFirst(queueHeads[index])
+      queueHeads[index] = 0
+    }
+    queuedBytes -= min(queuedBytes, item.bytes)
+    if item.startsRun { runs[index] -= 1 }
+    var entry = item.entry
+    guard let job = item.job else { return entry }
+    workers.wait(for: job)
+    count(job, side: index, size: entry.size)
+    switch job.result(forSide: index) {
+    case .success(let digest)?: entry.digest = digest
+    case .failure(let problem)?: entry.problem = problem
+    case nil: break
+    }
+    return entry
+  }
+
+  private func queued(_ index: Int) -> Int { queues[index].count - queueHeads[index] }
+
+  /// Takes entries ahead of the diff, in merged order, while the limits leave room.
+  private func lookAhead() throws {
+    while queued(0) + queued(1) < Self.lookaheadEntries, queuedBytes < Self.lookaheadBytes,
+      runs[0] < Self.directoryLimit, runs[1] < Self.directoryLimit
+    {
+      try load(0)
+      try load(1)
+      switch (heads[0], heads[1]) {
+      case (nil, nil): return
+      case (_?, nil): take(0)
+      case (nil, _?): take(1)
+      case (let primary?, let failover?):
+        let order = ManifestEntry.canonicalCompare(primary.entry, failover.entry)
+        if order == 0 { takeBoth() } else { take(order < 0 ? 0 : 1) }
+      }
+    }
+    workers.handOver()
+  }
+
+  /// Takes entries until side `index` has one queued; `false` at its end.
+  private func fill(_ index: Int) throws -> Bool {
+    let other = 1 - index
+    while queued(index) == 0 {
+      try load(index)
+      guard let mine = heads[index] else { return false }
+      try load(other)
+      guard let theirs = heads[other] else {
+        take(index)
+        continue
+      }
+      let order = ManifestEntry.canonicalCompare(mine.entry, theirs.entry)
+      if order == 0 {
+        takeBoth()
+      } else if order < 0 {
+        take(index)
+      } else if queued(other) < Self.queueLimit && runs[other] < Self.directoryLimit {
+        take(other)
+      } else {
+        statistics.takenOutOfTurn += 1
+        take(index)
+      }
+    }
+    return true
+  }
+
+  /// Loads side `index`'s next entry from its walk, if it has none loaded.
+  private func load(_ index: Int) throws {
+    guard heads[index] == nil, !ended[index] else { return }
+    guard let next = walks[index].next() else {
+      ended[index] = true
+      return
+    }
+    if let previous = last[index], ManifestEntry.canonicalCompare(previous, next.entry) >= 0 {
+      throw CyrusStoreError(
+        .system, path: "\(index == 0 ? "primary" : "failover") \(next.entry.location)",
+        detail: "the walk gave this entry after \(previous.location), out of canonical order")
+    }
+    last[index] = next.entry
+    heads[index] = next
+  }
+
+  /// Queues side `index`'s loaded entry alone, with its file's hash if it has a read.
+  private func take(_ index: Int) {
+    guard let head = heads[index] else { return }
+    heads[index] = nil
+    enqueue(head.entry, read: head.read, job: head.read.map { PairedRead(.hash($0)) }, on: index)
+  }
+
+  /// Queues both loaded entries (the same path): one comparison for two files of the same
+  /// size, else each side's own read.
+  private func takeBoth() {
+    guard let primary = heads[0], let failover = heads[1] else { return }
+    guard let left = primary.read, let right = failover.read, primary.entry.kind == .file,
+      failover.entry.kind == .file, primary.entry.size == failover.entry.size
+    else {
+      take(0)
+      take(1)
+      return
+    }
+    heads = [nil, nil]
+    let job = PairedRead(.compare(primary: left, failover: right))
+    enqueue(primary.entry, read: left, job: job, on: 0)
+    enqueue(failover.entry, read: right, job: job, on: 1, submitted: true)
+  }
+
+  /// Queues an entry on side `index`, its read's job submitted unless it was already (a
+  /// comparison is one job for both sides).
+  private func enqueue(
+    _ entry: ManifestEntry, read: ContentRead?, job: PairedRead?, on index: Int,
+    submitted: Bool = false
+  ) {
+    let startsRun = read != nil && read?.directory !== lastDirectory[index]
+    if let read { lastDirectory[index] = read.directory }
+    if startsRun { runs[index] += 1 }
+    let bytes = read == nil ? 0 : entry.size
+    queuedBytes = queuedBytes.addingSaturated(bytes)
+    queues[index].append(Queued(entry: entry, job: job, bytes: bytes, startsRun: startsRun))
+    statistics.peakQueuedEntries = max(statistics.peakQueuedEntries, queued(index))
+    if let job, !submitted { workers.submit(job) }
+  }
+
+  /// Counts a finished read as its side's entry is given out (a comparison once, on the
+  /// primary's side).
+  private func count(_ job: PairedRead, side: Int, size: UInt64) {
+    switch job.outcome {
+    case .same?:
+      if side == 0 {
+        statistics.filesCompared += 1
+        statistics.bytesCompared = statistics.bytesCompared.addingSaturated(size)
+      }
+    case .separate(_, _, let differed)?:
+      if side == 0 { statistics.filesCompared += 1 }
+      if differed && side == 0 { statistics.filesDiffering += 1 }
+      statistics.filesHashed += 1
+    case nil:
+      statistics.filesHashed += 1
+    }
+  }
+}
+
+/// One side's entries from a ``SameHostPairing``, in canonical order.
+public struct SameHostSide: ManifestSource {
+  fileprivate let pairing: SameHostPairing
+  fileprivate let index: Int
+
+  public mutating func next() throws -> ManifestEntry? { try pairing.next(index) }
+}
+
+/// What a ``SameHostPairing`` did: files compared byte for byte, and files hashed.
+public struct SameHostStatistics: Sendable, Equatable {
+  /// Pairs of files of the same size compared byte for byte (the same or not).
+  public var filesCompared = 0
+  /// Bytes of the pairs found the same (one side's).
+  public var bytesCompared: UInt64 = 0
+  /// Pairs whose bytes differed (each file then hashed).
+  public var filesDiffering = 0
+  /// Files hashed, on either side: one side's only, of different sizes, or of a pair that
+  /// differed or could not be compared.
+  public var filesHashed = 0
+  /// Entries taken alone because the other side's queue was full.
+  public var takenOutOfTurn = 0
+  /// The most entries either side's queue held at once.
+  public var peakQueuedEntries = 0
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// One side's walk for ``SameHostPairing``, run on its own thread: its entries handed over
+/// unread (each with the read still to do), in batches through a bounded queue, so that the
+/// two walks, the reads and the diff run at the same time.
+///
+/// A read keeps its directory open until it is done, so the queue is bounded both by entries
+/// and by runs of reads from one directory: at most ``queueEntries`` entries and
+/// ``queueRuns`` runs wait, plus one batch (``batchEntries``, ``batchRuns``) on each end,
+/// whatever the tree holds (a million mailboxes of one message each open no more directories
+/// than one large mailbox).
+final class UnreadWalk: @unchecked Sendable {
+  /// An entry of the walk and the read of its content still to do.
+  typealias Unread = (entry: ManifestEntry, read: ContentRead?)
+
+  static let batchEntries = 256
+  static let batchRuns = 16
+  static let queueEntries = 4096
+  static let queueRuns = 48
+
+  private struct Batch {
+    var items: [Unread] = []
+    var runs = 0
+  }
+
+  private let condition = NSCondition()
+  private var batches: [Batch] = []
+  private var queuedEntries = 0
+  private var queuedRuns = 0
+  private var finished = false
+  private var cancelled = false
+  /// The batch being handed out, reversed (each entry is moved out, not copied).
+  private var current: [Unread] = []
+
+  /// Starts walking `walker` on a new thread right away.
+  init(_ walker: InstanceWalker) {
+    let thread = Thread { [self] in produce(walker) }
+    thread.name = "cyrus-failover walk"
+    thread.stackSize = 4 << 20
+    thread.start()
+  }
+
+  deinit { cancel() }
+
+  /// Stops the walk at its next batch.
+  func cancel() {
+    condition.lock()
+    cancelled = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The walk's next entry; `nil` at its end.
+  func next() -> Unread? {
+    if let item = current.popLast() { return item }
+    condition.lock()
+    while batches.isEmpty && !finished && !cancelled { condition.wait() }
+    guard !batches.isEmpty else {
+      condition.unlock()
+      return nil
+    }
+    let batch = batches.removeFirst()
+    queuedEntries -= batch.items.count
+    queuedRuns -= batch.runs
+    condition.broadcast()
+    condition.unlock()
+    current = batch.items
+    current.reverse()
+    return current.popLast()
+  }
+
+  private func produce(_ walker: InstanceWalker) {
+    var batch = Batch()
+    batch.items.reserveCapacity(Self.batchEntries)
+    var lastDirectory: DirectoryListing?  // strong: see HashWindow.lastDirectory
+    while let item = walker.nextUnread() {
+      if let directory = item.read?.directory, directory !== lastDirectory {
+        lastDirectory = directory
+        batch.runs += 1
+      }
+      batch.items.append(item)
+      if batch.items.count >= Self.batchEntries || batch.runs >= Self.batchRuns {
+        guard push(batch) else { return }
+        batch = Batch()
+        batch.items.reserveCapacity(Self.batchEntries)
+      }
+    }
+    _ = push(batch)
+    condition.lock()
+    finished = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Queues a batch once there is room; `false` when cancelled.
+  private func push(_ batch: Batch) -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    while (queuedEntries >= Self.queueEntries || queuedRuns >= Self.queueRuns) && !cancelled {
+      condition.wait()
+    }
+    guard !cancelled else { return false }
+    guard !batch.items.isEmpty else { return true }
+    batches.append(batch)
+    queuedEntries += batch.items.count
+    queuedRuns += batch.runs
+    condition.broadcast()
+    return true
+  }
+}
