@@ -10,10 +10,8 @@ import Foundation
 /// step, one read buffer per thread), and so do open descriptors (a step keeps its directory
 /// open until it is read, and a directory the walk has left counts as a run).
 ///
-/// Hand-overs are batched so that a thread is not woken per file: reads go to the hashing
-/// threads ``handOverBatch`` at a time (or as soon as the walker would wait), a full window is
-/// refilled only once it has drained to half, and a finished read wakes the walking thread only
-/// when it is the one that thread waits for.
+/// The reads go to the hashing threads through ``ReadWorkers`` (batched, so that a thread is not
+/// woken per file), and a full window is refilled only once it has drained to half.
 final class HashWindow: @unchecked Sendable {
   /// Most steps between submit and take: enough for the threads to run past a large file at
   /// the head (messages are mostly a few KiB to a few hundred).
@@ -24,15 +22,13 @@ final class HashWindow: @unchecked Sendable {
   /// Most runs of consecutive reads from one directory between submit and take, which bounds
   /// the directories held open for reads beyond the walk's own stack.
   static let directoryLimit = 64
-  /// Reads handed to the hashing threads at once.
-  static let handOverBatch = 32
 
   /// One step on its way through the window.
-  private final class Slot: @unchecked Sendable {
+  private final class Slot: ReadJob, @unchecked Sendable {
     let step: WalkStep
     let size: UInt64
     let startsRun: Bool
-    /// Set once, under `results`' lock.
+    /// Set once by the reading thread, before ``done``.
     var result: Result<[UInt8], EntryProblem>?
     var done: Bool
 
@@ -44,15 +40,7 @@ final class HashWindow: @unchecked Sendable {
     }
   }
 
-  /// Guards `queue`, `queueHead` and `stopped`; the hashing threads wait on it for work.
-  private let jobs = NSCondition()
-  private var queue: [Slot] = []
-  private var queueHead = 0
-  private var stopped = false
-  /// Guards every slot's `result` and `done`, and `awaited`.
-  private let results = NSCondition()
-  /// The slot the walking thread waits for, if it waits.
-  private var awaited: Slot?
+  private let workers: ReadWorkers<Slot, ContentHasher>
 
   // The walking thread's own state.
   private var window: [Slot] = []
@@ -60,22 +48,22 @@ final class HashWindow: @unchecked Sendable {
   private var bytes: UInt64 = 0
   private var runs = 0
   private var refilling = true
-  private var unsent: [Slot] = []
   /// Held strongly: a weak reference gives every listing a side table, and every retain and
-  /// release of it the slow path (measured: 4 % of a full walk's CPU).
+  /// release of it the slow path (4 % of a full verify's CPU in a profile).
   private var lastDirectory: DirectoryListing?
 
   /// Starts `jobs` hashing threads, each with its own read buffer.
   init(jobs count: Int, options: WalkOptions) {
     precondition(count >= 2, "one hashing thread reads on the walking thread, without a window")
-    for _ in 0..<count {
-      let thread = Thread { [self] in
-        work(
-          ContentHasher(bufferSize: options.readBufferSize, beforeOpening: options.beforeHashing))
-      }
-      thread.name = "cyrus-failover hash"
-      thread.start()
-    }
+    let bufferSize = options.readBufferSize
+    let hook = options.beforeHashing
+    workers = ReadWorkers(
+      count: count, name: "cyrus-failover hash",
+      makeContext: { ContentHasher(bufferSize: bufferSize, beforeOpening: hook) },
+      perform: { slot, hasher in
+        guard let read = slot.step.read else { preconditionFailure("only reads are queued") }
+        slot.result = hasher.hash(read)
+      })
   }
 
   /// Whether another step may go in now: until a limit is reached, then again once the window
@@ -98,15 +86,13 @@ final class HashWindow: @unchecked Sendable {
       refilling = false
     }
     guard step.read != nil else { return }
-    unsent.append(slot)
-    if unsent.count >= Self.handOverBatch { handOver() }
+    workers.submit(slot)
   }
 
   /// The oldest step and its read's result (`nil` when it had none), once the read is done;
   /// `nil` when the window is empty.
   func takeFirst() -> (WalkStep, Result<[UInt8], EntryProblem>?)? {
     guard windowHead < window.count else { return nil }
-    handOver()
     let slot = window[windowHead]
     windowHead += 1
     if windowHead >= Self.entryLimit && windowHead * 2 >= window.count {
@@ -120,61 +106,10 @@ final class HashWindow: @unchecked Sendable {
     {
       refilling = true
     }
-    results.lock()
-    if !slot.done {
-      awaited = slot
-      while !slot.done { results.wait() }
-      awaited = nil
-    }
-    let result = slot.result
-    results.unlock()
-    return (slot.step, result)
+    workers.wait(for: slot)
+    return (slot.step, slot.result)
   }
 
   /// Stops the hashing threads after the reads they are doing; reads not started are dropped.
-  func stop() {
-    unsent.removeAll()
-    jobs.lock()
-    stopped = true
-    queue.removeAll()
-    queueHead = 0
-    jobs.broadcast()
-    jobs.unlock()
-  }
-
-  /// Gives the reads submitted since the last hand-over to the hashing threads.
-  private func handOver() {
-    guard !unsent.isEmpty else { return }
-    jobs.lock()
-    queue.append(contentsOf: unsent)
-    if unsent.count == 1 { jobs.signal() } else { jobs.broadcast() }
-    jobs.unlock()
-    unsent.removeAll(keepingCapacity: true)
-  }
-
-  /// A hashing thread: takes the oldest waiting read, reads it, marks its slot done.
-  private func work(_ hasher: ContentHasher) {
-    while true {
-      jobs.lock()
-      while queueHead == queue.count && !stopped { jobs.wait() }
-      if stopped {
-        jobs.unlock()
-        return
-      }
-      let slot = queue[queueHead]
-      queueHead += 1
-      if queueHead >= Self.entryLimit && queueHead * 2 >= queue.count {
-        queue.removeFirst(queueHead)
-        queueHead = 0
-      }
-      jobs.unlock()
-      guard let read = slot.step.read else { preconditionFailure("only reads are queued") }
-      let result = hasher.hash(read)
-      results.lock()
-      slot.result = result
-      slot.done = true
-      if awaited === slot { results.signal() }
-      results.unlock()
-    }
-  }
+  func stop() { workers.stop() }
 }

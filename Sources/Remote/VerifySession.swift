@@ -32,7 +32,7 @@ public final class VerifySession {
 
   /// What reading both sides together did: files compared byte for byte, files hashed (after
   /// ``run(sink:progress:classify:)``; `nil` unless both sides are on this host and were read
-  /// together, see ``VerifySettings/compareOnThisHost``).
+  /// together: `full` without a digest cache).
   public var sameHostStatistics: SameHostStatistics? { pairing?.statistics }
 
   /// Opens both sides.
@@ -250,8 +250,7 @@ public final class VerifySession {
       try diff.run(primary: &left, failover: &right, progress: progress)
       directories = (left.directories, right.directories)
     } else if case .local(let primaryInstance, _) = primary,
-      case .local(let failoverInstance, _) = failover, settings.compareOnThisHost,
-      SameHostPairing.applies(to: options)
+      case .local(let failoverInstance, _) = failover, SameHostPairing.applies(to: options)
     {
       let pairing = SameHostPairing(
         primary: primaryInstance, failover: failoverInstance, options: options)

@@ -21,10 +21,6 @@ public struct VerifySettings: Sendable {
   public var policy: VerdictPolicy
   /// How the sides are compared (across Cyrus versions after an import).
   public var rules: ComparisonRules
-  /// Whether two sides on this host, at `full` without a digest cache, are read together and
-  /// compared byte for byte instead of each hashed (``SameHostPairing``); the findings are the
-  /// same either way.
-  public var compareOnThisHost = true
 
   /// Makes settings.
   public init(
