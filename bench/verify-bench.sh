@@ -3,7 +3,7 @@
 # on the same consistent pair of spools, for each --hash-jobs given; one side alone (`manifest`)
 # against rsync's sender alone (rsync -c into an empty directory hashes the source side only);
 # and peak memory at two spool sizes (it must not grow with the number of messages). The full
-# verify's floor is measured too: both sides' files read once by parallel `cat`s. Two sides on
+# verify's floor is measured too: both sides' files read once by 16 threads. Two sides on
 # one host are compared byte for byte (SameHostPairing), so no table row hashes both.
 #
 #   bench/verify-bench.sh [USERS] [MESSAGES_PER_USER] [HASH_JOBS...]
@@ -46,10 +46,11 @@ sides=(--no-progress --primary "$work/p" --failover "$work/f")
 add "rsync -a -n --delete" rsync -a -n --delete "$work/p/" "$work/f/"
 add "rsync -a -n -c --delete" rsync -a -n -c --delete "$work/p/" "$work/f/"
 add "rsync -a -n -c, one side (empty destination)" rsync -a -n -c "$work/p/" "$work/empty/"
-# The limit for a full verify: every file of both sides read once, 8 readers at a time, with
-# nothing done to the bytes (a cold cache makes it the disk's limit).
-add "read both sides once (find | xargs -P 8 cat)" \
-  sh -c 'find "$1" "$2" -type f -print0 | xargs -0 -P 8 -n 512 cat >/dev/null' sh "$work/p" "$work/f"
+# The floor of a full verify: every file of both sides read once, in path order, by 16 threads
+# (bench/read-floor.c), nothing done to the bytes; cold, it is the disk's limit.
+cc -O2 -pthread -o "$work/read-floor" bench/read-floor.c
+(find "$work/p" -type f; find "$work/f" -type f) | LC_ALL=C sort >"$work/paths"
+add "read both sides once (read-floor, 16 threads)" sh -c '"$1" 16 <"$2"' sh "$work/read-floor" "$work/paths"
 add "verify --level meta" "$bin" verify --level meta "${sides[@]}"
 for n in "${hash_jobs[@]}"; do
   add "verify --level guid --hash-jobs $n" "$bin" verify --level guid --hash-jobs "$n" "${sides[@]}"
@@ -86,7 +87,7 @@ for i in "${!commands[@]}"; do
   printf '%-50s %7s s %8s KiB   %s\n' "${labels[i]}" "${medians[${labels[i]}]}" "${peaks[i]}" "${runs[i]}"
 done
 rsync_c=${medians["rsync -a -n -c --delete"]}
-read_once=${medians["read both sides once (find | xargs -P 8 cat)"]}
+read_once=${medians["read both sides once (read-floor, 16 threads)"]}
 rsync_side=${medians["rsync -a -n -c, one side (empty destination)"]}
 for n in "${hash_jobs[@]}"; do
   full=${medians["verify --level full --hash-jobs $n"]}

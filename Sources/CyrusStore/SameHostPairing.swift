@@ -7,11 +7,11 @@
 /// findings. A walk with a digest cache hashes every file (the cache records digests), so
 /// this is only for `full` without one (``applies(to:)``).
 ///
-/// Each walk runs on its own thread (``UnreadWalk``), the reads on ``WalkOptions/hashJobs``
-/// threads, up to ``lookaheadEntries`` entries (``lookaheadBytes``
-/// bytes, ``directoryLimit`` runs of files of one directory per side) ahead of the diff. The
-/// entries come out as two streams in canonical order (``sources()``), for
-/// ``ManifestDiff``'s merge-join.
+/// Each walk runs on its own thread (``UnreadWalk``), the reads on twice
+/// ``WalkOptions/hashJobs`` threads (what the two walks would have), up to
+/// ``lookaheadEntries`` entries (``lookaheadBytes`` bytes, ``directoryLimit`` runs of files of
+/// one directory per side) ahead of the diff. The entries come out as two streams in canonical
+/// order (``sources()``), for ``ManifestDiff``'s merge-join.
 ///
 /// Memory: the diff asks for one side's next entry while it holds the other's, so a subtree
 /// only one side has would pile up on the other side while the pairing looks for the next
@@ -68,8 +68,10 @@ public final class SameHostPairing: @unchecked Sendable {
     ]
     let bufferSize = options.readBufferSize
     let hook = options.beforeHashing
+    // As many reads in flight as two walks of `hashJobs` threads each would have (a cold disk
+    // wants them); 1 still reads one file after the other, on the asking thread.
     workers = ReadWorkers(
-      count: options.hashJobs, name: "cyrus-failover compare",
+      count: options.hashJobs == 1 ? 1 : 2 * options.hashJobs, name: "cyrus-failover compare",
       makeContext: { ContentComparer(bufferSize: bufferSize, beforeOpening: hook) },
       perform: { job, comparer in job.perform(comparer) })
   }
