@@ -63,8 +63,8 @@ final class ContentComparer {
     var total: Int64 = 0
     while total < size {
       let want = Int(min(Int64(primaryBuffer.count), size - total))
-      guard let count = ContentHasher.fill(&primaryBuffer, want, from: left),
-        let other = ContentHasher.fill(&failoverBuffer, want, from: right)
+      guard let count = ContentHasher.fill(&primaryBuffer, want, from: left, at: total),
+        let other = ContentHasher.fill(&failoverBuffer, want, from: right, at: total)
       else { return nil }
       // Short: a file ended before its examined size (changed; each is hashed to say which).
       guard count == want, other == want else { return nil }

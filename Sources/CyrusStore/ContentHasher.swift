@@ -56,7 +56,7 @@ final class ContentHasher {
     var total: Int64 = 0
     while total < Int64(expected.st_size) {
       let want = Int(min(Int64(buffer.count), Int64(expected.st_size) - total))
-      guard let count = Self.fill(&buffer, want, from: fd) else {
+      guard let count = Self.fill(&buffer, want, from: fd, at: total) else {
         return .failure(.unreadable(SystemFiles.errorText()))
       }
       total += Int64(count)
@@ -105,13 +105,15 @@ final class ContentHasher {
     return .success(opened.fd)
   }
 
-  /// Reads `count` bytes into the start of `buffer`, fewer only where the file ends: the bytes
-  /// read, `nil` on a read error (errno set).
-  static func fill(_ buffer: inout [UInt8], _ count: Int, from fd: Int32) -> Int? {
+  /// Reads `count` bytes at `offset` into the start of `buffer`, fewer only where the file
+  /// ends: the bytes read, `nil` on a read error (errno set). With `pread`, so nothing depends
+  /// on the descriptor's offset (the hole check's `lseek`s leave it at the end of the file).
+  static func fill(_ buffer: inout [UInt8], _ count: Int, from fd: Int32, at offset: Int64) -> Int?
+  {
     var filled = 0
     while filled < count {
       let got = buffer.withUnsafeMutableBytes {
-        read(fd, $0.baseAddress.map { $0 + filled }, count - filled)
+        pread(fd, $0.baseAddress.map { $0 + filled }, count - filled, off_t(offset) + off_t(filled))
       }
       if got < 0 {
         if errno == EINTR { continue }

@@ -30,6 +30,7 @@ final class HashWindow: @unchecked Sendable {
     let startsRun: Bool
     /// Set once by the reading thread, before ``done``.
     var result: Result<[UInt8], EntryProblem>?
+    var started = false
     var done: Bool
 
     init(step: WalkStep, size: UInt64, startsRun: Bool) {
@@ -43,7 +44,8 @@ final class HashWindow: @unchecked Sendable {
   private let workers: ReadWorkers<Slot, ContentHasher>
 
   // The walking thread's own state.
-  private var window: [Slot] = []
+  /// Steps submitted; one taken is taken out of its slot at once (it holds its directory open).
+  private var window: [Slot?] = []
   private var windowHead = 0
   private var bytes: UInt64 = 0
   private var runs = 0
@@ -93,7 +95,9 @@ final class HashWindow: @unchecked Sendable {
   /// `nil` when the window is empty.
   func takeFirst() -> (WalkStep, Result<[UInt8], EntryProblem>?)? {
     guard windowHead < window.count else { return nil }
-    let slot = window[windowHead]
+    guard let slot = window[windowHead].take() else {
+      preconditionFailure("a step is taken once")
+    }
     windowHead += 1
     if windowHead >= Self.entryLimit && windowHead * 2 >= window.count {
       window.removeFirst(windowHead)

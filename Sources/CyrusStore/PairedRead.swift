@@ -10,6 +10,7 @@ final class PairedRead: ReadJob, @unchecked Sendable {
   }
 
   let work: Work
+  var started = false
   var done = false
   /// What the work found; set once, before ``done``.
   private var hashed: Result<[UInt8], EntryProblem>?

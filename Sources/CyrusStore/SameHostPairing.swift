@@ -44,11 +44,16 @@ public final class SameHostPairing: @unchecked Sendable {
   private var ended = [false, false]
   /// Each side's last entry from its walk, for the order check.
   private var last: [ManifestEntry?] = [nil, nil]
-  private var queues: [[Queued]] = [[], []]
+  /// Each side's queue; an entry given out is taken out of its slot at once, so that it does
+  /// not hold its directory open until the queue is compacted.
+  private var queues: [[Queued?]] = [[], []]
   private var queueHeads = [0, 0]
   private var queuedBytes: UInt64 = 0
   private var runs = [0, 0]
+  /// Bytes of state records (``UnreadWalk/heldBytes(of:)``) in each side's queue.
+  private var stateBytes = [0, 0]
   private var lastDirectory: [DirectoryListing?] = [nil, nil]
+  private var stopped = false
   /// What was compared and what was hashed so far.
   public private(set) var statistics = SameHostStatistics()
 
@@ -57,7 +62,7 @@ public final class SameHostPairing: @unchecked Sendable {
     options.level == .full && options.cache == nil
   }
 
-  /// Prepares both walks; nothing is read until an entry is asked for.
+  /// Starts both walks on their threads; their files are read once entries are asked for.
   public init(primary: CyrusInstance, failover: CyrusInstance, options: WalkOptions) {
     precondition(Self.applies(to: options), "same-host pairing is for full walks without a cache")
     var walk = options
@@ -83,18 +88,23 @@ public final class SameHostPairing: @unchecked Sendable {
     (SameHostSide(pairing: self, index: 0), SameHostSide(pairing: self, index: 1))
   }
 
-  /// Stops the walks and the reading threads (reads not started are dropped).
+  /// Stops the walks and the reading threads (reads not started are dropped); no entry may be
+  /// asked for after.
   public func stop() {
+    stopped = true
     workers.stop()
     walks.forEach { $0.cancel() }
   }
 
   /// The next entry of side `index`, read or compared; `nil` at its end.
   /// - Throws: ``CyrusStoreError`` when a walk gives an entry out of canonical order.
-  fileprivate func next(_ index: Int) throws -> ManifestEntry? {
+  func next(_ index: Int) throws -> ManifestEntry? {
+    precondition(!stopped, "a stopped pairing would end both sides early")
     try lookAhead()
     guard try fill(index) else { return nil }
-    let item = queues[index][queueHeads[index]]
+    guard let item = queues[index][queueHeads[index]].take() else {
+      preconditionFailure("a queued entry is given out once")
+    }
     queueHeads[index] += 1
     if queueHeads[index] >= Self.lookaheadEntries && queueHeads[index] * 2 >= queues[index].count {
       queues[index].removeFirst(queueHeads[index])
@@ -102,6 +112,7 @@ public final class SameHostPairing: @unchecked Sendable {
     }
     queuedBytes -= min(queuedBytes, item.bytes)
     if item.startsRun { runs[index] -= 1 }
+    stateBytes[index] -= UnreadWalk.heldBytes(of: item.entry)
     var entry = item.entry
     guard let job = item.job else { return entry }
     workers.wait(for: job)
@@ -119,7 +130,8 @@ public final class SameHostPairing: @unchecked Sendable {
   /// Takes entries ahead of the diff, in merged order, while the limits leave room.
   private func lookAhead() throws {
     while queued(0) + queued(1) < Self.lookaheadEntries, queuedBytes < Self.lookaheadBytes,
-      runs[0] < Self.directoryLimit, runs[1] < Self.directoryLimit
+      runs[0] < Self.directoryLimit, runs[1] < Self.directoryLimit,
+      stateBytes[0] + stateBytes[1] < UnreadWalk.queueStateBytes
     {
       try load(0)
       try load(1)
@@ -151,7 +163,9 @@ public final class SameHostPairing: @unchecked Sendable {
         takeBoth()
       } else if order < 0 {
         take(index)
-      } else if queued(other) < Self.queueLimit && runs[other] < Self.directoryLimit {
+      } else if queued(other) < Self.queueLimit && runs[other] < Self.directoryLimit
+        && stateBytes[other] < UnreadWalk.queueStateBytes
+      {
         take(other)
       } else {
         statistics.takenOutOfTurn += 1
@@ -212,6 +226,7 @@ public final class SameHostPairing: @unchecked Sendable {
     if startsRun { runs[index] += 1 }
     let bytes = read == nil ? 0 : entry.size
     queuedBytes = queuedBytes.addingSaturated(bytes)
+    stateBytes[index] += UnreadWalk.heldBytes(of: entry)
     queues[index].append(Queued(entry: entry, job: job, bytes: bytes, startsRun: startsRun))
     statistics.peakQueuedEntries = max(statistics.peakQueuedEntries, queued(index))
     if let job, !submitted { workers.submit(job) }
@@ -234,29 +249,4 @@ public final class SameHostPairing: @unchecked Sendable {
       statistics.filesHashed += 1
     }
   }
-}
-
-/// One side's entries from a ``SameHostPairing``, in canonical order.
-public struct SameHostSide: ManifestSource {
-  fileprivate let pairing: SameHostPairing
-  fileprivate let index: Int
-
-  public mutating func next() throws -> ManifestEntry? { try pairing.next(index) }
-}
-
-/// What a ``SameHostPairing`` did: files compared byte for byte, and files hashed.
-public struct SameHostStatistics: Sendable, Equatable {
-  /// Pairs of files of the same size compared byte for byte (the same or not).
-  public var filesCompared = 0
-  /// Bytes of the pairs found the same (one side's).
-  public var bytesCompared: UInt64 = 0
-  /// Pairs whose bytes differed (each file then hashed).
-  public var filesDiffering = 0
-  /// Files hashed, on either side: one side's only, of different sizes, or of a pair that
-  /// differed or could not be compared.
-  public var filesHashed = 0
-  /// Entries taken alone because the other side's queue was full.
-  public var takenOutOfTurn = 0
-  /// The most entries either side's queue held at once.
-  public var peakQueuedEntries = 0
 }

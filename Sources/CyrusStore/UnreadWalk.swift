@@ -13,20 +13,34 @@ final class UnreadWalk: @unchecked Sendable {
   /// An entry of the walk and the read of its content still to do.
   typealias Unread = (entry: ManifestEntry, read: ContentRead?)
 
+  /// Entries in a batch handed over at once.
   static let batchEntries = 256
+  /// Runs of reads from one directory in a batch (each holds the directory open).
   static let batchRuns = 16
+  /// Entries waiting in the queue before the walk waits.
   static let queueEntries = 4096
+  /// Runs of reads from one directory waiting in the queue before the walk waits.
   static let queueRuns = 48
+  /// Bytes of seen and subscription records (``heldBytes(of:)``) in the queue or a batch before
+  /// it waits or is handed over: a state file may carry up to 1 MiB of them.
+  static let queueStateBytes = 16 << 20
+
+  /// What an entry holds beyond its fixed size: its state records' keys and values.
+  static func heldBytes(of entry: ManifestEntry) -> Int {
+    entry.stateSummary?.items?.reduce(0) { $0 + $1.key.count + $1.value.utf8.count } ?? 0
+  }
 
   private struct Batch {
     var items: [Unread] = []
     var runs = 0
+    var stateBytes = 0
   }
 
   private let condition = NSCondition()
   private var batches: [Batch] = []
   private var queuedEntries = 0
   private var queuedRuns = 0
+  private var queuedStateBytes = 0
   private var finished = false
   private var cancelled = false
   /// The batch being handed out, reversed (each entry is moved out, not copied).
@@ -62,6 +76,7 @@ final class UnreadWalk: @unchecked Sendable {
     let batch = batches.removeFirst()
     queuedEntries -= batch.items.count
     queuedRuns -= batch.runs
+    queuedStateBytes -= batch.stateBytes
     condition.broadcast()
     condition.unlock()
     current = batch.items
@@ -78,8 +93,11 @@ final class UnreadWalk: @unchecked Sendable {
         lastDirectory = directory
         batch.runs += 1
       }
+      batch.stateBytes += Self.heldBytes(of: item.entry)
       batch.items.append(item)
-      if batch.items.count >= Self.batchEntries || batch.runs >= Self.batchRuns {
+      if batch.items.count >= Self.batchEntries || batch.runs >= Self.batchRuns
+        || batch.stateBytes >= Self.queueStateBytes / 4
+      {
         guard push(batch) else { return }
         batch = Batch()
         batch.items.reserveCapacity(Self.batchEntries)
@@ -96,7 +114,9 @@ final class UnreadWalk: @unchecked Sendable {
   private func push(_ batch: Batch) -> Bool {
     condition.lock()
     defer { condition.unlock() }
-    while (queuedEntries >= Self.queueEntries || queuedRuns >= Self.queueRuns) && !cancelled {
+    while queuedEntries >= Self.queueEntries || queuedRuns >= Self.queueRuns
+      || queuedStateBytes >= Self.queueStateBytes, !cancelled
+    {
       condition.wait()
     }
     guard !cancelled else { return false }
@@ -104,6 +124,7 @@ final class UnreadWalk: @unchecked Sendable {
     batches.append(batch)
     queuedEntries += batch.items.count
     queuedRuns += batch.runs
+    queuedStateBytes += batch.stateBytes
     condition.broadcast()
     return true
   }

@@ -11,9 +11,9 @@ import Verification
 /// agent on its host. Where a side is remote only segment digests cross the wire except where
 /// they differ (``SegmentPairing``); two local sides, or a local side and a manifest, are
 /// merge-joined entry by entry, two local sides at `full` after reading them together
-/// (``SameHostPairing``: files compared byte for byte, not each hashed). All end in the same ``ManifestDiff`` and mailbox-list stage, so
-/// the findings are the same whichever way the sides were reached. Nothing is written to
-/// either side.
+/// (``SameHostPairing``: files compared byte for byte, not each hashed). All end in the same
+/// ``ManifestDiff`` and mailbox-list stage, so the findings are the same whichever way the
+/// sides were reached. Nothing is written to either side.
 public final class VerifySession {
   /// The settings it was opened with.
   public let settings: VerifySettings
@@ -27,13 +27,10 @@ public final class VerifySession {
   private var statisticsAtEnd: [(side: Side, statistics: TransportStatistics)] = []
   /// The walks of the local sides (for their digest caches' statistics and estimates).
   private var walkers: [(side: Side, walker: InstanceWalker)] = []
-  /// Both sides read together on this host (``SameHostPairing``), if they were.
-  private var pairing: SameHostPairing?
-
-  /// What reading both sides together did: files compared byte for byte, files hashed (after
-  /// ``run(sink:progress:classify:)``; `nil` unless both sides are on this host and were read
-  /// together: `full` without a digest cache).
-  public var sameHostStatistics: SameHostStatistics? { pairing?.statistics }
+  /// What reading both sides together did (``SameHostPairing``): files compared byte for byte,
+  /// files hashed (after ``run(sink:progress:classify:)``; `nil` unless both sides are on this
+  /// host and were read together: `full` without a digest cache).
+  public private(set) var sameHostStatistics: SameHostStatistics?
 
   /// Opens both sides.
   /// - Throws: ``CyrusStoreError`` for a local imapd.conf that cannot be read, ``RemoteError``
@@ -254,8 +251,10 @@ public final class VerifySession {
     {
       let pairing = SameHostPairing(
         primary: primaryInstance, failover: failoverInstance, options: options)
-      self.pairing = pairing
-      defer { pairing.stop() }
+      defer {
+        pairing.stop()
+        sameHostStatistics = pairing.statistics
+      }
       let (pairedLeft, pairedRight) = pairing.sources()
       var left = MailboxDirectoryRecorder(pairedLeft)
       var right = MailboxDirectoryRecorder(pairedRight)

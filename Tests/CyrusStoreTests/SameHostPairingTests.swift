@@ -205,4 +205,119 @@ import Testing
     // Every other u2 message was the same on both sides at the time it was compared.
     #expect(paired.failover.filter { $0.location.contains("u2/") && $0.digest != nil }.isEmpty)
   }
+
+  /// Many directories of one message each, on both sides: what waits to be read holds its
+  /// directory open, and a handed-out entry must not keep holding it (it did, until its queue
+  /// was compacted: thousands of descriptors, "Too many open files" under a limit of 1024).
+  @Test(arguments: [1, 4])
+  func descriptorsStayBoundedInManySmallDirectories(jobs: Int) throws {
+    let primary = try TemporaryTree()
+    let failover = try TemporaryTree()
+    for tree in [primary, failover] {
+      try tree.makeInstance()
+      for index in 0..<6000 { try tree.write("var/spool/cyrus/mail/d/\(index)/1.", "m\(index)\n") }
+    }
+    // In a scope of its own: a pairing left holding descriptors would count in the walk below.
+    do {
+      let peak = DescriptorPeak(under: [primary.path, failover.path])
+      var options = WalkOptions(level: .full, hashJobs: jobs)
+      options.beforeHashing = { _ in peak.sample() }
+      let pairing = SameHostPairing(
+        primary: try CyrusInstance.locate(primary.path),
+        failover: try CyrusInstance.locate(failover.path), options: options)
+      let paired = try drain(pairing)
+      #expect(paired.primary.filter { $0.problem != nil }.isEmpty)
+      #expect(paired.failover.filter { $0.problem != nil }.isEmpty)
+      #expect(peak.samples > 100)
+      #expect(peak.value > 0 && peak.value < 400, "descriptors into the trees: \(peak.value)")
+    }
+    // A hashing walk's window the same (its taken steps held them too).
+    let walkPeak = DescriptorPeak(under: [primary.path])
+    var walkOptions = WalkOptions(level: .full, hashJobs: 4)
+    walkOptions.beforeHashing = { _ in walkPeak.sample() }
+    let walker = InstanceWalker(
+      instance: try CyrusInstance.locate(primary.path), options: walkOptions)
+    var problems = 0
+    while let entry = walker.next() {
+      if entry.problem != nil { problems += 1 }
+    }
+    #expect(problems == 0)
+    #expect(walkPeak.value > 0 && walkPeak.value < 150, "one walk: \(walkPeak.value)")
+  }
+
+  /// A file over the size where the hole check runs (1 GiB): its `lseek`s left the offset at
+  /// the end, and the file read as empty was "changed while reading" on every run.
+  @Test func fileOverOneGiBIsReadWhole() throws {
+    let primary = try TemporaryTree()
+    let failover = try TemporaryTree()
+    try primary.makeInstance()
+    try failover.makeInstance()
+    let big = primary.path + "/var/spool/cyrus/mail/a/2."
+    try primary.write("var/spool/cyrus/mail/a/1.", "x")
+    try failover.write("var/spool/cyrus/mail/a/1.", "x")
+    let fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    #expect(fd >= 0)
+    let chunk = [UInt8](repeating: 0x61, count: 1 << 20)
+    for _ in 0..<((1 << 10) + 1) {
+      #expect(chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == chunk.count)
+    }
+    close(fd)
+    #expect(link(big, failover.path + "/var/spool/cyrus/mail/a/2.") == 0)
+    let hashed = try #require(try hashingWalk(primary).first { $0.location.hasSuffix("a/2.") })
+    #expect(hashed.problem == nil && hashed.digest?.count == 32)
+    let pairing = try pairing(primary, failover, jobs: 2)
+    let paired = try drain(pairing)
+    for side in [paired.primary, paired.failover] {
+      let entry = try #require(side.first { $0.location.hasSuffix("a/2.") })
+      #expect(entry.problem == nil && entry.digest == nil)
+    }
+    #expect(pairing.statistics.bytesCompared == (1 << 30) + (1 << 20) + 1)
+  }
+}
+
+/// The most descriptors of this process open on a path under given directories, sampled now
+/// and then from the reading threads (other tests' descriptors are not counted).
+final class DescriptorPeak: @unchecked Sendable {
+  private let roots: [String]
+  private let lock = NSLock()
+  private var calls = 0
+  private var peak = 0
+  private var taken = 0
+
+  init(under roots: [String]) { self.roots = roots }
+
+  /// Counts, every 16th call.
+  func sample() {
+    lock.lock()
+    calls += 1
+    let due = calls % 16 == 1
+    lock.unlock()
+    guard due else { return }
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    let count = names.filter { name in
+      guard
+        let target = try? FileManager.default.destinationOfSymbolicLink(
+          atPath: "/proc/self/fd/" + name)
+      else { return false }
+      return roots.contains { target.hasPrefix($0) }
+    }.count
+    lock.lock()
+    peak = max(peak, count)
+    taken += 1
+    lock.unlock()
+  }
+
+  /// The most counted at once.
+  var value: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return peak
+  }
+
+  /// Samples taken.
+  var samples: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return taken
+  }
 }
