@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The walking thread ``submit(_:)``s steps while ``hasRoom``, and ``takeFirst()``s the oldest,
 /// waiting for its read if it is not done. Between the two, at most ``entryLimit`` steps,
-/// ``byteLimit`` bytes of file content and ``directoryLimit`` runs of files from one directory
+/// ``byteLimit`` bytes of file content and state records and ``directoryLimit`` runs of files from one directory
 /// wait or are being read, whatever the size of the spool: memory stays flat (one entry per
 /// step, one read buffer per thread), and so do open descriptors (a step keeps its directory
 /// open until it is read, and a directory the walk has left counts as a run).
@@ -16,8 +16,8 @@ final class HashWindow: @unchecked Sendable {
   /// Most steps between submit and take: enough for the threads to run past a large file at
   /// the head (messages are mostly a few KiB to a few hundred).
   static let entryLimit = 1024
-  /// Most bytes of file content (file sizes) between submit and take; one larger file still
-  /// goes in alone.
+  /// Most bytes of file content (file sizes) and of seen and subscription records
+  /// (``StateSummary/heldBytes``) between submit and take; one larger file still goes in alone.
   static let byteLimit: UInt64 = 64 << 20
   /// Most runs of consecutive reads from one directory between submit and take, which bounds
   /// the directories held open for reads beyond the walk's own stack.
@@ -77,7 +77,8 @@ final class HashWindow: @unchecked Sendable {
     let directory = step.read?.directory
     let startsRun = directory != nil && directory !== lastDirectory
     if let directory { lastDirectory = directory }
-    let size = step.read == nil ? 0 : step.entry.size
+    let stateBytes = UInt64(step.entry.stateSummary?.heldBytes ?? 0)
+    let size = (step.read == nil ? 0 : step.entry.size).addingSaturated(stateBytes)
     let slot = Slot(step: step, size: size, startsRun: startsRun)
     window.append(slot)
     bytes = bytes.addingSaturated(size)

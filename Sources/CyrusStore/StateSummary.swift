@@ -45,6 +45,15 @@ public struct StateSummary: Sendable, Equatable {
   /// Longest key or value kept as an item (a seen set can be longer; then the file is
   /// compared by digest only). Unit: bytes.
   public static let maxItemFieldBytes = 1 << 15
+  /// Most key and value bytes of ``items`` that a queue between threads or sides holds
+  /// before it waits (each file may carry ``maxItemBytes``, so a count of entries alone would
+  /// let a run of large seen files hold gigabytes). Unit: bytes.
+  public static let queuedItemBytes = 16 << 20
+
+  /// The key and value bytes of ``items``: what the summary holds beyond its fixed size.
+  public var heldBytes: Int {
+    items?.reduce(0) { $0 + $1.key.count + $1.value.utf8.count } ?? 0
+  }
 
   /// Makes a summary.
   public init(

@@ -22,13 +22,11 @@ final class UnreadWalk: @unchecked Sendable {
   /// Runs of reads from one directory waiting in the queue before the walk waits.
   static let queueRuns = 48
   /// Bytes of seen and subscription records (``heldBytes(of:)``) in the queue or a batch before
-  /// it waits or is handed over: a state file may carry up to 1 MiB of them.
-  static let queueStateBytes = 16 << 20
+  /// it waits or is handed over.
+  static let queueStateBytes = StateSummary.queuedItemBytes
 
   /// What an entry holds beyond its fixed size: its state records' keys and values.
-  static func heldBytes(of entry: ManifestEntry) -> Int {
-    entry.stateSummary?.items?.reduce(0) { $0 + $1.key.count + $1.value.utf8.count } ?? 0
-  }
+  static func heldBytes(of entry: ManifestEntry) -> Int { entry.stateSummary?.heldBytes ?? 0 }
 
   private struct Batch {
     var items: [Unread] = []

@@ -17,6 +17,8 @@ import CyrusStore
 /// then taken too, and the diff compares the two entry by entry). The findings stay the same;
 /// a side's queue holds at most ``queueLimit`` plus one segment's worth of entries (a segment,
 /// or a matched group, which ``GroupCutter`` keeps within 4096 entries), whatever either side sends.
+/// The same holds for the seen and subscription records the entries carry: once a queue holds
+/// ``StateSummary/queuedItemBytes`` of them, it counts as full.
 public final class SegmentPairing {
   /// Entries a side's queue may hold before the other side's next segment is taken alone.
   public static let queueLimit = RemoteLimits.segmentEntries
@@ -68,7 +70,9 @@ public final class SegmentPairing {
         }
       } else if order < 0 {
         try takeAlone(index)
-      } else if queues[other].count < Self.queueLimit {
+      } else if queues[other].count < Self.queueLimit,
+        queues[other].stateBytes < StateSummary.queuedItemBytes
+      {
         try takeAlone(other)
       } else {
         // A group there is opened first; the count is of segments taken out of turn.
@@ -174,8 +178,11 @@ struct EntryQueue {
   var isEmpty: Bool { head == items.count }
   /// Entries waiting.
   var count: Int { items.count - head }
+  /// Bytes of state records (``StateSummary/heldBytes``) of the entries waiting.
+  private(set) var stateBytes = 0
 
   mutating func append(_ entries: [ManifestEntry]) {
+    for entry in entries { stateBytes += entry.stateSummary?.heldBytes ?? 0 }
     if head == items.count {
       items = entries
       head = 0
@@ -189,6 +196,7 @@ struct EntryQueue {
   mutating func removeFirst() -> ManifestEntry {
     precondition(head < items.count, "removeFirst on a non-empty queue")
     defer { head += 1 }
+    stateBytes -= items[head].stateSummary?.heldBytes ?? 0
     return items[head]
   }
 }

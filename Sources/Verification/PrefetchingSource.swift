@@ -3,10 +3,14 @@ import Foundation
 
 /// Runs a ``ManifestSource`` on its own thread and hands its entries over in batches through a
 /// bounded queue, so that both sides are walked and hashed at the same time while memory stays
-/// bounded (at most `queueLimit` batches of `batchSize` entries wait).
+/// bounded: at most `queueLimit` batches of `batchSize` entries wait, and the seen and
+/// subscription records they carry stay under ``StateSummary/queuedItemBytes`` (a batch is
+/// handed over early once it holds a quarter of that).
 public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
   private let condition = NSCondition()
-  private var batches: [[ManifestEntry]] = []
+  private var batches: [Batch] = []
+  /// Bytes of state records (``StateSummary/heldBytes``) in `batches`.
+  private var queuedStateBytes = 0
   private var finished = false
   private var failure: (any Error)?
   /// The batch being handed out, in reverse order.
@@ -23,13 +27,17 @@ public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
     let thread = Thread { [self] in
       do {
         var source = try make()
-        var batch: [ManifestEntry] = []
-        batch.reserveCapacity(batchSize)
+        var batch = Batch()
+        batch.entries.reserveCapacity(batchSize)
         while let entry = try source.next() {
-          batch.append(entry)
-          if batch.count == batchSize {
+          batch.stateBytes += entry.stateSummary?.heldBytes ?? 0
+          batch.entries.append(entry)
+          if batch.entries.count >= batchSize
+            || batch.stateBytes >= StateSummary.queuedItemBytes / 4
+          {
             guard push(batch) else { return }
-            batch.removeAll(keepingCapacity: true)
+            batch = Batch()
+            batch.entries.reserveCapacity(batchSize)
           }
         }
         _ = push(batch)
@@ -52,12 +60,26 @@ public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
     condition.unlock()
   }
 
-  private func push(_ batch: [ManifestEntry]) -> Bool {
+  private struct Batch {
+    var entries: [ManifestEntry] = []
+    var stateBytes = 0
+  }
+
+  /// Queues a batch once there is room (fewer than `queueLimit` batches and state records
+  /// under the limit); `false` when cancelled.
+  private func push(_ batch: Batch) -> Bool {
     condition.lock()
     defer { condition.unlock() }
-    while batches.count >= queueLimit && !cancelled { condition.wait() }
+    while batches.count >= queueLimit || queuedStateBytes >= StateSummary.queuedItemBytes,
+      !cancelled
+    {
+      condition.wait()
+    }
     guard !cancelled else { return false }
-    if !batch.isEmpty { batches.append(batch) }
+    if !batch.entries.isEmpty {
+      batches.append(batch)
+      queuedStateBytes += batch.stateBytes
+    }
     condition.broadcast()
     return true
   }
@@ -81,7 +103,9 @@ public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
       if let error { throw error }
       return nil
     }
-    current = batches.removeFirst()
+    let batch = batches.removeFirst()
+    queuedStateBytes -= batch.stateBytes
+    current = batch.entries
     condition.broadcast()
     condition.unlock()
     current.reverse()

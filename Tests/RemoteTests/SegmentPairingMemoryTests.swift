@@ -17,12 +17,15 @@ import Verification
     let area: String
     let count: Int
     let size: UInt64
+    /// Seen records each file carries (one shared array, so the test itself stays small).
+    let state: StateSummary?
     private var index = -1
 
-    init(_ area: String, count: Int, size: UInt64) {
+    init(_ area: String, count: Int, size: UInt64, state: StateSummary? = nil) {
       self.area = area
       self.count = count
       self.size = size
+      self.state = state
     }
 
     mutating func next() throws -> ManifestEntry? {
@@ -30,7 +33,9 @@ import Verification
       if index < 0 { return ManifestEntry(area: area, path: .root, kind: .directory) }
       guard index < count else { return nil }
       let name = "f" + String(repeating: "0", count: 7 - String(index).count) + String(index)
-      return ManifestEntry(area: area, path: EntryPath(name), kind: .file, size: size)
+      var entry = ManifestEntry(area: area, path: EntryPath(name), kind: .file, size: size)
+      entry.stateSummary = state
+      return entry
     }
   }
 
@@ -50,19 +55,24 @@ import Verification
   final class CountingSegments: SegmentSource {
     let base: any SegmentSource
     var taken = 0
+    var takenStateBytes = 0
     init(_ base: any SegmentSource) { self.base = base }
     var entriesAreLocal: Bool { false }
     func nextItem() throws -> SegmentItem? { try base.nextItem() }
     func openGroup() throws { try base.openGroup() }
     func takeGroup(wanted: Bool) throws -> [ManifestEntry]? {
       let entries = try base.takeGroup(wanted: wanted)
-      taken += entries?.count ?? 0
+      count(entries)
       return entries
     }
     func take(wanted: Bool) throws -> [ManifestEntry]? {
       let entries = try base.take(wanted: wanted)
-      taken += entries?.count ?? 0
+      count(entries)
       return entries
+    }
+    private func count(_ entries: [ManifestEntry]?) {
+      taken += entries?.count ?? 0
+      for entry in entries ?? [] { takenStateBytes += entry.stateSummary?.heldBytes ?? 0 }
     }
   }
 
@@ -73,22 +83,28 @@ import Verification
     let source: CountingSegments
     let peak: Peak
     var returned = 0
+    var returnedStateBytes = 0
     mutating func next() throws -> ManifestEntry? {
       let entry = try side.next()
-      if entry != nil { returned += 1 }
+      if let entry {
+        returned += 1
+        returnedStateBytes += entry.stateSummary?.heldBytes ?? 0
+      }
       peak.value = max(peak.value, source.taken - returned)
+      peak.stateBytes = max(peak.stateBytes, source.takenStateBytes - returnedStateBytes)
       return entry
     }
   }
 
   final class Peak {
     var value = 0
+    var stateBytes = 0
   }
 
   /// Runs the diff over a pairing of `primary` and `failover` and directly, and returns both
   /// sets of findings and the most entries held for one side at once.
   func run(_ primary: [GeneratedArea], _ failover: [GeneratedArea]) throws -> (
-    direct: [String], paired: [String], peak: Int
+    direct: [String], paired: [String], peak: Int, peakStateBytes: Int
   ) {
     let direct = Findings()
     var left = Areas(areas: primary)
@@ -105,7 +121,7 @@ import Verification
     var measuredRight = Measured(side: f, source: sources.1, peak: peak)
     let paired = Findings()
     try ManifestDiff(sink: paired).run(primary: &measuredLeft, failover: &measuredRight)
-    return (direct.lines, paired.lines, peak.value)
+    return (direct.lines, paired.lines, peak.value, peak.stateBytes)
   }
 
   /// The most a side's queue may hold: the limit, plus the segment that crossed it.
@@ -146,5 +162,29 @@ import Verification
       [GeneratedArea("a", count: 10, size: 2), GeneratedArea("z", count: Self.oneSided, size: 2)])
     #expect(result.paired == result.direct)
     #expect(result.peak <= Self.bound, "held \(result.peak) entries at once")
+  }
+
+  /// Entries that carry large seen state (a run of users with many mailboxes each) are held by
+  /// their bytes, not only by their count: 200 entries of 256 KiB of records each (50 MiB) on
+  /// one side only must not be queued whole, though they are far fewer than the entry limit.
+  @Test func extraAreaOfLargeSeenStateIsNotQueuedWhole() throws {
+    let value = String(repeating: "1:", count: 16 << 10)  // 32 KiB
+    let items = (0..<8).map { StateItem(key: Array("uniqueid-\($0)".utf8), value: value) }
+    let state = StateSummary(
+      kind: .seen, records: UInt32(items.count), digest: "0011223344556677", problem: nil,
+      items: items)
+    let result = try run(
+      [GeneratedArea("a", count: 10, size: 1), GeneratedArea("c", count: 10, size: 1)],
+      [
+        GeneratedArea("a", count: 10, size: 2),
+        GeneratedArea("b", count: 200, size: 2, state: state),
+        GeneratedArea("c", count: 10, size: 2),
+      ])
+    #expect(result.paired == result.direct)
+    #expect(result.direct.contains("directory.extra b:."))
+    // The limit, plus the segment that crossed it (a segment is cut after 1 MiB encoded).
+    let bound = StateSummary.queuedItemBytes + RemoteLimits.segmentBytes + state.heldBytes
+    #expect(
+      result.peakStateBytes <= bound, "held \(result.peakStateBytes) bytes of state at once")
   }
 }
