@@ -62,7 +62,8 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
         cache?.commit()
         return nil
       }
-      return yield(step, step.finished(with: step.read.map { state.hasher.hash($0) }))
+      let result = step.read.map { state.hasher.hash($0) }
+      return finish(step, with: result)
     }
     while window.hasRoom, let step = nextStep() { window.submit(step) }
     guard let (step, result) = window.takeFirst() else {
@@ -70,7 +71,7 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
       cache?.commit()
       return nil
     }
-    return yield(step, step.finished(with: result))
+    return finish(step, with: result)
   }
 
   /// The next entry in canonical order without its content read, and the read still to do
@@ -81,7 +82,7 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
     precondition(window == nil && cache == nil, "an unread walk has no window and no cache")
     guard let step = nextStep() else { return nil }
     let read = step.read
-    return (yield(step, step.finished(with: nil)), read)
+    return (finish(step, with: nil), read)
   }
 
   /// The next step of the walk, area after area.
@@ -96,8 +97,14 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
     return nil
   }
 
-  private func yield(_ step: WalkStep, _ entry: ManifestEntry) -> ManifestEntry {
-    cache?.record(entry, of: step)
+  /// Completes `step` with the read's `result` and counts it. The step is consumed whole (its
+  /// cache state taken out first), so its entry is moved into the result, not copied.
+  private func finish(
+    _ step: consuming WalkStep, with result: Result<[UInt8], EntryProblem>?
+  ) -> ManifestEntry {
+    let cacheState = step.cache
+    let entry = step.finished(with: result)
+    cache?.record(entry, cacheState)
     entriesSeen += 1
     if entry.kind == .file { bytesSeen = bytesSeen.addingSaturated(entry.size) }
     return entry

@@ -101,14 +101,14 @@ final class DigestCache {
     step.cache = WalkStep.CacheState(key: key, lastRun: record.lastRun)
   }
 
-  /// Writes what the finished `entry` of `step` adds to the new cache; counts every file for
-  /// the totals. Called in canonical order.
-  func record(_ entry: ManifestEntry, of step: WalkStep) {
+  /// Writes what the finished `entry` (with its step's `cacheState`) adds to the new cache;
+  /// counts every file for the totals. Called in canonical order.
+  func record(_ entry: ManifestEntry, _ cacheState: WalkStep.CacheState?) {
     if entry.kind == .file {
       files += 1
       bytes = bytes.addingSaturated(entry.size)
     }
-    guard let writer, let state = step.cache, let digest = entry.digest, entry.problem == nil,
+    guard let writer, let state = cacheState, let digest = entry.digest, entry.problem == nil,
       digest.count == DigestCacheFormat.digestBytes, state.key.changed < settledBefore,
       let area = areaIndex[entry.area]
     else { return }
