@@ -27,9 +27,13 @@ extension IndexRecord {
         throw CyrusDBError(
           .truncated, offset: offset + at, detail: "need \(size) bytes, \(bytes.count - at) left")
       }
-      var value: UInt64 = 0
-      for index in at..<(at + size) { value = value << 8 | UInt64(bytes[index]) }
-      return value
+      switch size {
+      case 8: return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+      default:
+        precondition(size == 4, "index words are 4 or 8 bytes")
+        let value = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+        return UInt64(value)
+      }
     }
     func u32(_ at: Int) throws -> UInt32 { UInt32(truncatingIfNeeded: try word(at, 4)) }
     let minor = version.minor

@@ -24,14 +24,40 @@ public struct MessageGUID: Hashable, Sendable, CustomStringConvertible {
   /// A GUID from exactly ``size`` bytes.
   public init(_ bytes: UnsafeRawBufferPointer) {
     precondition(bytes.count == Self.size, "a message GUID is \(Self.size) bytes")
-    func word(_ start: Int, _ count: Int) -> UInt64 {
-      var value: UInt64 = 0
-      for index in start..<(start + count) { value = value << 8 | UInt64(bytes[index]) }
-      return value
+    first = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+    second = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    third = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+  }
+
+  /// Writes the 40 lowercase hex digits of ``hex`` into `buffer` from `start`, and returns the
+  /// index after them (the walk writes one GUID line per message: eight digits at a time, no
+  /// call or table lookup per byte).
+  public func writeHex(into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+    precondition(start >= 0 && buffer.count - start >= 2 * Self.size, "room for 40 hex digits")
+    let raw = UnsafeMutableRawBufferPointer(buffer)
+    var index = start
+    func put(_ word: UInt32) {
+      raw.storeBytes(of: Self.hexDigits(word).bigEndian, toByteOffset: index, as: UInt64.self)
+      index += 8
     }
-    first = word(0, 8)
-    second = word(8, 8)
-    third = UInt32(truncatingIfNeeded: word(16, 4))
+    put(UInt32(truncatingIfNeeded: first >> 32))
+    put(UInt32(truncatingIfNeeded: first))
+    put(UInt32(truncatingIfNeeded: second >> 32))
+    put(UInt32(truncatingIfNeeded: second))
+    put(third)
+    return index
+  }
+
+  /// The eight lowercase hex digits of `word` as the bytes of a `UInt64`, the most significant
+  /// digit in its most significant byte: each nibble spread into a byte of its own, then "0"
+  /// added, and "a" - "0" - 10 more where the nibble is 10 or more.
+  static func hexDigits(_ word: UInt32) -> UInt64 {
+    var x = UInt64(word)
+    x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
+    x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
+    x = (x | x << 4) & 0x0F0F_0F0F_0F0F_0F0F
+    let isLetter = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+    return x &+ 0x3030_3030_3030_3030 &+ isLetter &* 0x27
   }
 
   /// All zero: the version has no GUID, or 2.3 ran without `guid_mode: sha1`.

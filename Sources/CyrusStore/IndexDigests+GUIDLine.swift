@@ -21,17 +21,10 @@ extension IndexDigests {
       line[0..<count].reverse()
       line[count] = 0x20
       count += 1
-      record.guid.forEachByte { byte in
-        line[count] = hexDigits[Int(byte >> 4)]
-        line[count + 1] = hexDigits[Int(byte & 0x0F)]
-        count += 2
-      }
+      count = record.guid.writeHex(into: line, at: count)
       line[count] = 0x0A
       count += 1
       return body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<count])))
     }
   }
-
-  /// Lowercase, as `MessageGUID.hex` (and Cyrus's `message_guid_encode`) writes them.
-  private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -59,7 +59,7 @@ import Testing
   @Test func largeSeenStateStopsTheWalkBeforeTheEntryLimit() throws {
     let produced = Produced()
     let total = 300
-    var source = PrefetchingSource { StateFiles(count: total, produced: produced) }
+    let source = PrefetchingSource { StateFiles(count: total, produced: produced) }
     let ahead = settledCount(produced)
     let perEntry = Self.state.heldBytes
     // Queued: under the limit plus the batch that crossed it; one more batch (a quarter of the
@@ -88,7 +88,7 @@ import Testing
       }
     }
     let produced = Produced()
-    var source = PrefetchingSource { Plain(produced: produced) }
+    let source = PrefetchingSource { Plain(produced: produced) }
     #expect(settledCount(produced) == 1000)
     var count = 0
     while try source.next() != nil { count += 1 }
