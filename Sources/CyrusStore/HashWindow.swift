@@ -5,10 +5,10 @@ import Foundation
 ///
 /// The walking thread ``submit(_:)``s steps while ``hasRoom``, and ``takeFirst()``s the oldest,
 /// waiting for its read if it is not done. Between the two, at most ``entryLimit`` steps,
-/// ``byteLimit`` bytes of file content and state records and ``directoryLimit`` runs of files from one directory
-/// wait or are being read, whatever the size of the spool: memory stays flat (one entry per
-/// step, one read buffer per thread), and so do open descriptors (a step keeps its directory
-/// open until it is read, and a directory the walk has left counts as a run).
+/// ``byteLimit`` bytes of file content and state records and ``directoryLimit`` runs of files
+/// from one directory wait or are being read, whatever the size of the spool: memory stays flat
+/// (one entry per step, one read buffer per thread), and so do open descriptors (a step keeps
+/// its directory open until it is read, and a directory the walk has left counts as a run).
 ///
 /// The reads go to the hashing threads through ``ReadWorkers`` (batched, so that a thread is not
 /// woken per file), and a full window is refilled only once it has drained to half.
