@@ -31,10 +31,14 @@ enum MailboxContentCheck {
     var guids: [UInt32: MessageGUID] = [:]
     var digests = IndexDigests()
     var files: Set<UInt32> = []
+    // Sized from the listing already in memory (not from the index's record count), so the
+    // set and the table of expected sizes are not rehashed as they grow.
+    files.reserveCapacity(names.count)
     names.forEach { name in
       if let uid = messageUID(name) { files.insert(uid) }
     }
     var pending = PendingMailboxNotes()
+    pending.reserveExpected(files.count)
     var expungedKept: Set<UInt32> = []
     if hasExpunge,
       let reader = try? IndexReader(

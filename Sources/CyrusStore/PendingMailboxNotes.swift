@@ -55,6 +55,9 @@ struct PendingMailboxNotes {
     }
   }
 
+  /// Makes room for `count` expected sizes at once (the listed message files).
+  mutating func reserveExpected(_ count: Int) { expected.reserveCapacity(count) }
+
   /// Records that the file of live message `uid`, which is listed, should hold `size` bytes.
   mutating func expect(uid: UInt32, size: UInt32) {
     expected[uid] = Expected(size: size, position: take())
