@@ -88,14 +88,7 @@ public struct MessageGUID: Hashable, Sendable, CustomStringConvertible {
 
   /// Lowercase hex, as `message_guid_encode` prints it.
   public var hex: String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(2 * Self.size)
-    forEachByte { b in
-      out.append(digits[Int(b >> 4)])
-      out.append(digits[Int(b & 0x0F)])
-    }
-    return String(decoding: out, as: UTF8.self)
+    String(unsafeUninitializedCapacity: 2 * Self.size) { writeHex(into: $0, at: 0) }
   }
 
   public var description: String { hex }

@@ -77,7 +77,7 @@ final class HashWindow: @unchecked Sendable {
     let directory = step.read?.directory
     let startsRun = directory != nil && directory !== lastDirectory
     if let directory { lastDirectory = directory }
-    let stateBytes = UInt64(step.entry.stateSummary?.heldBytes ?? 0)
+    let stateBytes = UInt64(step.entry.heldStateBytes)
     let size = (step.read == nil ? 0 : step.entry.size).addingSaturated(stateBytes)
     let slot = Slot(step: step, size: size, startsRun: startsRun)
     window.append(slot)

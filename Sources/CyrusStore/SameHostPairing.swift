@@ -50,7 +50,7 @@ public final class SameHostPairing: @unchecked Sendable {
   private var queueHeads = [0, 0]
   private var queuedBytes: UInt64 = 0
   private var runs = [0, 0]
-  /// Bytes of state records (``UnreadWalk/heldBytes(of:)``) in each side's queue.
+  /// Bytes of state records (``ManifestEntry/heldStateBytes``) in each side's queue.
   private var stateBytes = [0, 0]
   private var lastDirectory: [DirectoryListing?] = [nil, nil]
   private var stopped = false
@@ -112,7 +112,7 @@ public final class SameHostPairing: @unchecked Sendable {
     }
     queuedBytes -= min(queuedBytes, item.bytes)
     if item.startsRun { runs[index] -= 1 }
-    stateBytes[index] -= UnreadWalk.heldBytes(of: item.entry)
+    stateBytes[index] -= item.entry.heldStateBytes
     var entry = item.entry
     guard let job = item.job else { return entry }
     workers.wait(for: job)
@@ -226,7 +226,7 @@ public final class SameHostPairing: @unchecked Sendable {
     if startsRun { runs[index] += 1 }
     let bytes = read == nil ? 0 : entry.size
     queuedBytes = queuedBytes.addingSaturated(bytes)
-    stateBytes[index] += UnreadWalk.heldBytes(of: entry)
+    stateBytes[index] += entry.heldStateBytes
     queues[index].append(Queued(entry: entry, job: job, bytes: bytes, startsRun: startsRun))
     statistics.peakQueuedEntries = max(statistics.peakQueuedEntries, queued(index))
     if let job, !submitted { workers.submit(job) }

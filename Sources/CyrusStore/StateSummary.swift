@@ -188,3 +188,10 @@ public struct StateSummary: Sendable, Equatable {
       subscriptionLayout: kind == .subscriptions ? layout : nil)
   }
 }
+
+extension ManifestEntry {
+  /// The bytes of seen and subscription records the entry carries (``StateSummary/heldBytes``,
+  /// 0 without a state summary): what the queues between threads and sides count against
+  /// ``StateSummary/queuedItemBytes``.
+  public var heldStateBytes: Int { stateSummary?.heldBytes ?? 0 }
+}

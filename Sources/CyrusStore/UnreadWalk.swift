@@ -21,12 +21,9 @@ final class UnreadWalk: @unchecked Sendable {
   static let queueEntries = 4096
   /// Runs of reads from one directory waiting in the queue before the walk waits.
   static let queueRuns = 48
-  /// Bytes of seen and subscription records (``heldBytes(of:)``) in the queue or a batch before
-  /// it waits or is handed over.
+  /// Bytes of seen and subscription records (``ManifestEntry/heldStateBytes``) in the queue or
+  /// a batch before it waits or is handed over.
   static let queueStateBytes = StateSummary.queuedItemBytes
-
-  /// What an entry holds beyond its fixed size: its state records' keys and values.
-  static func heldBytes(of entry: ManifestEntry) -> Int { entry.stateSummary?.heldBytes ?? 0 }
 
   private struct Batch {
     var items: [Unread] = []
@@ -91,7 +88,7 @@ final class UnreadWalk: @unchecked Sendable {
         lastDirectory = directory
         batch.runs += 1
       }
-      batch.stateBytes += Self.heldBytes(of: item.entry)
+      batch.stateBytes += item.entry.heldStateBytes
       batch.items.append(item)
       if batch.items.count >= Self.batchEntries || batch.runs >= Self.batchRuns
         || batch.stateBytes >= Self.queueStateBytes / 4

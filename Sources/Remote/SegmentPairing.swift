@@ -182,7 +182,7 @@ struct EntryQueue {
   private(set) var stateBytes = 0
 
   mutating func append(_ entries: [ManifestEntry]) {
-    for entry in entries { stateBytes += entry.stateSummary?.heldBytes ?? 0 }
+    for entry in entries { stateBytes += entry.heldStateBytes }
     if head == items.count {
       items = entries
       head = 0
@@ -196,7 +196,7 @@ struct EntryQueue {
   mutating func removeFirst() -> ManifestEntry {
     precondition(head < items.count, "removeFirst on a non-empty queue")
     defer { head += 1 }
-    stateBytes -= items[head].stateSummary?.heldBytes ?? 0
+    stateBytes -= items[head].heldStateBytes
     return items[head]
   }
 }

@@ -30,7 +30,7 @@ public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
         var batch = Batch()
         batch.entries.reserveCapacity(batchSize)
         while let entry = try source.next() {
-          batch.stateBytes += entry.stateSummary?.heldBytes ?? 0
+          batch.stateBytes += entry.heldStateBytes
           batch.entries.append(entry)
           if batch.entries.count >= batchSize
             || batch.stateBytes >= StateSummary.queuedItemBytes / 4
