@@ -58,8 +58,8 @@ final class ContentComparer {
         name: failover.name, in: failover.directory.fd, expected: failover.expected)
     else { return nil }
     defer { close(right) }
-    let size = Int64(primary.expected.st_size)
-    guard size == Int64(failover.expected.st_size) else { return false }
+    let size = Int64(clamping: primary.expected.size)
+    guard primary.expected.size == failover.expected.size else { return false }
     var total: Int64 = 0
     while total < size {
       let want = Int(min(Int64(primaryBuffer.count), size - total))

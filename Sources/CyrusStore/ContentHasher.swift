@@ -30,19 +30,21 @@ final class ContentHasher {
 
   /// Hashes the file `name` in the directory `fd`, checking that it is still the file that was
   /// examined (`expected`) and that it did not change while it was read.
-  func digest(name: [UInt8], in directory: Int32, expected: stat) -> Result<[UInt8], EntryProblem> {
+  func digest(name: [UInt8], in directory: Int32, expected: FileKey) -> Result<
+    [UInt8], EntryProblem
+  > {
     digest(name: name, in: directory, expected: expected, using: SHA256())
   }
 
   /// SHA-1 of the file, the function Cyrus 2.4+ records as a message's GUID.
-  func messageGUID(name: [UInt8], in directory: Int32, expected: stat) -> Result<
+  func messageGUID(name: [UInt8], in directory: Int32, expected: FileKey) -> Result<
     [UInt8], EntryProblem
   > {
     digest(name: name, in: directory, expected: expected, using: Insecure.SHA1())
   }
 
   private func digest<Hash: HashFunction>(
-    name: [UInt8], in directory: Int32, expected: stat, using start: Hash
+    name: [UInt8], in directory: Int32, expected: FileKey, using start: Hash
   )
     -> Result<[UInt8], EntryProblem>
   {
@@ -54,8 +56,9 @@ final class ContentHasher {
     defer { close(fd) }
     var hasher = start
     var total: Int64 = 0
-    while total < Int64(expected.st_size) {
-      let want = Int(min(Int64(buffer.count), Int64(expected.st_size) - total))
+    let size = Int64(clamping: expected.size)
+    while total < size {
+      let want = Int(min(Int64(buffer.count), size - total))
       guard let count = Self.fill(&buffer, want, from: fd, at: total) else {
         return .failure(.unreadable(SystemFiles.errorText()))
       }
@@ -73,7 +76,7 @@ final class ContentHasher {
 
   /// Opens the file `name` in the directory `fd` to read it, checked to be the regular file
   /// that was examined (`expected`) and to have no holes it does not admit to.
-  func openExamined(name: [UInt8], in directory: Int32, expected: stat) -> Result<
+  func openExamined(name: [UInt8], in directory: Int32, expected: FileKey) -> Result<
     Int32, EntryProblem
   > {
     beforeOpening?(name)
@@ -92,8 +95,8 @@ final class ContentHasher {
       }
     }
     let before = opened.info
-    guard before.st_ino == expected.st_ino, before.st_dev == expected.st_dev,
-      (expected.st_mode & S_IFMT) == S_IFREG
+    guard UInt64(before.st_ino) == expected.inode, UInt64(before.st_dev) == expected.device,
+      (before.st_mode & S_IFMT) == S_IFREG
     else {
       close(opened.fd)
       return .failure(.changedWhileReading)
@@ -128,12 +131,13 @@ final class ContentHasher {
   /// Why a file read as far as its examined size (`total` bytes) is not the file examined, if
   /// it is not: it ended early, or its size or mtime changed meanwhile (a file that grew
   /// after its last byte was read has another size).
-  static func changed(_ fd: Int32, read total: Int64, expected: stat) -> EntryProblem? {
+  static func changed(_ fd: Int32, read total: Int64, expected: FileKey) -> EntryProblem? {
     var after = stat()
     guard fstat(fd, &after) == 0 else { return .unreadable(SystemFiles.errorText()) }
-    if total != Int64(expected.st_size) || after.st_size != expected.st_size
-      || after.st_mtim.tv_sec != expected.st_mtim.tv_sec
-      || after.st_mtim.tv_nsec != expected.st_mtim.tv_nsec
+    let size = Int64(clamping: expected.size)
+    if total != size || Int64(after.st_size) != size
+      || Int64(after.st_mtim.tv_sec) != expected.modified.seconds
+      || Int64(after.st_mtim.tv_nsec) != Int64(expected.modified.nanoseconds)
     {
       return .changedWhileReading
     }
@@ -159,8 +163,9 @@ struct ContentRead: @unchecked Sendable {
   let directory: DirectoryListing
   /// The file's name in it.
   let name: [UInt8]
-  /// The file as `fstatat` saw it: it must still be that inode, of that size and mtime.
-  let expected: stat
+  /// The file as `fstatat` saw it: it must still be that inode, of that size and mtime. Only
+  /// these fields, not the whole `stat` (144 bytes): every walk step carries one.
+  let expected: FileKey
   /// The function to apply.
   let function: Function
 }

@@ -157,16 +157,16 @@ final class TreeWalker {
         let uid = MailboxContentCheck.messageUID(name), let expected = directory.guids[uid]
       {
         read = ContentRead(
-          directory: directory, name: Array(name), expected: info, function: .messageGUID)
+          directory: directory, name: Array(name), expected: FileKey(info), function: .messageGUID)
         guid = (uid, expected)
       } else if options.level != .meta {
         read = ContentRead(
-          directory: directory, name: Array(name), expected: info, function: .sha256)
+          directory: directory, name: Array(name), expected: FileKey(info), function: .sha256)
       }
     default:
       break
     }
-    return WalkStep(entry: entry, read: read, guid: guid, notesFrom: notesFrom)
+    return WalkStep(entry: consume entry, read: read, guid: guid, notesFrom: notesFrom)
   }
 
   /// Lists a directory, labels it with its mailbox and pushes it on the stack (or records why

@@ -7,18 +7,25 @@ import CyrusFormats
 /// Steps are finished in canonical order on the walking thread, so a mailbox's GUID mismatches
 /// (found reading its message files) are all known when its `cyrus.header` (which sorts after
 /// them: digits before letters) takes the mailbox's notes, however the reads were spread.
+///
+/// Its optional properties are spelled `Optional<T>` for the reason ``ManifestEntry`` gives: a
+/// `T?` property would make every initializer copy the step out whole.
 struct WalkStep {
   /// The entry, without its digest yet.
   var entry: ManifestEntry
   /// The content to read, if any.
-  var read: ContentRead?
+  // swift-format-ignore: UseShorthandTypeNames
+  var read: Optional<ContentRead>
   /// `--level guid`, a message file: its UID and the GUID its cyrus.index records, which the
   /// read's SHA-1 must equal (the entry gets no digest).
-  var guid: (uid: UInt32, expected: MessageGUID)?
+  // swift-format-ignore: UseShorthandTypeNames
+  var guid: Optional<(uid: UInt32, expected: MessageGUID)>
   /// A `cyrus.header`: the directory whose notes it carries.
-  var notesFrom: DirectoryListing?
+  // swift-format-ignore: UseShorthandTypeNames
+  var notesFrom: Optional<DirectoryListing>
   /// With a digest cache: the file's key, and the run that read (or reads) its content.
-  var cache: CacheState?
+  // swift-format-ignore: UseShorthandTypeNames
+  var cache: Optional<CacheState>
 
   /// What the digest cache records of a file once its entry is finished.
   struct CacheState {
@@ -34,12 +41,19 @@ struct WalkStep {
     self.read = read
     self.guid = guid
     self.notesFrom = notesFrom
+    self.cache = nil
   }
 
   /// The entry, completed with the read's `result`. Called once per step, in canonical order,
   /// on the walking thread (it adds to the directory's GUID notes).
   consuming func finished(with result: Result<[UInt8], EntryProblem>?) -> ManifestEntry {
-    var entry = self.entry
+    complete(with: result)
+    // Moved out: an entry completed in a local and returned from there is copied whole.
+    return ManifestEntry.take(&entry)
+  }
+
+  /// Completes ``entry`` in place with the read's `result` and the directory's notes.
+  private mutating func complete(with result: Result<[UInt8], EntryProblem>?) {
     switch result {
     case .success(let bytes)?:
       if let (uid, expected) = guid, let directory = read?.directory {
@@ -74,6 +88,5 @@ struct WalkStep {
           MailboxNote(.guidMismatch, detail: "and \(dropped) more in this mailbox"))
       }
     }
-    return entry
   }
 }

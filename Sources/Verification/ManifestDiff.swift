@@ -78,24 +78,21 @@ public final class ManifestDiff {
     var right = OrderChecker(side: .failover, sink: sink)
     var p = try left.next(from: &primary)
     var f = try right.next(from: &failover)
+    // Entries are moved out of `p` and `f` (`take()`), never bound by `if let`: a binding
+    // copies the whole entry, retaining and releasing each of its references.
     while p != nil || f != nil {
-      let order: Int
-      if let p, let f {
-        order = ManifestEntry.canonicalCompare(p, f)
-      } else {
-        order = p == nil ? 1 : -1
-      }
-      if order < 0, let entry = p {
+      let order = Self.order(p, f)
+      if order < 0, let entry = p.take() {
         primaryEntries += 1
         progress.primary.add(entry)
         onlyOn(.primary, entry)
         p = try left.next(from: &primary)
-      } else if order > 0, let entry = f {
+      } else if order > 0, let entry = f.take() {
         failoverEntries += 1
         progress.failover.add(entry)
         onlyOn(.failover, entry)
         f = try right.next(from: &failover)
-      } else if let pe = p, let fe = f {
+      } else if let pe = p.take(), let fe = f.take() {
         primaryEntries += 1
         failoverEntries += 1
         progress.primary.add(pe)
@@ -112,6 +109,14 @@ public final class ManifestDiff {
     report?(progress)
     flushPending()
     for finding in states.finish() { sink.emit(finding) }
+  }
+
+  /// Which of the two current entries comes first: -1 the primary's (or the failover has none
+  /// left), 1 the failover's, 0 both at the same place.
+  private static func order(_ p: ManifestEntry?, _ f: ManifestEntry?) -> Int {
+    guard let pArea = p?.area, let pPath = p?.path else { return 1 }
+    guard let fArea = f?.area, let fPath = f?.path else { return -1 }
+    return ManifestEntry.canonicalCompare(area: pArea, path: pPath, area: fArea, path: fPath)
   }
 
   private func absorb(_ entry: ManifestEntry, side: Side) -> Bool {
@@ -207,7 +212,9 @@ public final class ManifestDiff {
 struct OrderChecker {
   let side: Side
   let sink: any FindingSink
-  private var last: ManifestEntry?
+  /// The area and path of the last entry passed on: only what the order is decided by, so
+  /// that no entry is copied whole.
+  private var last: (area: String, path: EntryPath)?
 
   init(side: Side, sink: any FindingSink) {
     self.side = side
@@ -216,14 +223,18 @@ struct OrderChecker {
 
   mutating func next(from source: inout some ManifestSource) throws -> ManifestEntry? {
     while let entry = try source.next() {
-      if let last, ManifestEntry.canonicalCompare(last, entry) >= 0 {
+      if let last,
+        ManifestEntry.canonicalCompare(
+          area: last.area, path: last.path, area: entry.area, path: entry.path) >= 0
+      {
+        let after = ManifestEntry(area: last.area, path: last.path, kind: .unknown).location
         sink.emit(
           Finding(
             .outOfOrder, side: side, area: AreaName(entry.area), path: entry.path,
-            reason: "after \(last.location)"))
+            reason: "after \(after)"))
         continue
       }
-      last = entry
+      last = (entry.area, entry.path)
       return entry
     }
     return nil

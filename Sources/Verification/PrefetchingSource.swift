@@ -31,7 +31,7 @@ public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
         batch.entries.reserveCapacity(batchSize)
         while let entry = try source.next() {
           batch.stateBytes += entry.heldStateBytes
-          batch.entries.append(entry)
+          batch.entries.append(consume entry)
           if batch.entries.count >= batchSize
             || batch.stateBytes >= StateSummary.queuedItemBytes / 4
           {
@@ -108,7 +108,8 @@ public final class PrefetchingSource: ManifestSource, @unchecked Sendable {
     current = batch.entries
     condition.broadcast()
     condition.unlock()
-    current.reverse()
+    // Reversed through the buffer, whose swaps move entries; Array's own copy them.
+    current.withUnsafeMutableBufferPointer { $0.reverse() }
     return current.popLast()
   }
 }

@@ -141,7 +141,7 @@ import Testing
     for uid in 0..<guidMismatches {
       var step = WalkStep(entry: ManifestEntry(area: "p", path: .root, kind: .file))
       step.read = ContentRead(
-        directory: directory, name: [], expected: stat(), function: .messageGUID)
+        directory: directory, name: [], expected: FileKey(stat()), function: .messageGUID)
       step.guid = (UInt32(1000 + uid), guid)
       _ = step.finished(with: .success([UInt8](repeating: 2, count: MessageGUID.size)))
     }

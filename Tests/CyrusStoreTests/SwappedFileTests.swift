@@ -103,7 +103,7 @@ import Testing
       switch opener {
       case .contentHasher:
         switch ContentHasher(bufferSize: 4096).digest(
-          name: Array("1.".utf8), in: examined.directory, expected: examined.info)
+          name: Array("1.".utf8), in: examined.directory, expected: FileKey(examined.info))
         {
         case .success(let digest): return .read(digest)
         case .failure(let problem): return .problem(problem)

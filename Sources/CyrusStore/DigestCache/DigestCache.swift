@@ -78,7 +78,7 @@ final class DigestCache {
   /// read again. Called in canonical order.
   func resolve(_ step: inout WalkStep) {
     guard let read = step.read, read.function == .sha256 else { return }
-    let key = FileKey(read.expected)
+    let key = read.expected
     step.cache = WalkStep.CacheState(key: key, lastRun: run)
     guard let area = areaIndex[step.entry.area],
       let record = seek(area: area, path: step.entry.path.bytes)
