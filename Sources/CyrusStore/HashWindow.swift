@@ -25,7 +25,8 @@ final class HashWindow: @unchecked Sendable {
 
   /// One step on its way through the window.
   private final class Slot: ReadJob, @unchecked Sendable {
-    let step: WalkStep
+    /// Read by the hashing thread until ``done``; moved out by ``takeFirst()`` after that.
+    var step: WalkStep
     let size: UInt64
     let startsRun: Bool
     /// Set once by the reading thread, before ``done``.
@@ -112,7 +113,11 @@ final class HashWindow: @unchecked Sendable {
       refilling = true
     }
     workers.wait(for: slot)
-    return (slot.step, slot.result)
+    // Moved out of the slot, not copied: a copy retains and releases each of the entry's
+    // references.
+    var step = WalkStep(entry: ManifestEntry(area: "", path: .root, kind: .unknown))
+    swap(&step, &slot.step)
+    return (step, slot.result)
   }
 
   /// Stops the hashing threads after the reads they are doing; reads not started are dropped.

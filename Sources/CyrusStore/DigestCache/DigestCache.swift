@@ -28,6 +28,9 @@ final class DigestCache {
   private var head: DigestCacheRecord?
   private var files: UInt64 = 0
   private var bytes: UInt64 = 0
+  /// The last area looked up in ``areaIndex`` and its index: entries come area by area, so
+  /// most lookups are a string comparison instead of a hash.
+  private var lastArea: (name: String, index: Int?) = ("", nil)
 
   /// Opens the previous cache of `instance` in the settings' directory, if any and if it is
   /// sound, and starts the new one.
@@ -80,7 +83,7 @@ final class DigestCache {
     guard let read = step.read, read.function == .sha256 else { return }
     let key = read.expected
     step.cache = WalkStep.CacheState(key: key, lastRun: run)
-    guard let area = areaIndex[step.entry.area],
+    guard let area = index(ofArea: step.entry.area),
       let record = seek(area: area, path: step.entry.path.bytes)
     else {
       if settings.trusted { statistics.readChanged += 1 }
@@ -110,7 +113,7 @@ final class DigestCache {
     }
     guard let writer, let state = cacheState, let digest = entry.digest, entry.problem == nil,
       digest.count == DigestCacheFormat.digestBytes, state.key.changed < settledBefore,
-      let area = areaIndex[entry.area]
+      let area = index(ofArea: entry.area)
     else { return }
     writer.append(
       DigestCacheRecord(
@@ -128,6 +131,12 @@ final class DigestCache {
       statistics.ignored = "\(settings.directory): \(damage); the rest was read instead"
     }
     self.writer = nil
+  }
+
+  /// The index of the area named `name` in the cache's identity.
+  private func index(ofArea name: String) -> Int? {
+    if name != lastArea.name { lastArea = (name, areaIndex[name]) }
+    return lastArea.index
   }
 
   /// The record at `area`/`path`, moving past every record before it.

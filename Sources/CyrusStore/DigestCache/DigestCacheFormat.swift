@@ -101,8 +101,8 @@ enum DigestCacheFormat {
     let device = try input.varint("device")
     let inode = try input.varint("inode")
     let size = try input.varint("size")
-    let modified = try timestamp(&input, "mtime")
-    let changed = try timestamp(&input, "ctime")
+    let modified = try timestamp(&input, "mtime seconds", "mtime nanoseconds")
+    let changed = try timestamp(&input, "ctime seconds", "ctime nanoseconds")
     let lastRun = try input.varint("last run")
     let digest = Array(try input.raw(digestBytes, "digest"))
     return DigestCacheRecord(
@@ -112,11 +112,13 @@ enum DigestCacheFormat {
       lastRun: lastRun, digest: digest)
   }
 
-  private static func timestamp(_ input: inout CacheByteReader, _ what: String)
-    throws(DigestCacheDamage) -> Timestamp
-  {
-    let seconds = try input.signed("\(what) seconds")
-    let nanoseconds = try input.count(limit: 999_999_999, "\(what) nanoseconds")
+  /// A timestamp; its two fields are named by literals, not built per record (this runs for
+  /// every file of the spool).
+  private static func timestamp(
+    _ input: inout CacheByteReader, _ secondsName: String, _ nanosecondsName: String
+  ) throws(DigestCacheDamage) -> Timestamp {
+    let seconds = try input.signed(secondsName)
+    let nanoseconds = try input.count(limit: 999_999_999, nanosecondsName)
     return Timestamp(seconds: seconds, nanoseconds: Int32(nanoseconds))
   }
 }
