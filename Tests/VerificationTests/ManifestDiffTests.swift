@@ -166,6 +166,7 @@ func diff(_ primary: [ManifestEntry], _ failover: [ManifestEntry]) throws -> [Fi
     let findings = try diff([directory(""), file("b"), file("a")], [directory(""), file("b")])
     #expect(summary(findings) == ["manifest.out-of-order partition-default:a"])
     #expect(findings.first?.side == .primary)
+    #expect(findings.first?.reason == "after partition-default:b")
   }
 
   @Test func symlinkEscapingItsAreaIsReported() throws {
