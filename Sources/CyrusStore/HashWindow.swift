@@ -73,6 +73,10 @@ final class HashWindow: @unchecked Sendable {
   /// has drained to half of every limit.
   var hasRoom: Bool { refilling || windowHead == window.count }
 
+  /// Whether no step is waiting: a step with nothing to read may then go out at once, without
+  /// passing through a slot (with a digest cache, most files have nothing to read).
+  var isEmpty: Bool { windowHead == window.count }
+
   /// Puts a step in; its read, if any, goes to the hashing threads with the next batch.
   func submit(_ step: WalkStep) {
     let directory = step.read?.directory

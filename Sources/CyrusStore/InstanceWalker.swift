@@ -65,7 +65,11 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
       let result = step.read.map { state.hasher.hash($0) }
       return finish(step, with: result)
     }
-    while window.hasRoom, let step = nextStep() { window.submit(step) }
+    while window.hasRoom, let step = nextStep() {
+      // Nothing before it is still being read, and it has nothing to read: no need to queue.
+      if step.read == nil && window.isEmpty { return finish(step, with: nil) }
+      window.submit(step)
+    }
     guard let (step, result) = window.takeFirst() else {
       window.stop()
       cache?.commit()
