@@ -54,6 +54,22 @@ public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible
     return bytes[...]
   }
 
+  /// Whether the last component is `name`, compared from the end in place (no slice: the
+  /// diff asks this of every entry, and most differ in their last byte).
+  public func lastComponentIs(_ name: [UInt8]) -> Bool {
+    let count = bytes.count
+    let length = name.count
+    guard count >= length, count == length || bytes[count - length - 1] == 0x2F else {
+      return false
+    }
+    var index = length
+    while index > 0 {
+      index -= 1
+      if bytes[count - length + index] != name[index] { return false }
+    }
+    return true
+  }
+
   /// The parent path; the root's parent is the root.
   public var parent: EntryPath {
     if let slash = bytes.lastIndex(of: 0x2F) { return EntryPath(bytes: Array(bytes[..<slash])) }

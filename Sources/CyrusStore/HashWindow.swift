@@ -34,11 +34,11 @@ final class HashWindow: @unchecked Sendable {
     var started = false
     var done: Bool
 
-    init(step: WalkStep, size: UInt64, startsRun: Bool) {
-      self.step = step
+    init(step: consuming WalkStep, size: UInt64, startsRun: Bool) {
+      done = step.read == nil
       self.size = size
       self.startsRun = startsRun
-      done = step.read == nil
+      self.step = step
     }
   }
 
@@ -78,12 +78,14 @@ final class HashWindow: @unchecked Sendable {
   var isEmpty: Bool { windowHead == window.count }
 
   /// Puts a step in; its read, if any, goes to the hashing threads with the next batch.
-  func submit(_ step: WalkStep) {
+  func submit(_ step: consuming WalkStep) {
     let directory = step.read?.directory
-    let startsRun = directory != nil && directory !== lastDirectory
+    let reads = directory != nil
+    let startsRun = reads && directory !== lastDirectory
     if let directory { lastDirectory = directory }
     let stateBytes = UInt64(step.entry.heldStateBytes)
-    let size = (step.read == nil ? 0 : step.entry.size).addingSaturated(stateBytes)
+    let size = (reads ? step.entry.size : 0).addingSaturated(stateBytes)
+    // The step is moved into its slot (a copy would retain each of the entry's references).
     let slot = Slot(step: step, size: size, startsRun: startsRun)
     window.append(slot)
     bytes = bytes.addingSaturated(size)
@@ -93,7 +95,7 @@ final class HashWindow: @unchecked Sendable {
     {
       refilling = false
     }
-    guard step.read != nil else { return }
+    guard reads else { return }
     workers.submit(slot)
   }
 

@@ -14,7 +14,7 @@ public struct MailboxDirectoryRecorder<Base: ManifestSource>: ManifestSource {
 
   public mutating func next() throws -> ManifestEntry? {
     guard let entry = try base.next() else { return nil }
-    if entry.kind == .file, entry.path.lastComponent.elementsEqual(mailboxHeaderName),
+    if entry.kind == .file, entry.path.lastComponentIs(mailboxHeaderName),
       Self.isPartition(entry.area)
     {
       let directory = entry.path.parent

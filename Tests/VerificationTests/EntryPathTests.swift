@@ -15,6 +15,20 @@ import Testing
     #expect(EntryPath("a").isInside(.root))
   }
 
+  /// `lastComponentIs` answers as comparing `lastComponent` would, on every split.
+  @Test(arguments: [
+    "", "cyrus.header", "a/cyrus.header", "a/b/cyrus.header", "xcyrus.header",
+    "a/xcyrus.header", "cyrus.header/a", "cyrus.heade", "a/yrus.header", "a/cyrus.headerx",
+    "/cyrus.header", "a/", "1.", "a/b/1.",
+  ])
+  func lastComponentIsMatchesLastComponent(path: String) {
+    for name in ["cyrus.header", "1.", "", "a"] {
+      let entry = EntryPath(path)
+      let expected = entry.lastComponent.elementsEqual(Array(name.utf8))
+      #expect(entry.lastComponentIs(Array(name.utf8)) == expected, "\(path) \(name)")
+    }
+  }
+
   @Test(arguments: [
     ([UInt8]("plain".utf8), "plain"),
     ([0x66, 0x0A, 0x67], "f\\x0ag"),
