@@ -121,9 +121,7 @@ final class HashWindow: @unchecked Sendable {
     workers.wait(for: slot)
     // Moved out of the slot, not copied: a copy retains and releases each of the entry's
     // references.
-    var step = WalkStep(entry: ManifestEntry(area: "", path: .root, kind: .unknown))
-    swap(&step, &slot.step)
-    return (step, slot.result)
+    return (WalkStep.take(&slot.step), slot.result)
   }
 
   /// Stops the hashing threads after the reads they are doing; reads not started are dropped.

@@ -187,7 +187,12 @@ public struct ManifestEntry: Sendable, Equatable {
   }
 
   /// `area:path` for messages.
-  public var location: String { path.bytes.isEmpty ? "\(area):." : "\(area):\(path)" }
+  public var location: String { Self.location(area: area, path: path) }
+
+  /// `area:path` for messages, `area:.` for the area's root.
+  public static func location(area: String, path: EntryPath) -> String {
+    path.bytes.isEmpty ? "\(area):." : "\(area):\(path)"
+  }
 }
 
 /// A stream of manifest entries in canonical order: the local walker, and later a remote agent

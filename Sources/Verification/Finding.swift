@@ -121,7 +121,7 @@ public struct Finding: Sendable, Equatable {
   public var location: String? {
     guard let area else { return path?.description }
     guard let path else { return area.text }
-    return path.bytes.isEmpty ? "\(area):." : "\(area):\(path)"
+    return ManifestEntry.location(area: area.text, path: path)
   }
 
   /// A condition of one side's own data (``FindingCode/Scope/condition``) found on each side

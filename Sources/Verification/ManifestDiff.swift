@@ -227,11 +227,10 @@ struct OrderChecker {
         ManifestEntry.canonicalCompare(
           area: last.area, path: last.path, area: entry.area, path: entry.path) >= 0
       {
-        let after = ManifestEntry(area: last.area, path: last.path, kind: .unknown).location
         sink.emit(
           Finding(
             .outOfOrder, side: side, area: AreaName(entry.area), path: entry.path,
-            reason: "after \(after)"))
+            reason: "after \(ManifestEntry.location(area: last.area, path: last.path))"))
         continue
       }
       last = (entry.area, entry.path)
