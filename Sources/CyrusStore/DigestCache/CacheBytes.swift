@@ -1,5 +1,5 @@
-/// Appends the digest cache's fields: big-endian fixed-width integers and unsigned LEB128
-/// varints (zig-zag for signed seconds).
+/// Appends the digest cache's header and trailer fields: big-endian fixed-width integers and
+/// unsigned LEB128 varints (records are encoded in place, ``DigestCacheFormat/encodeRecord``).
 struct CacheByteWriter {
   var bytes: [UInt8] = []
 
@@ -20,14 +20,11 @@ struct CacheByteWriter {
     bytes.append(UInt8(rest))
   }
 
-  mutating func signed(_ value: Int64) {
-    varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
-  }
-
   mutating func raw(_ value: some Collection<UInt8>) { bytes.append(contentsOf: value) }
 }
 
-/// Reads what ``CacheByteWriter`` wrote: every read is bounds-checked, and a failure says at
+/// Reads the header and trailer fields ``CacheByteWriter`` wrote (records are decoded in place,
+/// ``PayloadScanner``): every read is bounds-checked, and a failure says at
 /// which offset of the cache file (`base` plus the position) and what was being read.
 struct CacheByteReader {
   let bytes: [UInt8]
@@ -38,8 +35,6 @@ struct CacheByteReader {
     self.bytes = bytes
     self.base = base
   }
-
-  var atEnd: Bool { position == bytes.count }
 
   func damage(_ what: String) -> DigestCacheDamage {
     DigestCacheDamage(offset: base + position, detail: what)
@@ -57,30 +52,6 @@ struct CacheByteReader {
     for index in position..<(position + width) { value = value << 8 | UInt64(bytes[index]) }
     position += width
     return value
-  }
-
-  mutating func varint(_ what: String) throws(DigestCacheDamage) -> UInt64 {
-    var value: UInt64 = 0
-    var shift: UInt64 = 0
-    while true {
-      let next = try byte(what)
-      guard shift < 64, shift < 63 || next <= 1 else { throw damage("\(what): varint too long") }
-      value |= UInt64(next & 0x7F) << shift
-      if next & 0x80 == 0 { return value }
-      shift += 7
-    }
-  }
-
-  /// A varint that must be at most `limit`.
-  mutating func count(limit: Int, _ what: String) throws(DigestCacheDamage) -> Int {
-    let value = try varint(what)
-    guard value <= UInt64(limit) else { throw damage("\(what) \(value) over \(limit)") }
-    return Int(value)
-  }
-
-  mutating func signed(_ what: String) throws(DigestCacheDamage) -> Int64 {
-    let value = try varint(what)
-    return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
   }
 
   mutating func raw(_ count: Int, _ what: String) throws(DigestCacheDamage) -> ArraySlice<UInt8> {

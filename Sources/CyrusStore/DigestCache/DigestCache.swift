@@ -25,7 +25,6 @@ final class DigestCache {
   private let directory: Int32
   private var reader: DigestCacheReader?
   private var writer: DigestCacheWriter?
-  private var head: DigestCacheRecord?
   private var files: UInt64 = 0
   private var bytes: UInt64 = 0
   /// The last area looked up in ``areaIndex`` and its index: entries come area by area, so
@@ -68,7 +67,7 @@ final class DigestCache {
       self.writer = writer
     }
     self.statistics = statistics
-    head = reader?.next()
+    reader?.advance()
   }
 
   deinit {
@@ -84,24 +83,25 @@ final class DigestCache {
     let key = read.expected
     step.cache = WalkStep.CacheState(key: key, lastRun: run)
     guard let area = index(ofArea: step.entry.area),
-      let record = seek(area: area, path: step.entry.path.bytes)
+      let cached = seek(area: area, path: step.entry.path.bytes)
     else {
       if settings.trusted { statistics.readChanged += 1 }
       return
     }
+    defer { cached.advance() }
     guard settings.trusted else { return }
-    guard record.key == key else {
+    guard cached.key == key else {
       statistics.readChanged += 1
       return
     }
-    if scrubDue(record) {
+    if scrubDue(inode: key.inode, lastRun: cached.lastRun) {
       statistics.readScrub += 1
       return
     }
     statistics.reused += 1
     step.read = nil
-    step.entry.digest = record.digest
-    step.cache = WalkStep.CacheState(key: key, lastRun: record.lastRun)
+    step.entry.digest = Array(cached.digest)
+    step.cache = WalkStep.CacheState(key: key, lastRun: cached.lastRun)
   }
 
   /// Writes what the finished `entry` (with its step's `cacheState`) adds to the new cache;
@@ -116,9 +116,7 @@ final class DigestCache {
       let area = index(ofArea: entry.area)
     else { return }
     writer.append(
-      DigestCacheRecord(
-        area: area, path: entry.path.bytes, key: state.key, lastRun: state.lastRun,
-        digest: digest))
+      area: area, path: entry.path.bytes, key: state.key, lastRun: state.lastRun, digest: digest)
   }
 
   /// After the walk's last entry: puts the new cache in place.
@@ -139,13 +137,15 @@ final class DigestCache {
     return lastArea.index
   }
 
-  /// The record at `area`/`path`, moving past every record before it.
-  private func seek(area: Int, path: [UInt8]) -> DigestCacheRecord? {
-    while let record = head {
-      let order = DigestCacheRecord.compare(area: area, path: path, with: record)
+  /// The reader with its cursor on the record at `area`/`path`, having moved past every record
+  /// before it; the caller advances it once done with the record.
+  private func seek(area: Int, path: [UInt8]) -> DigestCacheReader? {
+    guard let reader else { return nil }
+    while reader.hasRecord {
+      let order = reader.compare(area: area, path: path)
       if order < 0 { return nil }
-      head = reader?.next()
-      if order == 0 { return record }
+      if order == 0 { return reader }
+      reader.advance()
     }
     return nil
   }
@@ -153,10 +153,10 @@ final class DigestCache {
   /// Whether a file with an unchanged key is read anyway: every `scrubRuns` runs, at a run
   /// that depends on its inode (so that each run reads its share), and whenever it has not
   /// been read for that many runs (after `--scrub` was raised or the rotation skipped it).
-  private func scrubDue(_ record: DigestCacheRecord) -> Bool {
+  private func scrubDue(inode: UInt64, lastRun: UInt64) -> Bool {
     let period = UInt64(settings.scrubRuns)
-    if run &- record.lastRun >= period { return true }
-    return Self.mix(record.key.inode) % period == run % period
+    if run &- lastRun >= period { return true }
+    return Self.mix(inode) % period == run % period
   }
 
   /// SplitMix64's finaliser: spreads consecutive inode numbers over the rotation.

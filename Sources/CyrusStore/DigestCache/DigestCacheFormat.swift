@@ -41,7 +41,7 @@ enum DigestCacheFormat {
   static let pathLimit = 1 << 16
 
   /// The check of a part: SHA-256 over nonce, index (when given) and bytes, cut to 16 bytes.
-  static func check(nonce: [UInt8], index: UInt64?, _ parts: [UInt8]...) -> [UInt8] {
+  static func check(nonce: [UInt8], index: UInt64?, _ parts: ArraySlice<UInt8>...) -> [UInt8] {
     var hasher = SHA256()
     hasher.update(data: nonce)
     if let index {
@@ -63,62 +63,5 @@ enum DigestCacheFormat {
       name.append(digits[Int(byte & 0x0F)])
     }
     return String(decoding: name, as: UTF8.self) + ".digests"
-  }
-
-  /// Appends one record to a block's payload; `previous` is the path of the record before it
-  /// in the same block (empty for the first).
-  static func encode(
-    _ record: DigestCacheRecord, previous: [UInt8], into out: inout CacheByteWriter
-  ) {
-    precondition(record.digest.count == digestBytes, "a cached digest is SHA-256")
-    var shared = 0
-    let limit = min(previous.count, record.path.count)
-    while shared < limit && previous[shared] == record.path[shared] { shared += 1 }
-    out.varint(UInt64(record.area))
-    out.varint(UInt64(shared))
-    out.varint(UInt64(record.path.count - shared))
-    out.raw(record.path[shared...])
-    out.varint(record.key.device)
-    out.varint(record.key.inode)
-    out.varint(record.key.size)
-    out.signed(record.key.modified.seconds)
-    out.varint(UInt64(max(0, record.key.modified.nanoseconds)))
-    out.signed(record.key.changed.seconds)
-    out.varint(UInt64(max(0, record.key.changed.nanoseconds)))
-    out.varint(record.lastRun)
-    out.raw(record.digest)
-  }
-
-  /// Reads one record; `path` holds the previous record's path in the block and is replaced.
-  static func decode(
-    _ input: inout CacheByteReader, path: inout [UInt8], areas: Int
-  ) throws(DigestCacheDamage) -> DigestCacheRecord {
-    let area = try input.count(limit: max(0, areas - 1), "area index")
-    let shared = try input.count(limit: path.count, "shared path prefix")
-    let rest = try input.count(limit: pathLimit - shared, "path length")
-    path.removeSubrange(shared...)
-    path.append(contentsOf: try input.raw(rest, "path"))
-    let device = try input.varint("device")
-    let inode = try input.varint("inode")
-    let size = try input.varint("size")
-    let modified = try timestamp(&input, "mtime seconds", "mtime nanoseconds")
-    let changed = try timestamp(&input, "ctime seconds", "ctime nanoseconds")
-    let lastRun = try input.varint("last run")
-    let digest = Array(try input.raw(digestBytes, "digest"))
-    return DigestCacheRecord(
-      area: area, path: path,
-      key: FileKey(
-        device: device, inode: inode, size: size, modified: modified, changed: changed),
-      lastRun: lastRun, digest: digest)
-  }
-
-  /// A timestamp; its two fields are named by literals, not built per record (this runs for
-  /// every file of the spool).
-  private static func timestamp(
-    _ input: inout CacheByteReader, _ secondsName: String, _ nanosecondsName: String
-  ) throws(DigestCacheDamage) -> Timestamp {
-    let seconds = try input.signed(secondsName)
-    let nanoseconds = try input.count(limit: 999_999_999, nanosecondsName)
-    return Timestamp(seconds: seconds, nanoseconds: Int32(nanoseconds))
   }
 }

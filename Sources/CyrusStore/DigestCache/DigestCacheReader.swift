@@ -26,11 +26,29 @@ final class DigestCacheReader {
   private var offset: Int
   private var blockIndex: UInt64 = 0
   private var records = 0
-  private var block = CacheByteReader([], base: 0)
+  /// The current block's payload, the file offset it starts at, the position of the next
+  /// record in it and how many records are left.
+  private var payload: [UInt8] = []
+  private var payloadEnd = 0
+  private var payloadBase = 0
+  private var position = 0
   private var blockLeft = 0
-  private var path: [UInt8] = []
-  private var last: DigestCacheRecord?
   private var finished = false
+  /// Whether a record was decoded (the cursor's fields are those of the last one).
+  private var started = false
+  /// Whether the cursor is on a record: false before ``advance()``, at the end and after
+  /// damage.
+  private(set) var hasRecord = false
+  /// The record under the cursor: its area index, key and last run (its path and digest are
+  /// reached through ``compare(area:path:)`` and ``digest``).
+  private(set) var area = 0
+  private(set) var key = FileKey(
+    device: 0, inode: 0, size: 0, modified: Timestamp(seconds: 0), changed: Timestamp(seconds: 0))
+  private(set) var lastRun: UInt64 = 0
+  /// The record's path, owned by the reader alone (never shared, so that decoding the next
+  /// record changes it in place); kept across blocks for the order check.
+  private var path: [UInt8] = []
+  private var digestStart = 0
 
   /// Opens `name` in the directory `directory`; throws why the file is not used at all.
   init(name: String, in directory: Int32, identity: DigestCacheIdentity) throws(DigestCacheDamage) {
@@ -77,7 +95,9 @@ final class DigestCacheReader {
         "identity")
       let stored = Array(try rest.raw(identityLength, "identity"))
       let check = Array(try rest.raw(DigestCacheFormat.checkBytes, "header check"))
-      guard check == DigestCacheFormat.check(nonce: nonce, index: nil, fixed.bytes, stored) else {
+      guard
+        check == DigestCacheFormat.check(nonce: nonce, index: nil, fixed.bytes[...], stored[...])
+      else {
         throw rest.damage("the header's check fails")
       }
       guard stored == identity.encoded else {
@@ -96,27 +116,64 @@ final class DigestCacheReader {
 
   deinit { close(fd) }
 
-  /// The next record in canonical order, or `nil` at the end or at the first damage.
-  func next() -> DigestCacheRecord? {
-    guard damage == nil, !finished else { return nil }
+  /// Moves the cursor to the next record in canonical order; ``hasRecord`` is false at the end
+  /// and at the first damage.
+  func advance() {
+    hasRecord = false
+    guard damage == nil, !finished else { return }
     do throws(DigestCacheDamage) {
       while blockLeft == 0 {
-        guard try nextBlock() else { return nil }
+        guard try nextBlock() else { return }
       }
-      let record = try DigestCacheFormat.decode(&block, path: &path, areas: areaCount)
+      // Decoded with the path moved out and back, so that it stays uniquely referenced.
+      var path: [UInt8] = []
+      swap(&path, &self.path)
+      defer { swap(&path, &self.path) }
+      var position = self.position
+      let firstInBlock = position == 0
+      let end = payloadEnd
+      let fields = try payload.withUnsafeBufferPointer { bytes throws(DigestCacheDamage) in
+        try DigestCacheFormat.decodeRecord(
+          UnsafeBufferPointer(rebasing: bytes[..<end]), at: &position, base: payloadBase,
+          path: &path,
+          previousArea: started ? area : nil, firstInBlock: firstInBlock, areas: areaCount)
+      }
+      self.position = position
       blockLeft -= 1
-      if blockLeft == 0 && !block.atEnd { throw block.damage("bytes after the block's records") }
-      if let last,
-        DigestCacheRecord.compare(area: record.area, path: record.path, with: last) <= 0
-      {
-        throw block.damage("record out of canonical order")
+      if blockLeft == 0 && position != payloadEnd {
+        throw DigestCacheDamage(
+          offset: payloadBase + position, detail: "bytes after the block's records")
       }
-      last = record
-      return record
+      area = fields.area
+      key = fields.key
+      lastRun = fields.lastRun
+      digestStart = fields.digestStart
+      started = true
+      hasRecord = true
     } catch {
       damage = error
-      return nil
     }
+  }
+
+  /// The canonical order of `area`/`path` against the record under the cursor (which there
+  /// must be): negative before it, 0 at it, positive after it.
+  func compare(area: Int, path: [UInt8]) -> Int {
+    if area != self.area { return area < self.area ? -1 : 1 }
+    return EntryPath.compare(path, self.path)
+  }
+
+  /// The digest of the record under the cursor.
+  var digest: ArraySlice<UInt8> {
+    payload[digestStart..<(digestStart + DigestCacheFormat.digestBytes)]
+  }
+
+  /// Advances, then returns the record under the cursor as a value (for tools and tests; the
+  /// walk reads the cursor in place).
+  func next() -> DigestCacheRecord? {
+    advance()
+    guard hasRecord else { return nil }
+    return DigestCacheRecord(
+      area: area, path: path, key: key, lastRun: lastRun, digest: Array(digest))
   }
 
   /// Reads and checks the next block; `false` at a valid trailer.
@@ -137,17 +194,19 @@ final class DigestCacheReader {
       throw counts.damage("block of \(length) bytes")
     }
     let start = offset + DigestCacheFormat.blockHeaderBytes
-    var body = try Self.read(
-      fd: fd, at: start, count: length + DigestCacheFormat.checkBytes, "block")
-    let payload = Array(try body.raw(length, "payload"))
-    let check = Array(try body.raw(DigestCacheFormat.checkBytes, "block check"))
+    // Read into the reader's one block buffer: payload, then check.
+    try Self.read(
+      fd: fd, at: start, count: length + DigestCacheFormat.checkBytes, into: &payload, "block")
     let expected = DigestCacheFormat.check(
-      nonce: nonce, index: blockIndex, [tag], counts.bytes, payload)
-    guard check == expected else { throw body.damage("block \(blockIndex)'s check fails") }
+      nonce: nonce, index: blockIndex, [tag], counts.bytes[...], payload[..<length])
+    guard payload[length...].elementsEqual(expected) else {
+      throw DigestCacheDamage(offset: start + length, detail: "block \(blockIndex)'s check fails")
+    }
     guard count > 0 else { throw counts.damage("a block of no records") }
-    block = CacheByteReader(payload, base: start)
+    payloadEnd = length
+    payloadBase = start
+    position = 0
     blockLeft = count
-    path.removeAll(keepingCapacity: true)
     offset = start + length + DigestCacheFormat.checkBytes
     blockIndex += 1
     records += count
@@ -162,7 +221,7 @@ final class DigestCacheReader {
     let tag = try trailer.byte("trailer tag")
     let fields = Array(try trailer.raw(32, "trailer"))
     let check = Array(try trailer.raw(DigestCacheFormat.checkBytes, "trailer check"))
-    guard check == DigestCacheFormat.check(nonce: nonce, index: nil, [tag], fields) else {
+    guard check == DigestCacheFormat.check(nonce: nonce, index: nil, [tag], fields[...]) else {
       throw trailer.damage("the trailer's check fails")
     }
     var counts = CacheByteReader(fields, base: offset + 1)
@@ -189,7 +248,7 @@ final class DigestCacheReader {
       let check = try? trailer.raw(DigestCacheFormat.checkBytes, "check"),
       Array(check)
         == DigestCacheFormat.check(
-          nonce: nonce, index: nil, [DigestCacheFormat.endTag], Array(fields))
+          nonce: nonce, index: nil, [DigestCacheFormat.endTag], fields)
     else { return nil }
     var totals = CacheByteReader(Array(fields.suffix(16)), base: 0)
     guard let files = try? totals.fixed(width: 8, "files"),
@@ -202,7 +261,17 @@ final class DigestCacheReader {
   private static func read(fd: Int32, at offset: Int, count: Int, _ what: String)
     throws(DigestCacheDamage) -> CacheByteReader
   {
-    var buffer = [UInt8](repeating: 0, count: count)
+    var buffer: [UInt8] = []
+    try read(fd: fd, at: offset, count: count, into: &buffer, what)
+    return CacheByteReader(buffer, base: offset)
+  }
+
+  /// Exactly `count` bytes at `offset`, into `buffer` (its storage reused: this runs per block).
+  private static func read(
+    fd: Int32, at offset: Int, count: Int, into buffer: inout [UInt8], _ what: String
+  ) throws(DigestCacheDamage) {
+    buffer.removeAll(keepingCapacity: true)
+    buffer.append(contentsOf: repeatElement(0, count: count))
     var done = 0
     while done < count {
       let got = buffer.withUnsafeMutableBytes { raw in
@@ -216,6 +285,5 @@ final class DigestCacheReader {
       }
       done += got
     }
-    return CacheByteReader(buffer, base: offset)
   }
 }

@@ -18,11 +18,15 @@ final class DigestCacheWriter {
   private let temporary: String
   private var fd: Int32
   private let nonce: [UInt8]
-  private var payload = CacheByteWriter()
+  /// The block being filled: its tag and a place for its length and record count (filled in
+  /// when it is written), then its records' payload; written out in place with its check.
+  private var block: [UInt8] = []
   private var blockRecords = 0
   private var blocks: UInt64 = 0
+  /// The last record's area and path (owned by the writer alone, changed in place), kept
+  /// across blocks for the order check; `nil` area before the first.
+  private var previousArea: Int?
   private var previous: [UInt8] = []
-  private var lastPlace: (area: Int, path: [UInt8])?
 
   /// Creates the temporary file in `directory` (a descriptor the caller keeps open) and writes
   /// the header; `failure` says why when it cannot.
@@ -37,6 +41,10 @@ final class DigestCacheWriter {
     fd = temporary.withCString {
       openat(directory, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
     }
+    block.reserveCapacity(
+      DigestCacheFormat.blockHeaderBytes + DigestCacheFormat.blockTarget
+        + DigestCacheFormat.recordOverheadBytes + 4096 + DigestCacheFormat.checkBytes)
+    startBlock()
     if fd < 0 {
       failure = "cannot create \(temporary): \(SystemFiles.errorText())"
       return
@@ -51,7 +59,7 @@ final class DigestCacheWriter {
     header.fixed(UInt64(stored.count), width: 4)
     let fixed = header.bytes
     header.raw(stored)
-    header.raw(DigestCacheFormat.check(nonce: self.nonce, index: nil, fixed, stored))
+    header.raw(DigestCacheFormat.check(nonce: self.nonce, index: nil, fixed[...], stored[...]))
     emit(header.bytes)
   }
 
@@ -59,19 +67,52 @@ final class DigestCacheWriter {
 
   /// Adds a record; one not after the last in canonical order is left out.
   func append(_ record: DigestCacheRecord) {
+    append(
+      area: record.area, path: record.path, key: record.key, lastRun: record.lastRun,
+      digest: record.digest)
+  }
+
+  /// Adds a record from its fields; one not after the last in canonical order is left out.
+  func append(area: Int, path: [UInt8], key: FileKey, lastRun: UInt64, digest: [UInt8]) {
     guard failure == nil else { return }
-    if let lastPlace,
-      DigestCacheRecord.compare(area: lastPlace.area, path: lastPlace.path, with: record) >= 0
-    {
-      return
+    let shared = Self.commonPrefix(previous, path)
+    if let previousArea {
+      // After the common prefix: the path is longer, or its next byte ranks higher (`/` lowest).
+      let after =
+        area > previousArea
+        || (area == previousArea && shared < path.count
+          && (shared == previous.count || Self.rank(path[shared]) > Self.rank(previous[shared])))
+      guard after else { return }
     }
-    lastPlace = (record.area, record.path)
-    DigestCacheFormat.encode(record, previous: previous, into: &payload)
-    previous = record.path
+    DigestCacheFormat.encodeRecord(
+      area: area, path: path, shared: blockRecords == 0 ? 0 : shared, key: key, lastRun: lastRun,
+      digest: digest, into: &block)
+    previousArea = area
+    previous.removeSubrange(shared...)
+    path.withUnsafeBufferPointer { bytes in
+      previous.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[shared...]))
+    }
     blockRecords += 1
     records += 1
-    if payload.bytes.count >= DigestCacheFormat.blockTarget { flushBlock() }
+    if block.count - DigestCacheFormat.blockHeaderBytes >= DigestCacheFormat.blockTarget {
+      flushBlock()
+    }
   }
+
+  /// How many leading bytes two paths share.
+  private static func commonPrefix(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+    lhs.withUnsafeBufferPointer { left in
+      rhs.withUnsafeBufferPointer { right in
+        let limit = min(left.count, right.count)
+        var index = 0
+        while index < limit, left[index] == right[index] { index += 1 }
+        return index
+      }
+    }
+  }
+
+  /// A path byte's rank in canonical order: `/` below every other byte.
+  private static func rank(_ byte: UInt8) -> Int { byte == 0x2F ? 0 : Int(byte) + 1 }
 
   /// Writes the trailer and renames the file over the old one.
   func commit(files: UInt64, bytes: UInt64) {
@@ -87,7 +128,7 @@ final class DigestCacheWriter {
     trailer.raw(fields.bytes)
     trailer.raw(
       DigestCacheFormat.check(
-        nonce: nonce, index: nil, [DigestCacheFormat.endTag], fields.bytes))
+        nonce: nonce, index: nil, [DigestCacheFormat.endTag], fields.bytes[...]))
     emit(trailer.bytes)
     guard failure == nil else { return abandon() }
     close(fd)
@@ -109,23 +150,26 @@ final class DigestCacheWriter {
     _ = temporary.withCString { unlinkat(directory, $0, 0) }
   }
 
+  /// Empties the block, leaving the room for its tag, length and record count.
+  private func startBlock() {
+    block.removeAll(keepingCapacity: true)
+    block.append(DigestCacheFormat.blockTag)
+    block.append(contentsOf: repeatElement(0, count: DigestCacheFormat.blockHeaderBytes - 1))
+  }
+
+  /// Fills in the block's length and record count, appends its check and writes it.
   private func flushBlock() {
     guard blockRecords > 0, failure == nil else { return }
     var head = CacheByteWriter()
-    head.fixed(UInt64(payload.bytes.count), width: 4)
+    head.fixed(UInt64(block.count - DigestCacheFormat.blockHeaderBytes), width: 4)
     head.fixed(UInt64(blockRecords), width: 4)
-    var block = CacheByteWriter()
-    block.byte(DigestCacheFormat.blockTag)
-    block.raw(head.bytes)
-    block.raw(payload.bytes)
-    block.raw(
-      DigestCacheFormat.check(
-        nonce: nonce, index: blocks, [DigestCacheFormat.blockTag], head.bytes, payload.bytes))
-    emit(block.bytes)
+    block.replaceSubrange(1..<DigestCacheFormat.blockHeaderBytes, with: head.bytes)
+    // The check covers tag, counts and payload: the block's bytes so far, in order.
+    block.append(contentsOf: DigestCacheFormat.check(nonce: nonce, index: blocks, block[...]))
+    emit(block)
     blocks += 1
     blockRecords = 0
-    payload.bytes.removeAll(keepingCapacity: true)
-    previous.removeAll(keepingCapacity: true)
+    startBlock()
   }
 
   private func emit(_ bytes: [UInt8]) {
