@@ -26,21 +26,26 @@ public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible
   }
 
   /// This path with one more component, copied from `name`: one allocation, the new path's.
+  ///
+  /// The bytes are put together in a temporary buffer (on the stack when small) and copied
+  /// into the array by `Array(_:)` of a buffer: `[UInt8](unsafeUninitializedCapacity:)` and
+  /// `[UInt8](repeating:count:)` reach the standard library's unspecialized allocation, which
+  /// looks up the array's generic metadata at run time: 350 instructions more a call, 2 % of a
+  /// `--level meta` walk (callgrind, Swift 6.3).
   func appending(_ name: UnsafeBufferPointer<UInt8>) -> EntryPath {
     if bytes.isEmpty { return EntryPath(bytes: Array(name)) }
     let count = bytes.count + 1 + name.count
-    return EntryPath(
-      bytes: [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-        guard let base = buffer.baseAddress else { return }
-        bytes.withUnsafeBufferPointer { parent in
-          if let source = parent.baseAddress { base.initialize(from: source, count: parent.count) }
-        }
-        base[bytes.count] = 0x2F
-        if let source = name.baseAddress {
-          (base + bytes.count + 1).initialize(from: source, count: name.count)
-        }
-        initialized = count
-      })
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
+      guard let base = buffer.baseAddress else { return EntryPath(bytes: []) }
+      bytes.withUnsafeBufferPointer { parent in
+        if let source = parent.baseAddress { base.initialize(from: source, count: parent.count) }
+      }
+      base[bytes.count] = 0x2F
+      if let source = name.baseAddress {
+        (base + bytes.count + 1).initialize(from: source, count: name.count)
+      }
+      return EntryPath(bytes: Array(UnsafeBufferPointer(start: base, count: count)))
+    }
   }
 
   /// The components.

@@ -15,6 +15,19 @@ import Testing
     #expect(EntryPath("a").isInside(.root))
   }
 
+  /// One more component: joined by one `/`, none after the root; bytes kept as they are, also
+  /// past the temporary buffer's stack size.
+  @Test func appendingJoinsWithOneSlash() {
+    #expect(EntryPath.root.appending(Array("user".utf8)) == EntryPath("user"))
+    #expect(EntryPath("user/a").appending(Array("1.".utf8)) == EntryPath("user/a/1."))
+    #expect(EntryPath("a").appending([0xFF, 0x00, 0x2F]).bytes == [0x61, 0x2F, 0xFF, 0x00, 0x2F])
+    #expect(EntryPath("a").appending([]).bytes == [0x61, 0x2F])
+    let parent = [UInt8](repeating: 0x70, count: 6_000)
+    let name = [UInt8](repeating: 0x6E, count: 3_000)
+    let long = EntryPath(bytes: parent).appending(name)
+    #expect(long.bytes == parent + [0x2F] + name)
+  }
+
   /// `lastComponentIs` answers as comparing `lastComponent` would, on every split.
   @Test(arguments: [
     "", "cyrus.header", "a/cyrus.header", "a/b/cyrus.header", "xcyrus.header",

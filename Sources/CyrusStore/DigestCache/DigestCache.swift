@@ -100,7 +100,7 @@ final class DigestCache {
     }
     statistics.reused += 1
     step.read = nil
-    step.entry.digest = Array(cached.digest)
+    step.entry.digest = cached.digest
     step.cache = WalkStep.CacheState(key: key, lastRun: cached.lastRun)
   }
 

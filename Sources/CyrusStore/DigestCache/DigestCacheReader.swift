@@ -162,9 +162,14 @@ final class DigestCacheReader {
     return EntryPath.compare(path, self.path)
   }
 
-  /// The digest of the record under the cursor.
-  var digest: ArraySlice<UInt8> {
-    payload[digestStart..<(digestStart + DigestCacheFormat.digestBytes)]
+  /// The digest of the record under the cursor (copied from a buffer: see
+  /// ``EntryPath/appending(_:)`` for why not from a slice).
+  var digest: [UInt8] {
+    payload.withUnsafeBufferPointer { bytes in
+      Array(
+        UnsafeBufferPointer(
+          rebasing: bytes[digestStart..<(digestStart + DigestCacheFormat.digestBytes)]))
+    }
   }
 
   /// Advances, then returns the record under the cursor as a value (for tools and tests; the
@@ -173,7 +178,7 @@ final class DigestCacheReader {
     advance()
     guard hasRecord else { return nil }
     return DigestCacheRecord(
-      area: area, path: path, key: key, lastRun: lastRun, digest: Array(digest))
+      area: area, path: path, key: key, lastRun: lastRun, digest: digest)
   }
 
   /// Reads and checks the next block; `false` at a valid trailer.
