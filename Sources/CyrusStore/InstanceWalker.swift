@@ -82,11 +82,12 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
   /// (``SameHostPairing``, which reads both sides' files together). Only for a walk at `full`
   /// without a window or a digest cache: the entry is otherwise finished, its digest or problem
   /// is what the read will give.
-  func nextUnread() -> (entry: ManifestEntry, read: ContentRead?)? {
+  func nextUnread() -> UnreadWalk.Unread? {
     precondition(window == nil && cache == nil, "an unread walk has no window and no cache")
-    guard let step = nextStep() else { return nil }
-    let read = step.read
-    return (finish(step, with: nil), read)
+    guard var step = nextStep() else { return nil }
+    // Moved out, not copied: a step finished with no result does not look at its read.
+    let read = step.read.take()
+    return UnreadWalk.Unread(entry: finish(consume step, with: nil), read: read)
   }
 
   /// The next step of the walk, area after area.

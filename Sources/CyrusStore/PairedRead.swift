@@ -9,7 +9,11 @@ final class PairedRead: ReadJob, @unchecked Sendable {
     case compare(primary: ContentRead, failover: ContentRead)
   }
 
-  let work: Work
+  /// The work, until a reading thread takes it: moved out there, as a read bound out of a
+  /// stored enum is copied (and the copy destroyed) where one taken out is not. Spelled
+  /// `Optional<Work>` for the reason ``ManifestEntry`` gives.
+  // swift-format-ignore: UseShorthandTypeNames
+  private var work: Optional<Work>
   var started = false
   var done = false
   /// What the work found; set once, before ``done``.
@@ -18,11 +22,13 @@ final class PairedRead: ReadJob, @unchecked Sendable {
 
   init(_ work: Work) { self.work = work }
 
-  /// Does the work with a reading thread's comparer.
+  /// Does the work with a reading thread's comparer; called once (``ReadWorkers`` gives a job
+  /// to one thread).
   func perform(_ comparer: ContentComparer) {
-    switch work {
-    case .hash(let read): hashed = comparer.hasher.hash(read)
-    case .compare(let primary, let failover): compared = comparer.compare(primary, failover)
+    switch work.take() {
+    case .hash(let read)?: hashed = comparer.hasher.hash(read)
+    case .compare(let primary, let failover)?: compared = comparer.compare(primary, failover)
+    case nil: preconditionFailure("a read is performed once")
     }
   }
 

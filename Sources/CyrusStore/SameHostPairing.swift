@@ -29,21 +29,35 @@ public final class SameHostPairing: @unchecked Sendable {
   /// Runs of reads from one directory a side's queue may hold: each keeps its directory open.
   public static let directoryLimit = 64
 
-  /// An entry waiting to be given out, and the read it waits for.
+  /// An entry waiting to be given out, and the read it waits for. Its job is spelled
+  /// `Optional<PairedRead>` for the reason ``ManifestEntry`` gives (a `PairedRead?` property
+  /// makes the initializer copy the whole item, entry and all).
   private struct Queued {
     var entry: ManifestEntry
-    var job: PairedRead?
+    // swift-format-ignore: UseShorthandTypeNames
+    var job: Optional<PairedRead>
     var bytes: UInt64
     var startsRun: Bool
   }
 
+  /// Where a side's last entry from its walk was, for the order check: only what the order is
+  /// decided by, so that the entry itself moves on uncopied.
+  private struct Place {
+    var area: String
+    var path: EntryPath
+  }
+
   private let walks: [UnreadWalk]
   private let workers: ReadWorkers<PairedRead, ContentComparer>
-  /// Each side's next entry, not yet queued.
-  private var heads: [(entry: ManifestEntry, read: ContentRead?)?] = [nil, nil]
+  /// Each side's next entry, not yet queued, when ``loaded`` says so; else an empty one. Not
+  /// optionals: an entry is compared where it lies, and its fields are moved out of it, where
+  /// one bound out of an optional would be copied whole.
+  private var heads = [UnreadWalk.Unread.empty, UnreadWalk.Unread.empty]
+  /// Whether each side's head holds its next entry.
+  private var loaded = [false, false]
   private var ended = [false, false]
-  /// Each side's last entry from its walk, for the order check.
-  private var last: [ManifestEntry?] = [nil, nil]
+  /// Where each side's last entry from its walk was, for the order check.
+  private var last: [Place?] = [nil, nil]
   /// Each side's queue; an entry given out is taken out of its slot at once, so that it does
   /// not hold its directory open until the queue is compacted.
   private var queues: [[Queued?]] = [[], []]
@@ -102,7 +116,7 @@ public final class SameHostPairing: @unchecked Sendable {
     precondition(!stopped, "a stopped pairing would end both sides early")
     try lookAhead()
     guard try fill(index) else { return nil }
-    guard let item = queues[index][queueHeads[index]].take() else {
+    guard var item = queues[index][queueHeads[index]].take() else {
       preconditionFailure("a queued entry is given out once")
     }
     queueHeads[index] += 1
@@ -113,16 +127,16 @@ public final class SameHostPairing: @unchecked Sendable {
     queuedBytes -= min(queuedBytes, item.bytes)
     if item.startsRun { runs[index] -= 1 }
     stateBytes[index] -= item.entry.heldStateBytes
-    var entry = item.entry
-    guard let job = item.job else { return entry }
+    // Completed in place and moved out: an entry completed in a local is copied on return.
+    guard let job = item.job else { return ManifestEntry.take(&item.entry) }
     workers.wait(for: job)
-    count(job, side: index, size: entry.size)
+    count(job, side: index, size: item.entry.size)
     switch job.result(forSide: index) {
-    case .success(let digest)?: entry.digest = digest
-    case .failure(let problem)?: entry.problem = problem
+    case .success(let digest)?: item.entry.digest = digest
+    case .failure(let problem)?: item.entry.problem = problem
     case nil: break
     }
-    return entry
+    return ManifestEntry.take(&item.entry)
   }
 
   private func queued(_ index: Int) -> Int { queues[index].count - queueHeads[index] }
@@ -135,12 +149,12 @@ public final class SameHostPairing: @unchecked Sendable {
     {
       try load(0)
       try load(1)
-      switch (heads[0], heads[1]) {
-      case (nil, nil): return
-      case (_?, nil): take(0)
-      case (nil, _?): take(1)
-      case (let primary?, let failover?):
-        let order = ManifestEntry.canonicalCompare(primary.entry, failover.entry)
+      switch (loaded[0], loaded[1]) {
+      case (false, false): return
+      case (true, false): take(0)
+      case (false, true): take(1)
+      case (true, true):
+        let order = headOrder(0, 1)
         if order == 0 { takeBoth() } else { take(order < 0 ? 0 : 1) }
       }
     }
@@ -152,13 +166,13 @@ public final class SameHostPairing: @unchecked Sendable {
     let other = 1 - index
     while queued(index) == 0 {
       try load(index)
-      guard let mine = heads[index] else { return false }
+      guard loaded[index] else { return false }
       try load(other)
-      guard let theirs = heads[other] else {
+      guard loaded[other] else {
         take(index)
         continue
       }
-      let order = ManifestEntry.canonicalCompare(mine.entry, theirs.entry)
+      let order = headOrder(index, other)
       if order == 0 {
         takeBoth()
       } else if order < 0 {
@@ -177,54 +191,85 @@ public final class SameHostPairing: @unchecked Sendable {
 
   /// Loads side `index`'s next entry from its walk, if it has none loaded.
   private func load(_ index: Int) throws {
-    guard heads[index] == nil, !ended[index] else { return }
+    guard !loaded[index], !ended[index] else { return }
     guard let next = walks[index].next() else {
       ended[index] = true
       return
     }
-    if let previous = last[index], ManifestEntry.canonicalCompare(previous, next.entry) >= 0 {
+    if let previous = last[index],
+      ManifestEntry.canonicalCompare(
+        area: previous.area, path: previous.path, area: next.entry.area, path: next.entry.path)
+        >= 0
+    {
+      let before = ManifestEntry.location(area: previous.area, path: previous.path)
       throw CyrusStoreError(
         .system, path: "\(index == 0 ? "primary" : "failover") \(next.entry.location)",
-        detail: "the walk gave this entry after \(previous.location), out of canonical order")
+        detail: "the walk gave this entry after \(before), out of canonical order")
     }
-    last[index] = next.entry
-    heads[index] = next
+    last[index] = Place(area: next.entry.area, path: next.entry.path)
+    heads[index] = consume next
+    loaded[index] = true
   }
 
-  /// Queues side `index`'s loaded entry alone, with its file's hash if it has a read.
+  /// The canonical order of side `index`'s loaded entry against side `other`'s (-1, 0 or 1),
+  /// compared where they lie.
+  private func headOrder(_ index: Int, _ other: Int) -> Int {
+    precondition(loaded[index] && loaded[other], "heads are compared once both are loaded")
+    return ManifestEntry.canonicalCompare(heads[index].entry, heads[other].entry)
+  }
+
+  /// Queues side `index`'s loaded entry alone, with its file's hash if it has a read. The
+  /// entry and its read are moved out of the head (a value bound out of an optional is a copy,
+  /// one taken out with ``Optional/take()`` is not).
   private func take(_ index: Int) {
-    guard let head = heads[index] else { return }
-    heads[index] = nil
-    enqueue(head.entry, read: head.read, job: head.read.map { PairedRead(.hash($0)) }, on: index)
+    guard loaded[index] else { return }
+    loaded[index] = false
+    // `heads[index].read?.directory` would copy the whole head: the read is taken out first.
+    var directory: DirectoryListing?
+    var job: PairedRead?
+    if let read = heads[index].read.take() {
+      directory = read.directory
+      job = PairedRead(.hash(consume read))
+    }
+    enqueue(ManifestEntry.take(&heads[index].entry), directory: directory, job: job, on: index)
   }
 
   /// Queues both loaded entries (the same path): one comparison for two files of the same
-  /// size, else each side's own read.
+  /// size, else each side's own read. Compared in place, then moved out of their heads.
   private func takeBoth() {
-    guard let primary = heads[0], let failover = heads[1] else { return }
-    guard let left = primary.read, let right = failover.read, primary.entry.kind == .file,
-      failover.entry.kind == .file, primary.entry.size == failover.entry.size
+    precondition(loaded[0] && loaded[1], "both sides have an entry loaded")
+    // Both reads are taken out only once both are known to be there.
+    guard heads[0].read != nil, heads[1].read != nil, heads[0].entry.kind == .file,
+      heads[1].entry.kind == .file, heads[0].entry.size == heads[1].entry.size,
+      let left = heads[0].read.take(), let right = heads[1].read.take()
     else {
       take(0)
       take(1)
       return
     }
-    heads = [nil, nil]
-    let job = PairedRead(.compare(primary: left, failover: right))
-    enqueue(primary.entry, read: left, job: job, on: 0)
-    enqueue(failover.entry, read: right, job: job, on: 1, submitted: true)
+    loaded[0] = false
+    loaded[1] = false
+    let primaryDirectory = left.directory
+    let failoverDirectory = right.directory
+    // Consumed: a value bound out of an optional is otherwise copied into the job.
+    let job = PairedRead(.compare(primary: consume left, failover: consume right))
+    enqueue(ManifestEntry.take(&heads[0].entry), directory: primaryDirectory, job: job, on: 0)
+    enqueue(
+      ManifestEntry.take(&heads[1].entry), directory: failoverDirectory, job: job, on: 1,
+      submitted: true)
   }
 
   /// Queues an entry on side `index`, its read's job submitted unless it was already (a
-  /// comparison is one job for both sides).
+  /// comparison is one job for both sides); `directory` is the read's directory, `nil` when
+  /// the entry has nothing to read.
   private func enqueue(
-    _ entry: ManifestEntry, read: ContentRead?, job: PairedRead?, on index: Int,
-    submitted: Bool = false
+    _ entry: consuming ManifestEntry, directory: DirectoryListing?, job: PairedRead?,
+    on index: Int, submitted: Bool = false
   ) {
-    let startsRun = read != nil && read?.directory !== lastDirectory[index]
-    if let read { lastDirectory[index] = read.directory }
+    let startsRun = directory != nil && directory !== lastDirectory[index]
+    if let directory { lastDirectory[index] = directory }
     if startsRun { runs[index] += 1 }
-    let bytes = read == nil ? 0 : entry.size
+    let bytes = directory == nil ? 0 : entry.size
     queuedBytes = queuedBytes.addingSaturated(bytes)
     stateBytes[index] += entry.heldStateBytes
     queues[index].append(Queued(entry: entry, job: job, bytes: bytes, startsRun: startsRun))

@@ -11,7 +11,25 @@ import Foundation
 /// than one large mailbox).
 final class UnreadWalk: @unchecked Sendable {
   /// An entry of the walk and the read of its content still to do.
-  typealias Unread = (entry: ManifestEntry, read: ContentRead?)
+  ///
+  /// A struct, not a tuple: Swift 6.3 copies a tuple holding an entry (or an optional one)
+  /// through the runtime's generic tuple witnesses, and the code binding one out of an optional
+  /// copied it whole several times per entry; a struct's fields are moved out one by one
+  /// (``ManifestEntry/take(_:)``, `Optional.take()`). Its read is spelled
+  /// `Optional<ContentRead>` for the reason ``ManifestEntry`` gives.
+  struct Unread {
+    /// The entry, without its digest.
+    var entry: ManifestEntry
+    /// The content to read, if any.
+    // swift-format-ignore: UseShorthandTypeNames
+    var read: Optional<ContentRead>
+
+    /// An empty entry with nothing to read: what a slot holds that has no item (see
+    /// ``ManifestEntry/take(_:)``).
+    static var empty: Unread {
+      Unread(entry: ManifestEntry(area: "", path: .root, kind: .unknown), read: nil)
+    }
+  }
 
   /// Entries in a batch handed over at once.
   static let batchEntries = 256
@@ -68,14 +86,16 @@ final class UnreadWalk: @unchecked Sendable {
       condition.unlock()
       return nil
     }
-    let batch = batches.removeFirst()
+    var batch = batches.removeFirst()
     queuedEntries -= batch.items.count
     queuedRuns -= batch.runs
     queuedStateBytes -= batch.stateBytes
     condition.broadcast()
     condition.unlock()
-    current = batch.items
-    current.reverse()
+    // `current` is empty: the batch's items move in, not copied.
+    swap(&current, &batch.items)
+    // Reversed through the buffer, whose swaps move items; Array's own copy them.
+    current.withUnsafeMutableBufferPointer { $0.reverse() }
     return current.popLast()
   }
 
@@ -89,7 +109,7 @@ final class UnreadWalk: @unchecked Sendable {
         batch.runs += 1
       }
       batch.stateBytes += item.entry.heldStateBytes
-      batch.items.append(item)
+      batch.items.append(consume item)
       if batch.items.count >= Self.batchEntries || batch.runs >= Self.batchRuns
         || batch.stateBytes >= Self.queueStateBytes / 4
       {
