@@ -64,6 +64,25 @@ import Testing
     #expect(output.text.hasPrefix("cyrus-failover verify: DIFFERENCES FOUND"))
   }
 
+  /// Codes of one severity and count are listed by name, whatever order the summary's
+  /// dictionary holds them in (it differs from process to process).
+  @Test func textReportBreaksTiesByCodeName() throws {
+    let tied = FindingCode.all.filter { $0.defaultSeverity == .error }.prefix(4)
+    try #require(tied.count == 4)
+    let summary = FindingSummary()
+    // Emitted in reverse name order, once each.
+    for code in tied.sorted(by: { $0.rawValue > $1.rawValue }) {
+      summary.emit(
+        Finding(code, side: .failover, area: "partition-default", path: EntryPath("1.")))
+    }
+    let output = StringOutput()
+    TextReport.write(summary, context: context, verdict: .differences, showInfo: false, to: output)
+    let listed = output.text.split(separator: "\n").compactMap { line in
+      tied.first { line.hasPrefix("  \($0.rawValue) ") }?.rawValue
+    }
+    #expect(listed == tied.map(\.rawValue).sorted())
+  }
+
   @Test func junitReportIsWellFormedXML() throws {
     let summary = FindingSummary()
     summary.emit(Finding(.fileMissing, side: .failover, area: "config", path: "a&b<c>"))
