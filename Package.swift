@@ -33,10 +33,11 @@ let package = Package(
       dependencies: [
         "CyrusFormats", "BerkeleyDB", .product(name: "Crypto", package: "swift-crypto"),
       ],
-      exclude: ["README.md"]),
+      exclude: ["README.md"], swiftSettings: uncheckedExclusivityInRelease),
     /** Findings, the streaming merge-join of two manifests, and the report encoders. */
     .target(
-      name: "Verification", dependencies: ["CyrusStore", "CyrusFormats"], exclude: ["README.md"]),
+      name: "Verification", dependencies: ["CyrusStore", "CyrusFormats"], exclude: ["README.md"],
+      swiftSettings: uncheckedExclusivityInRelease),
     /** The agent protocol over SSH standard input/output, the SSH transport, saved manifests. */
     .target(
       name: "Remote",
@@ -94,3 +95,11 @@ let package = Package(
     .testTarget(name: "PackagingTests", dependencies: ["Verification", "TestSupport"]),
   ]
 )
+
+/// The walk's and the diff's modules skip the run-time exclusivity checks in release builds: a
+/// class property's every mutation there costs a call into the runtime's access set (about 10 %
+/// of the instructions of a same-host full verify, 3–4 % of a walk; docs/performance.md).
+/// Debug builds, which the tests run, keep every check.
+var uncheckedExclusivityInRelease: [SwiftSetting] {
+  [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+}
