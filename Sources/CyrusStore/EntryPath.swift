@@ -95,22 +95,29 @@ public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible
 
   /// Three-way canonical comparison of two `/`-separated byte paths.
   public static func compare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+    // Skip the common prefix (long: siblings share their directory), then rank the first
+    // differing bytes with `/` lowest.
+    let index = commonPrefix(lhs, rhs)
+    guard index < lhs.count, index < rhs.count else {
+      return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+    }
+    return rank(lhs[index]) < rank(rhs[index]) ? -1 : 1
+  }
+
+  /// How many leading bytes two paths share.
+  static func commonPrefix(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
     lhs.withUnsafeBufferPointer { left in
       rhs.withUnsafeBufferPointer { right in
-        // Skip the common prefix (long: siblings share their directory), then rank the first
-        // differing bytes with `/` lowest.
         let count = min(left.count, right.count)
         var index = 0
         while index < count, left[index] == right[index] { index += 1 }
-        guard index < count else {
-          return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
-        }
-        let l = left[index] == 0x2F ? 0 : Int(left[index]) + 1
-        let r = right[index] == 0x2F ? 0 : Int(right[index]) + 1
-        return l < r ? -1 : 1
+        return index
       }
     }
   }
+
+  /// A path byte's rank in canonical order: `/` below every other byte.
+  static func rank(_ byte: UInt8) -> Int { byte == 0x2F ? 0 : Int(byte) + 1 }
 
   /// The path for humans and JSON: printable ASCII and valid UTF-8 as is, any other byte and
   /// control characters as `\xNN`, backslash as `\\`.

@@ -73,9 +73,7 @@ extension DigestCacheFormat {
       var index = 0
       while index < common, old[shared + index] == payload[start + index] { index += 1 }
       guard index < common else { return oldCount == count ? 0 : (oldCount < count ? -1 : 1) }
-      let left = old[shared + index] == 0x2F ? 0 : Int(old[shared + index]) + 1
-      let right = payload[start + index] == 0x2F ? 0 : Int(payload[start + index]) + 1
-      return left < right ? -1 : 1
+      return EntryPath.rank(old[shared + index]) < EntryPath.rank(payload[start + index]) ? -1 : 1
     }
   }
 

@@ -75,13 +75,14 @@ final class DigestCacheWriter {
   /// Adds a record from its fields; one not after the last in canonical order is left out.
   func append(area: Int, path: [UInt8], key: FileKey, lastRun: UInt64, digest: [UInt8]) {
     guard failure == nil else { return }
-    let shared = Self.commonPrefix(previous, path)
+    let shared = EntryPath.commonPrefix(previous, path)
     if let previousArea {
       // After the common prefix: the path is longer, or its next byte ranks higher (`/` lowest).
       let after =
         area > previousArea
         || (area == previousArea && shared < path.count
-          && (shared == previous.count || Self.rank(path[shared]) > Self.rank(previous[shared])))
+          && (shared == previous.count
+            || EntryPath.rank(path[shared]) > EntryPath.rank(previous[shared])))
       guard after else { return }
     }
     DigestCacheFormat.encodeRecord(
@@ -98,21 +99,6 @@ final class DigestCacheWriter {
       flushBlock()
     }
   }
-
-  /// How many leading bytes two paths share.
-  private static func commonPrefix(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
-    lhs.withUnsafeBufferPointer { left in
-      rhs.withUnsafeBufferPointer { right in
-        let limit = min(left.count, right.count)
-        var index = 0
-        while index < limit, left[index] == right[index] { index += 1 }
-        return index
-      }
-    }
-  }
-
-  /// A path byte's rank in canonical order: `/` below every other byte.
-  private static func rank(_ byte: UInt8) -> Int { byte == 0x2F ? 0 : Int(byte) + 1 }
 
   /// Writes the trailer and renames the file over the old one.
   func commit(files: UInt64, bytes: UInt64) {
