@@ -11,12 +11,6 @@ struct DigestCacheRecord: Equatable {
   var lastRun: UInt64
   /// SHA-256 of the content.
   var digest: [UInt8]
-
-  /// Canonical order of two places: area index, then path (``EntryPath/compare(_:_:)``).
-  static func compare(area: Int, path: [UInt8], with other: DigestCacheRecord) -> Int {
-    if area != other.area { return area < other.area ? -1 : 1 }
-    return EntryPath.compare(path, other.path)
-  }
 }
 
 /// Which instance a cache file belongs to: its imapd.conf, root and areas on this host. A cache
