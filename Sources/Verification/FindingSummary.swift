@@ -7,6 +7,15 @@ public final class FindingSummary: FindingSink {
   public private(set) var bySeverity: [Severity: Int] = [:]
   /// Count per code.
   public private(set) var byCode: [FindingCode: Int] = [:]
+
+  /// The codes found and their counts, worst severity first, then most frequent, then by name:
+  /// the reports' order, the same in every run (a dictionary's order is not).
+  public var codesWorstFirst: [(code: FindingCode, count: Int)] {
+    byCode.map { (code: $0.key, count: $0.value) }.sorted {
+      ($0.code.defaultSeverity, $0.count, $1.code.rawValue)
+        > ($1.code.defaultSeverity, $1.count, $0.code.rawValue)
+    }
+  }
   /// Count per severity of conditions found on each side alike (``Finding/isSharedCondition``),
   /// included in ``bySeverity``.
   public private(set) var sharedBySeverity: [Severity: Int] = [:]

@@ -82,14 +82,11 @@ public enum NagiosReport {
   /// `; file.missing 2, file.hardlink-mismatch 1 and 2 more codes`: the codes above info,
   /// errors first, then by count.
   static func codes(_ summary: FindingSummary) -> String {
-    let codes = summary.byCode.filter { $0.key.defaultSeverity > .info }.sorted {
-      ($0.key.defaultSeverity, $0.value, $1.key.rawValue)
-        > ($1.key.defaultSeverity, $1.value, $0.key.rawValue)
-    }
+    let codes = summary.codesWorstFirst.filter { $0.code.defaultSeverity > .info }
     guard !codes.isEmpty else { return "" }
     var text =
       "; "
-      + codes.prefix(codesShown).map { "\($0.key.rawValue) \($0.value)" }.joined(
+      + codes.prefix(codesShown).map { "\($0.code.rawValue) \($0.count)" }.joined(
         separator: ", ")
     if codes.count > codesShown { text += " and \(codes.count - codesShown) more codes" }
     return text

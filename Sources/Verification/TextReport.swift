@@ -21,13 +21,8 @@ public enum TextReport {
     output.write(
       "findings: \(summary.count(.error)) errors, \(summary.count(.warning)) warnings, \(summary.count(.info)) info\n"
     )
-    // Worst first, then most frequent, then by name: a tie never follows the dictionary's
-    // order, which differs from run to run.
-    let codes = summary.byCode.sorted {
-      ($0.key.defaultSeverity, $0.value, $1.key.rawValue)
-        > ($1.key.defaultSeverity, $1.value, $0.key.rawValue)
-    }
-    let width = codes.map(\.key.rawValue.count).max() ?? 0
+    let codes = summary.codesWorstFirst
+    let width = codes.map(\.code.rawValue.count).max() ?? 0
     for (code, count) in codes {
       output.write(
         "  \(pad(code.rawValue, width))  \(pad(String(count), 7, left: true))  \(code.summary)\n")
