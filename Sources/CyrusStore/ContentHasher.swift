@@ -161,11 +161,15 @@ struct ContentRead: @unchecked Sendable {
 
   /// The directory the file is in.
   let directory: DirectoryListing
-  /// The file's name in it.
-  let name: [UInt8]
+  /// The file's name: its index in the directory's ``DirectoryListing/names`` (most reads are
+  /// never made, with a digest cache: an array per file would be made for nothing).
+  let nameIndex: Int
   /// The file as `fstatat` saw it: it must still be that inode, of that size and mtime. Only
   /// these fields, not the whole `stat` (144 bytes): every walk step carries one.
   let expected: FileKey
   /// The function to apply.
   let function: Function
+
+  /// The file's name, for the read.
+  var name: [UInt8] { directory.names.withName(nameIndex) { name, _ in Array(name) } }
 }

@@ -25,8 +25,10 @@ final class HashWindow: @unchecked Sendable {
 
   /// One step on its way through the window.
   private final class Slot: ReadJob, @unchecked Sendable {
-    /// Read by the hashing thread until ``done``; moved out by ``takeFirst()`` after that.
-    var step: WalkStep
+    /// Read by the hashing thread until ``done``; moved out by ``takeFirst()`` after that
+    /// (taken out of an optional, which leaves `nil` behind without building an empty step).
+    // swift-format-ignore: UseShorthandTypeNames
+    var step: Optional<WalkStep>
     let size: UInt64
     let startsRun: Bool
     /// Set once by the reading thread, before ``done``.
@@ -64,7 +66,7 @@ final class HashWindow: @unchecked Sendable {
       count: count, name: "cyrus-failover hash",
       makeContext: { ContentHasher(bufferSize: bufferSize, beforeOpening: hook) },
       perform: { slot, hasher in
-        guard let read = slot.step.read else { preconditionFailure("only reads are queued") }
+        guard let read = slot.step?.read else { preconditionFailure("only reads are queued") }
         slot.result = hasher.hash(read)
       })
   }
@@ -121,7 +123,8 @@ final class HashWindow: @unchecked Sendable {
     workers.wait(for: slot)
     // Moved out of the slot, not copied: a copy retains and releases each of the entry's
     // references.
-    return (WalkStep.take(&slot.step), slot.result)
+    guard let step = slot.step.take() else { preconditionFailure("a step is taken once") }
+    return (step, slot.result)
   }
 
   /// Stops the hashing threads after the reads they are doing; reads not started are dropped.

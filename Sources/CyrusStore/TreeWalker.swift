@@ -57,7 +57,7 @@ final class TreeWalker {
         let path = top.path.appending(name)
         if !area.excluded.isEmpty && area.excluded.contains(path) { return nil }
         if !options.includeRuntime && RuntimeFiles.isRuntime(path, role: area.role) { return nil }
-        return examine(name: name, cName: cName, in: top, path: path)
+        return examine(name: name, cName: cName, index: index, in: top, path: path)
       }
       if let step { return step }
     }
@@ -99,8 +99,8 @@ final class TreeWalker {
   }
 
   private func examine(
-    name: UnsafeBufferPointer<UInt8>, cName: UnsafePointer<CChar>, in directory: DirectoryListing,
-    path: EntryPath
+    name: UnsafeBufferPointer<UInt8>, cName: UnsafePointer<CChar>, index: Int,
+    in directory: DirectoryListing, path: EntryPath
   ) -> WalkStep {
     var info = stat()
     guard fstatat(directory.fd, cName, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
@@ -157,11 +157,11 @@ final class TreeWalker {
         let uid = MailboxContentCheck.messageUID(name), let expected = directory.guids[uid]
       {
         read = ContentRead(
-          directory: directory, name: Array(name), expected: FileKey(info), function: .messageGUID)
+          directory: directory, nameIndex: index, expected: FileKey(info), function: .messageGUID)
         guid = (uid, expected)
       } else if options.level != .meta {
         read = ContentRead(
-          directory: directory, name: Array(name), expected: FileKey(info), function: .sha256)
+          directory: directory, nameIndex: index, expected: FileKey(info), function: .sha256)
       }
     default:
       break

@@ -44,14 +44,6 @@ struct WalkStep {
     self.cache = nil
   }
 
-  /// Moves the step out of `slot`, leaving an empty step there (see
-  /// ``ManifestEntry/take(_:)``).
-  static func take(_ slot: inout WalkStep) -> WalkStep {
-    var taken = WalkStep(entry: ManifestEntry(area: "", path: .root, kind: .unknown))
-    swap(&taken, &slot)
-    return taken
-  }
-
   /// The entry, completed with the read's `result`. Called once per step, in canonical order,
   /// on the walking thread (it adds to the directory's GUID notes).
   consuming func finished(with result: Result<[UInt8], EntryProblem>?) -> ManifestEntry {

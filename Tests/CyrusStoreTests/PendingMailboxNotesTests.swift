@@ -130,7 +130,8 @@ import Testing
   func guidMismatchesFillWhatTheLimitLeaves(indexNotes: Int, guidMismatches: Int) throws {
     let fd = open("/", O_RDONLY | O_DIRECTORY)
     try #require(fd >= 0)
-    let directory = DirectoryListing(fd: fd, path: .root, mailbox: nil, names: [])
+    let directory = DirectoryListing(
+      fd: fd, path: .root, mailbox: nil, names: [Array("1.".utf8)])
     directory.hasHeader = true
     var collector = NoteCollector()
     for uid in 0..<indexNotes {
@@ -141,7 +142,7 @@ import Testing
     for uid in 0..<guidMismatches {
       var step = WalkStep(entry: ManifestEntry(area: "p", path: .root, kind: .file))
       step.read = ContentRead(
-        directory: directory, name: [], expected: FileKey(stat()), function: .messageGUID)
+        directory: directory, nameIndex: 0, expected: FileKey(stat()), function: .messageGUID)
       step.guid = (UInt32(1000 + uid), guid)
       _ = step.finished(with: .success([UInt8](repeating: 2, count: MessageGUID.size)))
     }

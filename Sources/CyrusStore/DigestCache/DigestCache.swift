@@ -79,8 +79,8 @@ final class DigestCache {
   /// takes the recorded digest, unless the cache is not trusted or it is the file's turn to be
   /// read again. Called in canonical order.
   func resolve(_ step: inout WalkStep) {
-    guard let read = step.read, read.function == .sha256 else { return }
-    let key = read.expected
+    // Not `let read = step.read`: a copy of the read retains its directory.
+    guard step.read?.function == .sha256, let key = step.read?.expected else { return }
     step.cache = WalkStep.CacheState(key: key, lastRun: run)
     guard let area = index(ofArea: step.entry.area),
       let cached = seek(area: area, path: step.entry.path.bytes)
