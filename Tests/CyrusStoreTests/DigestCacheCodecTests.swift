@@ -87,7 +87,7 @@ import Testing
     let written = Self.records(perArea: 2_500, areas: 2)
     try Self.write(written, in: harness)
     let bytes = try Data(contentsOf: URL(fileURLWithPath: try harness.cacheFile))
-    // 5,000 records of 50 to 90 bytes: several blocks of 64 KiB.
+    // 5,000 records of about 100 bytes: several blocks of 64 KiB.
     #expect(bytes.count > 3 * DigestCacheFormat.blockTarget)
     let read = try Self.readAll(harness)
     #expect(read.damage == nil)
@@ -127,33 +127,88 @@ import Testing
     second.path = Array("x/y".utf8)
     try Self.write([first, second], in: harness)
 
-    // The second record: area 0, 2 bytes shared ("x/"), 1 more: "y". Made "x/." (before
-    // "x/a"), and the block's check made again, as a forger who knows the format would.
+    // The second record: area 0, 2 bytes shared ("x/"), 1 more after its fixed part: "y".
+    // Made "x/." (before "x/a"), and the block's check made again, as a forger who knows the
+    // format would.
     let file = try harness.cacheFile
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
-    let needle: [UInt8] = [0, 2, 1, 0x79]
+    let needle: [UInt8] = [0, 0, 0, 2, 0, 1]
+    let pathByte = DigestCacheFormat.recordFixedBytes
     let found = try #require(
-      (0...(bytes.count - needle.count)).first {
-        Array(bytes[$0..<($0 + needle.count)]) == needle
+      (0...(bytes.count - pathByte - 1)).first {
+        Array(bytes[$0..<($0 + needle.count)]) == needle && bytes[$0 + pathByte] == 0x79
       })
-    bytes[found + 3] = 0x2E
-    let nonceStart = 8 + 2 + 1
-    let nonce = Array(bytes[nonceStart..<(nonceStart + DigestCacheFormat.nonceBytes)])
-    let identityLength = bytes[
-      (DigestCacheFormat.fixedHeaderBytes - 4)..<DigestCacheFormat
-        .fixedHeaderBytes
-    ].reduce(0) { $0 << 8 | Int($1) }
-    let blockStart =
-      DigestCacheFormat.fixedHeaderBytes + identityLength + DigestCacheFormat.checkBytes
-    let payloadLength = bytes[(blockStart + 1)..<(blockStart + 5)].reduce(0) { $0 << 8 | Int($1) }
-    let checkStart = blockStart + DigestCacheFormat.blockHeaderBytes + payloadLength
-    let check = DigestCacheFormat.check(nonce: nonce, index: 0, bytes[blockStart..<checkStart])
-    bytes.replaceSubrange(checkStart..<(checkStart + DigestCacheFormat.checkBytes), with: check)
-    try Data(bytes).write(to: URL(fileURLWithPath: file))
+    bytes[found + pathByte] = 0x2E
+    try Self.resealFirstBlock(&bytes, file: file)
 
     let read = try Self.readAll(harness)
     #expect(read.records == [first])
     #expect(read.damage?.detail == "record out of canonical order")
-    #expect(read.damage?.offset == found + 3)
+    #expect(read.damage?.offset == found + pathByte)
+  }
+
+  @Test func readerStopsAtAFieldOutOfRangeUnderAValidCheck() throws {
+    let harness = try CacheHarness(files: 1)
+    let written = Self.records(perArea: 20, areas: 1)
+    try Self.write(written, in: harness)
+    // The third record's mtime nanoseconds made 4,294,967,295 (the field's largest value, over
+    // 999,999,999), its block's check made again.
+    let file = try harness.cacheFile
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+    let start = try Self.firstBlockPayload(bytes)
+    var position = start
+    for record in written.prefix(2) {
+      let shared = Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
+      position += DigestCacheFormat.recordFixedBytes + record.path.count - shared
+    }
+    let nanoseconds = position + 38
+    bytes.replaceSubrange(nanoseconds..<(nanoseconds + 4), with: [0xFF, 0xFF, 0xFF, 0xFF])
+    try Self.resealFirstBlock(&bytes, file: file)
+
+    let read = try Self.readAll(harness)
+    #expect(read.records == Array(written.prefix(2)))
+    #expect(read.damage?.detail == "mtime nanoseconds 4294967295")
+    #expect(read.damage?.offset == nanoseconds)
+  }
+
+  @Test func writerLeavesOutAPathTooLongForItsField() throws {
+    let harness = try CacheHarness(files: 1)
+    let written = Self.records(perArea: 20, areas: 1)
+    // Between the tenth and eleventh: a path of 65,536 bytes that sorts between them.
+    var long = written[9]
+    long.path += Array(repeating: 0x7A, count: DigestCacheFormat.pathLimit + 1 - long.path.count)
+    #expect(EntryPath.compare(written[9].path, long.path) < 0)
+    #expect(EntryPath.compare(long.path, written[10].path) < 0)
+    try Self.write(written, in: harness) { writer, index in
+      if index == 9 { writer.append(long) }
+    }
+    let read = try Self.readAll(harness)
+    #expect(read.damage == nil)
+    #expect(read.records == written)
+  }
+
+  /// Where the first block's payload starts in a cache file's `bytes`.
+  static func firstBlockPayload(_ bytes: [UInt8]) throws -> Int {
+    let identityLength = bytes[
+      (DigestCacheFormat.fixedHeaderBytes - 4)..<DigestCacheFormat.fixedHeaderBytes
+    ].reduce(0) { $0 << 8 | Int($1) }
+    let blockStart =
+      DigestCacheFormat.fixedHeaderBytes + identityLength + DigestCacheFormat.checkBytes
+    try #require(bytes[blockStart] == DigestCacheFormat.blockTag)
+    return blockStart + DigestCacheFormat.blockHeaderBytes
+  }
+
+  /// Makes the first block's check again over its changed `bytes`, as a forger who knows the
+  /// format would, and writes them to `file`.
+  static func resealFirstBlock(_ bytes: inout [UInt8], file: String) throws {
+    let nonceStart = 8 + 2 + 1
+    let nonce = Array(bytes[nonceStart..<(nonceStart + DigestCacheFormat.nonceBytes)])
+    let payloadStart = try firstBlockPayload(bytes)
+    let blockStart = payloadStart - DigestCacheFormat.blockHeaderBytes
+    let payloadLength = bytes[(blockStart + 1)..<(blockStart + 5)].reduce(0) { $0 << 8 | Int($1) }
+    let checkStart = payloadStart + payloadLength
+    let check = DigestCacheFormat.check(nonce: nonce, index: 0, bytes[blockStart..<checkStart])
+    bytes.replaceSubrange(checkStart..<(checkStart + DigestCacheFormat.checkBytes), with: check)
+    try Data(bytes).write(to: URL(fileURLWithPath: file))
   }
 }

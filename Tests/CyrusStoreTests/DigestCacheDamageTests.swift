@@ -15,6 +15,11 @@ import Testing
 
   static let damages: [Damage] = [
     Damage(description: "a byte of the magic flipped") { _, bytes in bytes[0] ^= 1 },
+    Damage(description: "written by a build of format version 1") { _, bytes in
+      // The version is the u16 after the magic (version 1 encoded records as varints).
+      bytes[8] = 0
+      bytes[9] = 1
+    },
     Damage(description: "a byte of the identity flipped") { _, bytes in
       bytes[DigestCacheFormat.fixedHeaderBytes + 3] ^= 1
     },

@@ -1,5 +1,6 @@
-/// Appends the digest cache's header and trailer fields: big-endian fixed-width integers and
-/// unsigned LEB128 varints (records are encoded in place, ``DigestCacheFormat/encodeRecord``).
+/// Appends the digest cache's header and trailer fields: big-endian fixed-width integers, and
+/// the identity's unsigned LEB128 varints (records are encoded in place,
+/// ``DigestCacheFormat/encodeRecord``).
 struct CacheByteWriter {
   var bytes: [UInt8] = []
 
@@ -24,7 +25,7 @@ struct CacheByteWriter {
 }
 
 /// Reads the header and trailer fields ``CacheByteWriter`` wrote (records are decoded in place,
-/// ``PayloadScanner``): every read is bounds-checked, and a failure says at
+/// ``DigestCacheFormat/decodeRecord``): every read is bounds-checked, and a failure says at
 /// which offset of the cache file (`base` plus the position) and what was being read.
 struct CacheByteReader {
   let bytes: [UInt8]

@@ -156,15 +156,8 @@ final class DigestCache {
   private func scrubDue(inode: UInt64, lastRun: UInt64) -> Bool {
     let period = UInt64(settings.scrubRuns)
     if run &- lastRun >= period { return true }
-    return Self.mix(inode) % period == run % period
-  }
-
-  /// SplitMix64's finaliser: spreads consecutive inode numbers over the rotation.
-  private static func mix(_ value: UInt64) -> UInt64 {
-    var z = value &+ 0x9E37_79B9_7F4A_7C15
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
+    // SplitMix64's finaliser spreads consecutive inode numbers over the rotation.
+    return CacheCheck.avalanche(inode) % period == run % period
   }
 
   private static func now() -> Timestamp {

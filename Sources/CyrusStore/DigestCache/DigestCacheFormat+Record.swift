@@ -1,10 +1,31 @@
 /// One record of a block's payload, encoded and decoded in place: this runs for every file of
 /// the spool on every incremental walk, so neither side builds a record value, allocates or
-/// names a field by a built string. The layout is in ``DigestCacheFormat``.
+/// names a field by a built string. The layout is in ``DigestCacheFormat``: a fixed part of
+/// ``recordFixedBytes`` whose fields sit at fixed offsets (big-endian), then the path's rest.
 extension DigestCacheFormat {
-  /// The most bytes a record's fields take besides its path: eight varints of at most 10
-  /// bytes, three of at most 5 (area, prefix, rest), the digest.
-  static let recordOverheadBytes = 8 * 10 + 3 * 5 + digestBytes
+  /// Bytes of a record before its path's rest: area, shared prefix and rest length (u16 each),
+  /// device, inode, size (u64), mtime seconds (i64) and nanoseconds (u32), ctime likewise, last
+  /// run (u64), digest.
+  static let recordFixedBytes = 3 * 2 + 3 * 8 + 2 * (8 + 4) + 8 + digestBytes
+
+  /// Field offsets in a record's fixed part.
+  private enum Offset {
+    static let area = 0
+    static let shared = 2
+    static let rest = 4
+    static let device = 6
+    static let inode = 14
+    static let size = 22
+    static let modifiedSeconds = 30
+    static let modifiedNanoseconds = 38
+    static let changedSeconds = 42
+    static let changedNanoseconds = 50
+    static let lastRun = 54
+    static let digest = 62
+  }
+
+  /// Most areas a cache holds records of: an area index is a u16.
+  static let areaLimit = Int(UInt16.max)
 
   /// A decoded record's fields but its path, which goes to the reader's own buffer.
   struct RecordFields {
@@ -18,6 +39,11 @@ extension DigestCacheFormat {
     var digestStart: Int
   }
 
+  /// Whether a record of `area` and `path` can be written: the fields that hold them are u16.
+  static func fits(area: Int, path: [UInt8]) -> Bool {
+    area >= 0 && area < areaLimit && path.count <= pathLimit
+  }
+
   /// Decodes the record at `position` in `payload` (a block that starts at file offset `base`)
   /// and moves `position` past it.
   ///
@@ -29,11 +55,37 @@ extension DigestCacheFormat {
     _ payload: UnsafeBufferPointer<UInt8>, at position: inout Int, base: Int,
     path: inout [UInt8], previousArea: Int?, firstInBlock: Bool, areas: Int
   ) throws(DigestCacheDamage) -> RecordFields {
-    var input = PayloadScanner(bytes: payload, base: base, position: position)
-    let area = try input.count(limit: max(0, areas - 1), "area index")
-    let shared = try input.count(limit: firstInBlock ? 0 : path.count, "shared path prefix")
-    let restCount = try input.count(limit: pathLimit - shared, "path length")
-    let restStart = try input.skip(restCount, "path")
+    let start = position
+    guard payload.count - start >= recordFixedBytes, let bytes = payload.baseAddress else {
+      throw DigestCacheDamage(offset: base + start, detail: "record: past the end")
+    }
+    let record = UnsafeRawPointer(bytes + start)
+    func damage(_ offset: Int, _ detail: String) -> DigestCacheDamage {
+      DigestCacheDamage(offset: base + start + offset, detail: detail)
+    }
+    let area = Int(u16(record, Offset.area))
+    guard area < areas else { throw damage(Offset.area, "area index \(area) over \(areas - 1)") }
+    let shared = Int(u16(record, Offset.shared))
+    let sharedLimit = firstInBlock ? 0 : path.count
+    guard shared <= sharedLimit else {
+      throw damage(Offset.shared, "shared path prefix \(shared) over \(sharedLimit)")
+    }
+    let restCount = Int(u16(record, Offset.rest))
+    guard restCount <= pathLimit - shared else {
+      throw damage(Offset.rest, "path length \(restCount) over \(pathLimit - shared)")
+    }
+    let restStart = start + recordFixedBytes
+    guard payload.count - restStart >= restCount else {
+      throw damage(recordFixedBytes, "path: \(restCount) bytes past the end")
+    }
+    let modifiedNanoseconds = u32(record, Offset.modifiedNanoseconds)
+    guard modifiedNanoseconds <= maxNanoseconds else {
+      throw damage(Offset.modifiedNanoseconds, "mtime nanoseconds \(modifiedNanoseconds)")
+    }
+    let changedNanoseconds = u32(record, Offset.changedNanoseconds)
+    guard changedNanoseconds <= maxNanoseconds else {
+      throw damage(Offset.changedNanoseconds, "ctime nanoseconds \(changedNanoseconds)")
+    }
     if let previousArea {
       let inOrder =
         area > previousArea
@@ -44,21 +96,24 @@ extension DigestCacheFormat {
       }
     }
     path.removeSubrange(shared...)
-    path.append(
-      contentsOf: UnsafeBufferPointer(rebasing: payload[restStart..<(restStart + restCount)]))
-    let device = try input.varint("device")
-    let inode = try input.varint("inode")
-    let size = try input.varint("size")
-    let modified = try input.timestamp("mtime seconds", "mtime nanoseconds")
-    let changed = try input.timestamp("ctime seconds", "ctime nanoseconds")
-    let lastRun = try input.varint("last run")
-    let digestStart = try input.skip(digestBytes, "digest")
-    position = input.position
+    path.append(contentsOf: UnsafeBufferPointer(start: bytes + restStart, count: restCount))
+    position = restStart + restCount
     return RecordFields(
       area: area,
-      key: FileKey(device: device, inode: inode, size: size, modified: modified, changed: changed),
-      lastRun: lastRun, digestStart: digestStart)
+      key: FileKey(
+        device: u64(record, Offset.device), inode: u64(record, Offset.inode),
+        size: u64(record, Offset.size),
+        modified: Timestamp(
+          seconds: Int64(bitPattern: u64(record, Offset.modifiedSeconds)),
+          nanoseconds: Int32(modifiedNanoseconds)),
+        changed: Timestamp(
+          seconds: Int64(bitPattern: u64(record, Offset.changedSeconds)),
+          nanoseconds: Int32(changedNanoseconds))),
+      lastRun: u64(record, Offset.lastRun), digestStart: start + Offset.digest)
   }
+
+  /// The largest nanoseconds field.
+  private static let maxNanoseconds: UInt32 = 999_999_999
 
   /// The canonical order (``EntryPath/compare(_:_:)``) of `previous` against the path made of
   /// its first `shared` bytes and `count` bytes of `payload` from `start`: only the tails
@@ -78,104 +133,59 @@ extension DigestCacheFormat {
   }
 
   /// Appends one record to `payload`, its path sharing `shared` bytes with the record before
-  /// it in the block (0 for a block's first).
+  /// it in the block (0 for a block's first). The caller has checked that it ``fits(area:path:)``.
   static func encodeRecord(
     area: Int, path: [UInt8], shared: Int, key: FileKey, lastRun: UInt64, digest: [UInt8],
     into payload: inout [UInt8]
   ) {
     precondition(digest.count == digestBytes, "a cached digest is SHA-256")
     precondition(shared <= path.count, "a shared prefix is part of the path")
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: recordOverheadBytes) { scratch in
-      var used = 0
-      putVarint(UInt64(area), scratch, &used)
-      putVarint(UInt64(shared), scratch, &used)
-      putVarint(UInt64(path.count - shared), scratch, &used)
-      payload.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<used]))
-      path.withUnsafeBufferPointer { bytes in
-        payload.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[shared...]))
+    precondition(fits(area: area, path: path), "a record's area and path fit their fields")
+    withUnsafeTemporaryAllocation(byteCount: recordFixedBytes, alignment: 8) { scratch in
+      scratch.storeBytes(of: UInt16(area).bigEndian, toByteOffset: Offset.area, as: UInt16.self)
+      scratch.storeBytes(
+        of: UInt16(shared).bigEndian, toByteOffset: Offset.shared, as: UInt16.self)
+      scratch.storeBytes(
+        of: UInt16(path.count - shared).bigEndian, toByteOffset: Offset.rest, as: UInt16.self)
+      scratch.storeBytes(of: key.device.bigEndian, toByteOffset: Offset.device, as: UInt64.self)
+      scratch.storeBytes(of: key.inode.bigEndian, toByteOffset: Offset.inode, as: UInt64.self)
+      scratch.storeBytes(of: key.size.bigEndian, toByteOffset: Offset.size, as: UInt64.self)
+      scratch.storeBytes(
+        of: key.modified.seconds.bigEndian, toByteOffset: Offset.modifiedSeconds, as: Int64.self)
+      scratch.storeBytes(
+        of: nanoseconds(key.modified).bigEndian, toByteOffset: Offset.modifiedNanoseconds,
+        as: UInt32.self)
+      scratch.storeBytes(
+        of: key.changed.seconds.bigEndian, toByteOffset: Offset.changedSeconds, as: Int64.self)
+      scratch.storeBytes(
+        of: nanoseconds(key.changed).bigEndian, toByteOffset: Offset.changedNanoseconds,
+        as: UInt32.self)
+      scratch.storeBytes(of: lastRun.bigEndian, toByteOffset: Offset.lastRun, as: UInt64.self)
+      digest.withUnsafeBytes { source in
+        UnsafeMutableRawBufferPointer(rebasing: scratch[Offset.digest...]).copyMemory(
+          from: source)
       }
-      used = 0
-      putVarint(key.device, scratch, &used)
-      putVarint(key.inode, scratch, &used)
-      putVarint(key.size, scratch, &used)
-      putVarint(zigzag(key.modified.seconds), scratch, &used)
-      putVarint(UInt64(max(0, key.modified.nanoseconds)), scratch, &used)
-      putVarint(zigzag(key.changed.seconds), scratch, &used)
-      putVarint(UInt64(max(0, key.changed.nanoseconds)), scratch, &used)
-      putVarint(lastRun, scratch, &used)
-      payload.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<used]))
+      payload.append(contentsOf: scratch.bindMemory(to: UInt8.self))
     }
-    payload.append(contentsOf: digest)
-  }
-
-  /// Signed seconds as an unsigned varint value (zig-zag: small magnitudes stay short).
-  static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
-
-  /// Writes `value` as an unsigned LEB128 varint at `used` (at most 10 bytes).
-  private static func putVarint(
-    _ value: UInt64, _ out: UnsafeMutableBufferPointer<UInt8>, _ used: inout Int
-  ) {
-    var rest = value
-    while rest >= 0x80 {
-      out[used] = UInt8(truncatingIfNeeded: rest) | 0x80
-      used += 1
-      rest >>= 7
+    path.withUnsafeBufferPointer { bytes in
+      payload.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[shared...]))
     }
-    out[used] = UInt8(rest)
-    used += 1
-  }
-}
-
-/// Reads a block's payload in place: every read is bounds-checked, and a failure names the
-/// field (a static string: nothing is built unless it fails) and the offset in the cache file.
-struct PayloadScanner {
-  let bytes: UnsafeBufferPointer<UInt8>
-  let base: Int
-  var position: Int
-
-  func damage(_ detail: String) -> DigestCacheDamage {
-    DigestCacheDamage(offset: base + position, detail: detail)
   }
 
-  /// An unsigned LEB128 varint of at most 64 bits.
-  mutating func varint(_ field: StaticString) throws(DigestCacheDamage) -> UInt64 {
-    var value: UInt64 = 0
-    var shift: UInt64 = 0
-    while position < bytes.count {
-      let byte = bytes[position]
-      // The tenth byte holds bit 63 only.
-      guard shift < 63 || byte <= 1 else { throw damage("\(field): varint too long") }
-      position += 1
-      value |= UInt64(byte & 0x7F) << shift
-      if byte & 0x80 == 0 { return value }
-      shift += 7
-    }
-    throw damage("\(field): past the end")
+  /// A timestamp's nanoseconds as stored (a key from `stat` is never outside 0...999,999,999).
+  private static func nanoseconds(_ time: Timestamp) -> UInt32 {
+    UInt32(min(max(0, Int64(time.nanoseconds)), Int64(maxNanoseconds)))
   }
 
-  /// A varint that must be at most `limit`.
-  mutating func count(limit: Int, _ field: StaticString) throws(DigestCacheDamage) -> Int {
-    let value = try varint(field)
-    guard value <= UInt64(max(0, limit)) else { throw damage("\(field) \(value) over \(limit)") }
-    return Int(value)
+  private static func u16(_ record: UnsafeRawPointer, _ offset: Int) -> UInt16 {
+    UInt16(bigEndian: record.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
   }
 
-  /// Seconds (zig-zag) and nanoseconds.
-  mutating func timestamp(_ secondsField: StaticString, _ nanosecondsField: StaticString)
-    throws(DigestCacheDamage) -> Timestamp
-  {
-    let zigzag = try varint(secondsField)
-    let seconds = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
-    let nanoseconds = try count(limit: 999_999_999, nanosecondsField)
-    return Timestamp(seconds: seconds, nanoseconds: Int32(nanoseconds))
+  private static func u32(_ record: UnsafeRawPointer, _ offset: Int) -> UInt32 {
+    UInt32(bigEndian: record.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
   }
 
-  /// Skips `count` bytes; returns where they start.
-  mutating func skip(_ count: Int, _ field: StaticString) throws(DigestCacheDamage) -> Int {
-    guard count >= 0, bytes.count - position >= count else {
-      throw damage("\(field): \(count) bytes past the end")
-    }
-    defer { position += count }
-    return position
+  private static func u64(_ record: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+    UInt64(bigEndian: record.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
   }
 }

@@ -1,7 +1,7 @@
 import Crypto
 
-/// The layout of a digest cache file (docs/performance.md, "The digest cache"). All integers
-/// big-endian or unsigned LEB128 varints.
+/// The layout of a digest cache file (docs/performance.md, "The digest cache"). Integers are
+/// big-endian (the identity's lengths are unsigned LEB128 varints).
 ///
 /// | part | fields |
 /// |---|---|
@@ -9,15 +9,30 @@ import Crypto
 /// | block (repeated) | tag `B`, payload length u32, record count u32, payload, check (16) |
 /// | trailer | tag `E`, blocks u64, records u64, files u64, bytes u64, check (16) |
 ///
-/// A check is the first 16 bytes of SHA-256 over the nonce, the block's index (u64; the header
-/// and trailer use none) and the part's bytes before it: a block flipped, cut, moved or taken
-/// from another cache file fails it. A record in a payload: area index, shared path prefix with
-/// the record before it in the block, the rest of the path (length and bytes), device, inode,
-/// size, mtime seconds (zig-zag) and nanoseconds, ctime likewise, last run (varints), then the
-/// 32-byte digest. Records are in canonical order (area, then path), strictly increasing.
+/// A check is a ``CacheCheck`` (16 bytes) keyed by the nonce and the block's index (the header
+/// and trailer use none) over the part's bytes before it: a block flipped, cut, moved or taken
+/// from another cache file fails it. (Version 1 used SHA-256: a check guards against damage,
+/// not against whoever may write the file, and SHA-256 cost a tenth of an incremental run's
+/// reading.) A record in a payload (version 2; version 1 had varints):
+///
+/// | bytes | field |
+/// |---|---|
+/// | 2 | area index |
+/// | 2 | bytes of the path shared with the record before it in the block (0 for the first) |
+/// | 2 | bytes of the path after those |
+/// | 8, 8, 8 | device, inode, size |
+/// | 8, 4 | mtime seconds (two's complement), nanoseconds |
+/// | 8, 4 | ctime likewise |
+/// | 8 | last run |
+/// | 32 | digest |
+/// | (rest) | the path after the shared bytes |
+///
+/// Fixed offsets make decoding a few loads per record (varints were most of the reader's time,
+/// for every file of the spool on every run). Records are in canonical order (area, then path),
+/// strictly increasing.
 enum DigestCacheFormat {
   static let magic: [UInt8] = Array("CYFODGC\n".utf8)
-  static let version: UInt16 = 1
+  static let version: UInt16 = 2
   /// The digest function code: SHA-256, 32 bytes.
   static let sha256: UInt8 = 1
   static let digestBytes = 32
@@ -37,20 +52,16 @@ enum DigestCacheFormat {
   static let blockTarget = 64 << 10
   /// Largest block payload read.
   static let blockLimit = 4 << 20
-  /// Longest path in a record (Linux PATH_MAX is 4096; this leaves room).
-  static let pathLimit = 1 << 16
+  /// Longest path in a record (its lengths are u16; Linux PATH_MAX is 4096). A longer one is
+  /// not cached: that file is read every run.
+  static let pathLimit = Int(UInt16.max)
 
-  /// The check of a part: SHA-256 over nonce, index (when given) and bytes, cut to 16 bytes.
+  /// The check of a part: ``CacheCheck`` keyed by the nonce and the index (when given) over
+  /// the part's bytes.
   static func check(nonce: [UInt8], index: UInt64?, _ parts: ArraySlice<UInt8>...) -> [UInt8] {
-    var hasher = SHA256()
-    hasher.update(data: nonce)
-    if let index {
-      var out = CacheByteWriter()
-      out.fixed(index, width: 8)
-      hasher.update(data: out.bytes)
-    }
-    for part in parts { hasher.update(data: part) }
-    return Array(hasher.finalize().prefix(checkBytes))
+    var check = CacheCheck(nonce: nonce, index: index)
+    for part in parts { check.update(part) }
+    return check.finish()
   }
 
   /// The cache file's name for an instance: its identity's SHA-256, 32 hex digits.

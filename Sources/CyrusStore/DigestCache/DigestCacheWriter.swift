@@ -43,7 +43,7 @@ final class DigestCacheWriter {
     }
     block.reserveCapacity(
       DigestCacheFormat.blockHeaderBytes + DigestCacheFormat.blockTarget
-        + DigestCacheFormat.recordOverheadBytes + 4096 + DigestCacheFormat.checkBytes)
+        + DigestCacheFormat.recordFixedBytes + 4096 + DigestCacheFormat.checkBytes)
     startBlock()
     if fd < 0 {
       failure = "cannot create \(temporary): \(SystemFiles.errorText())"
@@ -72,9 +72,10 @@ final class DigestCacheWriter {
       digest: record.digest)
   }
 
-  /// Adds a record from its fields; one not after the last in canonical order is left out.
+  /// Adds a record from its fields; one not after the last in canonical order, or whose area
+  /// index or path is too long for its field, is left out.
   func append(area: Int, path: [UInt8], key: FileKey, lastRun: UInt64, digest: [UInt8]) {
-    guard failure == nil else { return }
+    guard failure == nil, DigestCacheFormat.fits(area: area, path: path) else { return }
     let shared = EntryPath.commonPrefix(previous, path)
     if let previousArea {
       // After the common prefix: the path is longer, or its next byte ranks higher (`/` lowest).
