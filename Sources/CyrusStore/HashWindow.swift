@@ -29,8 +29,8 @@ final class HashWindow: @unchecked Sendable {
     /// (taken out of an optional, which leaves `nil` behind without building an empty step).
     // swift-format-ignore: UseShorthandTypeNames
     var step: Optional<WalkStep>
-    let size: UInt64
-    let startsRun: Bool
+    var size: UInt64
+    var startsRun: Bool
     /// Set once by the reading thread, before ``done``.
     var result: Result<[UInt8], EntryProblem>?
     var started = false
@@ -43,6 +43,11 @@ final class HashWindow: @unchecked Sendable {
       self.step = step
     }
   }
+
+  /// Slots of steps that had nothing to read, taken out and kept for the next such steps:
+  /// with a digest cache almost every step is one, and most wait behind a read. (A slot that
+  /// went to the hashing threads is not kept: a thread may still hold it.)
+  private var spareSlots: [Slot] = []
 
   private let workers: ReadWorkers<Slot, ContentHasher>
 
@@ -88,7 +93,15 @@ final class HashWindow: @unchecked Sendable {
     let stateBytes = UInt64(step.entry.heldStateBytes)
     let size = (reads ? step.entry.size : 0).addingSaturated(stateBytes)
     // The step is moved into its slot (a copy would retain each of the entry's references).
-    let slot = Slot(step: step, size: size, startsRun: startsRun)
+    let slot: Slot
+    if !reads, let spare = spareSlots.popLast() {
+      spare.step = consume step
+      spare.size = size
+      spare.startsRun = startsRun
+      slot = spare
+    } else {
+      slot = Slot(step: step, size: size, startsRun: startsRun)
+    }
     window.append(slot)
     bytes = bytes.addingSaturated(size)
     if startsRun { runs += 1 }
@@ -124,7 +137,9 @@ final class HashWindow: @unchecked Sendable {
     // Moved out of the slot, not copied: a copy retains and releases each of the entry's
     // references.
     guard let step = slot.step.take() else { preconditionFailure("a step is taken once") }
-    return (step, slot.result)
+    guard step.read == nil else { return (step, slot.result) }
+    if spareSlots.count < Self.entryLimit { spareSlots.append(slot) }
+    return (step, nil)
   }
 
   /// Stops the hashing threads after the reads they are doing; reads not started are dropped.
