@@ -106,14 +106,26 @@ public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible
 
   /// How many leading bytes two paths share.
   static func commonPrefix(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
-    lhs.withUnsafeBufferPointer { left in
-      rhs.withUnsafeBufferPointer { right in
-        let count = min(left.count, right.count)
-        var index = 0
-        while index < count, left[index] == right[index] { index += 1 }
-        return index
-      }
+    lhs.withUnsafeBytes { left in rhs.withUnsafeBytes { right in commonPrefix(left, right) } }
+  }
+
+  /// How many leading bytes two byte strings share, compared eight at a time (paths run to
+  /// tens of bytes, and every walked file's path is compared several times: with the other
+  /// side's, the digest cache's record, the record written before it).
+  static func commonPrefix(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int {
+    let count = min(left.count, right.count)
+    guard count > 0, let lhs = left.baseAddress, let rhs = right.baseAddress else { return 0 }
+    var index = 0
+    while count - index >= 8 {
+      let difference =
+        UInt64(littleEndian: lhs.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        ^ UInt64(littleEndian: rhs.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+      // Little-endian: the first differing byte holds the lowest set bit.
+      if difference != 0 { return index + difference.trailingZeroBitCount / 8 }
+      index += 8
     }
+    while index < count, left[index] == right[index] { index += 1 }
+    return index
   }
 
   /// A path byte's rank in canonical order: `/` below every other byte.

@@ -15,6 +15,40 @@ import Testing
     #expect(EntryPath("a").isInside(.root))
   }
 
+  /// The order compares eight bytes at a time up to the first difference: against a byte by
+  /// byte reference, for every length to 25 and every place of the first difference, with `/`
+  /// on either side of it, and for every prefix.
+  @Test func compareMatchesAByteByByteReference() {
+    func reference(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+      for (left, right) in zip(lhs, rhs) where left != right {
+        let rank = { (byte: UInt8) in byte == 0x2F ? 0 : Int(byte) + 1 }
+        return rank(left) < rank(right) ? -1 : 1
+      }
+      return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+    }
+    let base = (0..<25).map { UInt8(0x61 + $0) }
+    var compared = 0
+    for length in 0...base.count {
+      let path = Array(base.prefix(length))
+      for other in 0...base.count {
+        let prefix = Array(base.prefix(other))
+        #expect(EntryPath.compare(path, prefix) == reference(path, prefix))
+        compared += 1
+      }
+      for place in 0..<length {
+        for byte: UInt8 in [0x2F, 0x2E, 0x00, 0xFF, base[place] &+ 1] {
+          var changed = path
+          changed[place] = byte
+          let expected = reference(path, changed)
+          #expect(EntryPath.compare(path, changed) == expected, "length \(length), at \(place)")
+          #expect(EntryPath.compare(changed, path) == -expected)
+          compared += 2
+        }
+      }
+    }
+    #expect(compared > 3_000)
+  }
+
   /// One more component: joined by one `/`, none after the root; bytes kept as they are, also
   /// past the temporary buffer's stack size.
   @Test func appendingJoinsWithOneSlash() {

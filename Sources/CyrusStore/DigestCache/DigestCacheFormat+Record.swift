@@ -125,8 +125,9 @@ extension DigestCacheFormat {
     previous.withUnsafeBufferPointer { old in
       let oldCount = old.count - shared
       let common = min(oldCount, count)
-      var index = 0
-      while index < common, old[shared + index] == payload[start + index] { index += 1 }
+      let index = EntryPath.commonPrefix(
+        UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: old[shared..<(shared + common)])),
+        UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: payload[start..<(start + common)])))
       guard index < common else { return oldCount == count ? 0 : (oldCount < count ? -1 : 1) }
       return EntryPath.rank(old[shared + index]) < EntryPath.rank(payload[start + index]) ? -1 : 1
     }
