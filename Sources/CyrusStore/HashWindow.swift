@@ -3,7 +3,7 @@ import Foundation
 /// Reads file contents for one side's walk on several threads, and hands the steps back in the
 /// order they went in (the canonical order), each with its read's result.
 ///
-/// The walking thread ``submit(_:)``s steps while ``hasRoom``, and ``takeFirst()``s the oldest,
+/// The walking thread ``submit(_:)``s steps while ``hasRoom``, and ``takeFirst(_:)``s the oldest,
 /// waiting for its read if it is not done. Between the two, at most ``entryLimit`` steps,
 /// ``byteLimit`` bytes of file content and state records and ``directoryLimit`` runs of files
 /// from one directory wait or are being read, whatever the size of the spool: memory stays flat
@@ -25,8 +25,8 @@ final class HashWindow: @unchecked Sendable {
 
   /// One step on its way through the window.
   private final class Slot: ReadJob, @unchecked Sendable {
-    /// Read by the hashing thread until ``done``; moved out by ``takeFirst()`` after that
-    /// (taken out of an optional, which leaves `nil` behind without building an empty step).
+    /// Read by the hashing thread until ``done``; finished in place by ``takeFirst(_:)`` after
+    /// that, then `nil`.
     // swift-format-ignore: UseShorthandTypeNames
     var step: Optional<WalkStep>
     var size: UInt64
@@ -35,6 +35,8 @@ final class HashWindow: @unchecked Sendable {
     var result: Result<[UInt8], EntryProblem>?
     var started = false
     var done: Bool
+    /// Whether it went to the hashing threads (which may still hold it).
+    var submitted = false
 
     init(step: consuming WalkStep, size: UInt64, startsRun: Bool) {
       done = step.read == nil
@@ -111,12 +113,17 @@ final class HashWindow: @unchecked Sendable {
       refilling = false
     }
     guard reads else { return }
+    slot.submitted = true
     workers.submit(slot)
   }
 
-  /// The oldest step and its read's result (`nil` when it had none), once the read is done;
-  /// `nil` when the window is empty.
-  func takeFirst() -> (WalkStep, Result<[UInt8], EntryProblem>?)? {
+  /// Calls `body` with the oldest step, in its slot, and its read's result (`nil` when it had
+  /// none) once the read is done, and returns what `body` returns; `nil` when the window is
+  /// empty. The step is worked on in place (a step is some 300 bytes: moving it out of its
+  /// slot and through return values copied it several times per file), then dropped.
+  func takeFirst<Outcome>(
+    _ body: (inout WalkStep, Result<[UInt8], EntryProblem>?) -> Outcome
+  ) -> Outcome? {
     guard windowHead < window.count else { return nil }
     guard let slot = window[windowHead].take() else {
       preconditionFailure("a step is taken once")
@@ -134,12 +141,13 @@ final class HashWindow: @unchecked Sendable {
       refilling = true
     }
     workers.wait(for: slot)
-    // Moved out of the slot, not copied: a copy retains and releases each of the entry's
-    // references.
-    guard let step = slot.step.take() else { preconditionFailure("a step is taken once") }
-    guard step.read == nil else { return (step, slot.result) }
-    if spareSlots.count < Self.entryLimit { spareSlots.append(slot) }
-    return (step, nil)
+    let result = slot.result.take()
+    guard let outcome = slot.step?.update({ body(&$0, result) }) else {
+      preconditionFailure("a step is taken once")
+    }
+    slot.step = nil
+    if !slot.submitted && spareSlots.count < Self.entryLimit { spareSlots.append(slot) }
+    return outcome
   }
 
   /// Stops the hashing threads after the reads they are doing; reads not started are dropped.

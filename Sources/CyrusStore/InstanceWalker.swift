@@ -58,24 +58,24 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
   /// The next entry in canonical order.
   public func next() -> ManifestEntry? {
     guard let window else {
-      guard let step = nextStep() else {
+      guard var step = nextStep() else {
         cache?.commit()
         return nil
       }
       let result = step.read.map { state.hasher.hash($0) }
-      return finish(step, with: result)
+      return finish(&step, with: result)
     }
-    while window.hasRoom, let step = nextStep() {
+    while window.hasRoom, var step = nextStep() {
       // Nothing before it is still being read, and it has nothing to read: no need to queue.
-      if step.read == nil && window.isEmpty { return finish(step, with: nil) }
-      window.submit(step)
+      if step.read == nil && window.isEmpty { return finish(&step, with: nil) }
+      window.submit(consume step)
     }
-    guard let (step, result) = window.takeFirst() else {
+    guard let entry = window.takeFirst({ step, result in finish(&step, with: result) }) else {
       window.stop()
       cache?.commit()
       return nil
     }
-    return finish(step, with: result)
+    return entry
   }
 
   /// The next entry in canonical order without its content read, and the read still to do
@@ -87,7 +87,7 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
     guard var step = nextStep() else { return nil }
     // Moved out, not copied: a step finished with no result does not look at its read.
     let read = step.read.take()
-    return UnreadWalk.Unread(entry: finish(consume step, with: nil), read: read)
+    return UnreadWalk.Unread(entry: finish(&step, with: nil), read: read)
   }
 
   /// The next step of the walk, area after area.
@@ -102,13 +102,13 @@ public final class InstanceWalker: ManifestSource, @unchecked Sendable {
     return nil
   }
 
-  /// Completes `step` with the read's `result` and counts it. The step is consumed whole (its
-  /// cache state taken out first), so its entry is moved into the result, not copied.
+  /// Completes `step` with the read's `result` and counts it. Its entry is moved out into the
+  /// result, not copied (the rest of the step is left to be dropped).
   private func finish(
-    _ step: consuming WalkStep, with result: Result<[UInt8], EntryProblem>?
+    _ step: inout WalkStep, with result: Result<[UInt8], EntryProblem>?
   ) -> ManifestEntry {
     let cacheState = step.cache
-    let entry = step.finished(with: result)
+    let entry = step.takeFinished(with: result)
     cache?.record(entry, cacheState)
     entriesSeen += 1
     if entry.kind == .file { bytesSeen = bytesSeen.addingSaturated(entry.size) }

@@ -47,10 +47,20 @@ struct WalkStep {
   /// The entry, completed with the read's `result`. Called once per step, in canonical order,
   /// on the walking thread (it adds to the directory's GUID notes).
   consuming func finished(with result: Result<[UInt8], EntryProblem>?) -> ManifestEntry {
+    takeFinished(with: result)
+  }
+
+  /// ``finished(with:)`` for a step that stays where it is (in a hash window's slot): its
+  /// entry is moved out, and the rest is left to be dropped.
+  mutating func takeFinished(with result: Result<[UInt8], EntryProblem>?) -> ManifestEntry {
     complete(with: result)
     // Moved out: an entry completed in a local and returned from there is copied whole.
     return ManifestEntry.take(&entry)
   }
+
+  /// Calls `body` with the step itself (through an optional, `step?.update { … }` works on
+  /// the step where it is, where `if var` would copy it out).
+  mutating func update<Outcome>(_ body: (inout WalkStep) -> Outcome) -> Outcome { body(&self) }
 
   /// Completes ``entry`` in place with the read's `result` and the directory's notes.
   private mutating func complete(with result: Result<[UInt8], EntryProblem>?) {
