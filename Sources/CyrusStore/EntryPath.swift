@@ -95,6 +95,11 @@ public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible
 
   /// Three-way canonical comparison of two `/`-separated byte paths.
   public static func compare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+    lhs.withUnsafeBytes { left in rhs.withUnsafeBytes { right in compare(left, right) } }
+  }
+
+  /// ``compare(_:_:)`` of two paths' bytes wherever they are.
+  static func compare(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Int {
     // Skip the common prefix (long: siblings share their directory), then rank the first
     // differing bytes with `/` lowest.
     let index = commonPrefix(lhs, rhs)

@@ -53,7 +53,7 @@ extension DigestCacheFormat {
   /// it in canonical order is damage.
   static func decodeRecord(
     _ payload: UnsafeBufferPointer<UInt8>, at position: inout Int, base: Int,
-    path: inout [UInt8], previousArea: Int?, firstInBlock: Bool, areas: Int
+    path: PathBuffer, previousArea: Int?, firstInBlock: Bool, areas: Int
   ) throws(DigestCacheDamage) -> RecordFields {
     let start = position
     guard payload.count - start >= recordFixedBytes, let bytes = payload.baseAddress else {
@@ -95,8 +95,8 @@ extension DigestCacheFormat {
         throw DigestCacheDamage(offset: base + restStart, detail: "record out of canonical order")
       }
     }
-    path.removeSubrange(shared...)
-    path.append(contentsOf: UnsafeBufferPointer(start: bytes + restStart, count: restCount))
+    path.replace(
+      from: shared, with: UnsafeRawBufferPointer(start: bytes + restStart, count: restCount))
     position = restStart + restCount
     return RecordFields(
       area: area,
@@ -119,18 +119,13 @@ extension DigestCacheFormat {
   /// its first `shared` bytes and `count` bytes of `payload` from `start`: only the tails
   /// differ.
   private static func tailOrder(
-    _ previous: [UInt8], from shared: Int, _ payload: UnsafeBufferPointer<UInt8>, _ start: Int,
+    _ previous: PathBuffer, from shared: Int, _ payload: UnsafeBufferPointer<UInt8>, _ start: Int,
     _ count: Int
   ) -> Int {
-    previous.withUnsafeBufferPointer { old in
-      let oldCount = old.count - shared
-      let common = min(oldCount, count)
-      let index = EntryPath.commonPrefix(
-        UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: old[shared..<(shared + common)])),
-        UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: payload[start..<(start + common)])))
-      guard index < common else { return oldCount == count ? 0 : (oldCount < count ? -1 : 1) }
-      return EntryPath.rank(old[shared + index]) < EntryPath.rank(payload[start + index]) ? -1 : 1
-    }
+    let old = previous.bytes
+    return EntryPath.compare(
+      UnsafeRawBufferPointer(rebasing: old[shared...]),
+      UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: payload[start..<(start + count)])))
   }
 
   /// Appends one record to `payload`, its path sharing `shared` bytes with the record before

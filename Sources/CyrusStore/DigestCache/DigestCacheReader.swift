@@ -47,7 +47,7 @@ final class DigestCacheReader {
   private(set) var lastRun: UInt64 = 0
   /// The record's path, owned by the reader alone (never shared, so that decoding the next
   /// record changes it in place); kept across blocks for the order check.
-  private var path: [UInt8] = []
+  private let path = PathBuffer()
   private var digestStart = 0
 
   /// Opens `name` in the directory `directory`; throws why the file is not used at all.
@@ -125,17 +125,13 @@ final class DigestCacheReader {
       while blockLeft == 0 {
         guard try nextBlock() else { return }
       }
-      // Decoded with the path moved out and back, so that it stays uniquely referenced.
-      var path: [UInt8] = []
-      swap(&path, &self.path)
-      defer { swap(&path, &self.path) }
       var position = self.position
       let firstInBlock = position == 0
       let end = payloadEnd
       let fields = try payload.withUnsafeBufferPointer { bytes throws(DigestCacheDamage) in
         try DigestCacheFormat.decodeRecord(
           UnsafeBufferPointer(rebasing: bytes[..<end]), at: &position, base: payloadBase,
-          path: &path,
+          path: path,
           previousArea: started ? area : nil, firstInBlock: firstInBlock, areas: areaCount)
       }
       self.position = position
@@ -159,7 +155,7 @@ final class DigestCacheReader {
   /// must be): negative before it, 0 at it, positive after it.
   func compare(area: Int, path: [UInt8]) -> Int {
     if area != self.area { return area < self.area ? -1 : 1 }
-    return EntryPath.compare(path, self.path)
+    return path.withUnsafeBytes { EntryPath.compare($0, self.path.bytes) }
   }
 
   /// The digest of the record under the cursor (copied from a buffer: see
@@ -178,7 +174,7 @@ final class DigestCacheReader {
     advance()
     guard hasRecord else { return nil }
     return DigestCacheRecord(
-      area: area, path: path, key: key, lastRun: lastRun, digest: digest)
+      area: area, path: path.array, key: key, lastRun: lastRun, digest: digest)
   }
 
   /// Reads and checks the next block; `false` at a valid trailer.

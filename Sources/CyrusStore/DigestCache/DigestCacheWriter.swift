@@ -26,7 +26,7 @@ final class DigestCacheWriter {
   /// The last record's area and path (owned by the writer alone, changed in place), kept
   /// across blocks for the order check; `nil` area before the first.
   private var previousArea: Int?
-  private var previous: [UInt8] = []
+  private let previous = PathBuffer()
 
   /// Creates the temporary file in `directory` (a descriptor the caller keeps open) and writes
   /// the header; `failure` says why when it cannot.
@@ -76,7 +76,7 @@ final class DigestCacheWriter {
   /// index or path is too long for its field, is left out.
   func append(area: Int, path: [UInt8], key: FileKey, lastRun: UInt64, digest: [UInt8]) {
     guard failure == nil, DigestCacheFormat.fits(area: area, path: path) else { return }
-    let shared = EntryPath.commonPrefix(previous, path)
+    let shared = path.withUnsafeBytes { EntryPath.commonPrefix(previous.bytes, $0) }
     if let previousArea {
       // After the common prefix: the path is longer, or its next byte ranks higher (`/` lowest).
       let after =
@@ -90,9 +90,8 @@ final class DigestCacheWriter {
       area: area, path: path, shared: blockRecords == 0 ? 0 : shared, key: key, lastRun: lastRun,
       digest: digest, into: &block)
     previousArea = area
-    previous.removeSubrange(shared...)
-    path.withUnsafeBufferPointer { bytes in
-      previous.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[shared...]))
+    path.withUnsafeBytes {
+      previous.replace(from: shared, with: UnsafeRawBufferPointer(rebasing: $0[shared...]))
     }
     blockRecords += 1
     records += 1
