@@ -186,6 +186,16 @@ public struct ManifestEntry: Sendable, Equatable {
     return taken
   }
 
+  /// Whether two entries' digests are the same (both absent, or the same bytes): compared eight
+  /// bytes at a time, where `Array`'s `==` goes byte by byte (this runs for every pair of files).
+  public static func sameDigest(_ lhs: [UInt8]?, _ rhs: [UInt8]?) -> Bool {
+    guard let lhs, let rhs else { return lhs == nil && rhs == nil }
+    guard lhs.count == rhs.count else { return false }
+    return lhs.withUnsafeBytes { left in
+      rhs.withUnsafeBytes { right in EntryPath.commonPrefix(left, right) == left.count }
+    }
+  }
+
   /// `area:path` for messages.
   public var location: String { Self.location(area: area, path: path) }
 

@@ -37,7 +37,9 @@ enum EntryComparison {
       if primary.size != failover.size {
         contentDiffers = true
         findings.append(finding(.sizeMismatch, "\(primary.size)", "\(failover.size)"))
-      } else if let left = primary.digest, let right = failover.digest, left != right {
+      } else if let left = primary.digest, let right = failover.digest,
+        !ManifestEntry.sameDigest(left, right)
+      {
         contentDiffers = true
         findings.append(finding(.contentMismatch, "sha256:" + hex(left), "sha256:" + hex(right)))
       }
@@ -149,7 +151,8 @@ enum EntryComparison {
     guard primary.isPlain, failover.isPlain, primary.kind == failover.kind else { return false }
     switch primary.kind {
     case .file:
-      guard primary.size == failover.size, primary.digest == failover.digest,
+      guard primary.size == failover.size,
+        ManifestEntry.sameDigest(primary.digest, failover.digest),
         primary.mtime.seconds == failover.mtime.seconds
       else { return false }
     case .directory:
