@@ -1,6 +1,6 @@
 import Crypto
 
-/// The layout of a digest cache file (docs/performance.md, "The digest cache"). Integers are
+/// The layout of a digest cache file (limits, and what damage does: docs/limits.md). Integers are
 /// big-endian (the identity's lengths are unsigned LEB128 varints).
 ///
 /// | part | fields |
