@@ -85,6 +85,11 @@ for mode in ${MODES:-warm cold}; do
     medians[$mode:${labels[i]}]=$(median "${runs[i]}")
     printf '%-52s %7s s %8s KiB   %s\n' "${labels[i]}" "${medians[$mode:${labels[i]}]}" "${peaks[i]}" "${runs[i]}"
   done
+  # The machine's speed can drift between rounds; the ratio within each round is steadier
+  # (the commands of a round run one after the other).
+  per_round=$(paste -d ' ' <(tr ' ' '\n' <<<"${runs[1]}" | grep .) \
+    <(tr ' ' '\n' <<<"${runs[0]}" | grep .) | awk '{printf "%.2f ", $1 / $2}')
+  echo "$mode: incremental / meta in each round: ${per_round}(median $(median "$per_round"))"
   meta=${medians["$mode:verify --level meta"]}
   incremental=${medians["$mode:verify --level incremental"]}
   full=${medians["$mode:verify --level full"]}
