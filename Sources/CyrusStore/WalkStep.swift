@@ -44,14 +44,10 @@ struct WalkStep {
     self.cache = nil
   }
 
-  /// The entry, completed with the read's `result`. Called once per step, in canonical order,
-  /// on the walking thread (it adds to the directory's GUID notes).
-  consuming func finished(with result: Result<[UInt8], EntryProblem>?) -> ManifestEntry {
-    takeFinished(with: result)
-  }
-
-  /// ``finished(with:)`` for a step that stays where it is (in a hash window's slot): its
-  /// entry is moved out, and the rest is left to be dropped.
+  /// The entry, completed with the read's `result`, moved out of the step (which may stay
+  /// where it is, in a hash window's slot; the rest of it is left to be dropped). Called once
+  /// per step, in canonical order, on the walking thread (it adds to the directory's GUID
+  /// notes).
   mutating func takeFinished(with result: Result<[UInt8], EntryProblem>?) -> ManifestEntry {
     complete(with: result)
     // Moved out: an entry completed in a local and returned from there is copied whole.

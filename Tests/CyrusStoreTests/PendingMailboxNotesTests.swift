@@ -144,11 +144,11 @@ import Testing
       step.read = ContentRead(
         directory: directory, nameIndex: 0, expected: FileKey(stat()), function: .messageGUID)
       step.guid = (UInt32(1000 + uid), guid)
-      _ = step.finished(with: .success([UInt8](repeating: 2, count: MessageGUID.size)))
+      _ = step.takeFinished(with: .success([UInt8](repeating: 2, count: MessageGUID.size)))
     }
     var header = WalkStep(entry: ManifestEntry(area: "p", path: .root, kind: .file))
     header.notesFrom = directory
-    let notes = header.finished(with: nil).notes
+    let notes = header.takeFinished(with: nil).notes
     // The old rule: each GUID mismatch kept while fewer than 50 notes are kept.
     let kept = min(guidMismatches, max(0, 50 - directory.notes.count))
     #expect(notes.count == directory.notes.count + kept + (kept < guidMismatches ? 1 : 0))
