@@ -61,7 +61,7 @@ add "verify --level incremental, $((small_users * per_user)) messages" \
 
 declare -A medians
 for mode in ${MODES:-warm cold}; do
-  declare -a runs=() peaks=()
+  declare -a runs=() cpus=() peaks=()
   for round in $(seq "$repeat"); do
     echo "$mode round $round of $repeat" >&2
     for i in "${!commands[@]}"; do
@@ -75,6 +75,7 @@ for mode in ${MODES:-warm cold}; do
       # /usr/bin/time writes "Command exited with non-zero status 1" first for exit 1.
       read -r seconds user system kib < <(tail -1 "$work/time")
       runs[i]="${runs[i]:-}$seconds "
+      cpus[i]="${cpus[i]:-}$(awk -v u="$user" -v s="$system" 'BEGIN {printf "%.2f", u + s}') "
       ((kib > ${peaks[i]:-0})) && peaks[i]=$kib
     done
   done
@@ -90,6 +91,9 @@ for mode in ${MODES:-warm cold}; do
   per_round=$(paste -d ' ' <(tr ' ' '\n' <<<"${runs[1]}" | grep .) \
     <(tr ' ' '\n' <<<"${runs[0]}" | grep .) | awk '{printf "%.2f ", $1 / $2}')
   echo "$mode: incremental / meta in each round: ${per_round}(median $(median "$per_round"))"
+  per_round_cpu=$(paste -d ' ' <(tr ' ' '\n' <<<"${cpus[1]}" | grep .) \
+    <(tr ' ' '\n' <<<"${cpus[0]}" | grep .) | awk '{printf "%.2f ", $1 / ($2 > 0 ? $2 : 0.01)}')
+  echo "$mode: the same in CPU time (user + system): ${per_round_cpu}(median $(median "$per_round_cpu"))"
   meta=${medians["$mode:verify --level meta"]}
   incremental=${medians["$mode:verify --level incremental"]}
   full=${medians["$mode:verify --level full"]}
