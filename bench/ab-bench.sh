@@ -22,6 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+source bench/common.sh
 : "${BUILD_A:?BUILD_A: the release build directory of the first build}"
 : "${BUILD_B:?BUILD_B: the release build directory of the second build}"
 bin_a="$BUILD_A/release/cyrus-failover"
@@ -38,11 +39,7 @@ work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/cyrus-failover-ab.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 pair=${PAIR:-$work/pair}
 mkdir -p "$pair"
-if [ ! -d "$pair/f" ]; then
-  echo "generating $users x $per_user messages" >&2
-  python3 bench/make-spool.py "$pair/p" "$users" "$per_user"
-  rsync -aH "$pair/p/" "$pair/f/"
-fi
+[ -d "$pair/f" ] || make_pair "$pair"
 sides=(--no-progress --primary "$pair/p" --failover "$pair/f")
 scrub=(${SCRUB:+--scrub "$SCRUB"})
 
@@ -67,7 +64,8 @@ echo "pair: $(find "$pair/p" -type f | wc -l) files a side; $(nproc) cores; $rou
 echo "A: $BUILD_A"
 echo "B: $BUILD_B"
 
-# One run: prints "wall cpu" (seconds), the command's exit status 0 or 1 (2 is an error).
+# One run of verify at LEVEL with BUILD (a or b): prints its wall and CPU seconds. The command
+# exits 0 (consistent) or 1 (differences, as after the change); 2, an error, ends the script.
 run() {
   local level=$1 build=$2 bin_var=bin_$2
   local args=(verify --level "$level")
